@@ -1,0 +1,1 @@
+"""Learnfit: a Slack app for learning in the flow of work."""

@@ -1,0 +1,89 @@
+"""build_app: the one place a Bolt app is assembled from settings, and its listeners wired."""
+
+from __future__ import annotations
+
+import logging
+import time
+from logging import Logger
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.context.respond import Respond
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine
+
+from bot.deps import Deps
+from bot.listeners import register_listeners
+from bot.settings import InstallMode, Settings
+from bot.slack_client import Sleep, make_web_client
+from bot.views.learning import error_message
+
+# Exactly the bot scopes the code uses; manifest.yml lists the same (a test keeps them equal).
+BOT_SCOPES = ("chat:write", "commands", "users:read")
+OAUTH_STATE_SECONDS = 600
+
+logger = logging.getLogger(__name__)
+
+
+def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
+    assert settings.slack_client_id and settings.slack_client_secret
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        # Tables come from our Alembic migrations (models/slack_stores.py), never create_tables().
+        installation_store=SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine),
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+    )
+
+
+def build_app(
+    settings: Settings,
+    deps: Deps,
+    *,
+    engine: Engine,
+    process_before_response: bool = False,
+    sleep: Sleep = time.sleep,
+    token_verification: bool = True,
+) -> App:
+    """The Learnfit Bolt app.
+
+    process_before_response=True runs each listener to the end before answering Slack's HTTP request
+    (tests use it to see every effect once the request returns); the web process acks first.
+    """
+    client = make_web_client(settings.slack_api_url, settings.slack_bot_token, sleep=sleep)
+    common: dict[str, Any] = {
+        "signing_secret": settings.slack_signing_secret,
+        "client": client,
+        "process_before_response": process_before_response,
+    }
+    if settings.install_mode is InstallMode.OAUTH:
+        app = App(**common, oauth_settings=_oauth_settings(settings, engine))
+    else:
+        app = App(**common, token_verification_enabled=token_verification)
+    register_listeners(app, deps)
+    app.error(_report_listener_error)
+    return app
+
+
+def _report_listener_error(
+    error: Exception, body: dict[str, Any], logger: Logger, respond: Respond | None
+) -> BoltResponse | None:
+    """One handler failing must not take the app down; the person hears about it, the log keeps the trace."""
+    logger.error("listener failed for %s", body.get("type") or body.get("command"), exc_info=error)
+    if respond is not None:
+        try:
+            respond(
+                **error_message(
+                    "Something went wrong on our side. If you do not see your change in `/fitness`, "
+                    "please try again in a minute."
+                ),
+                replace_original=False,
+            )
+        except Exception:
+            logger.exception("could not tell the person about the failure")
+    return None

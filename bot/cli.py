@@ -1,0 +1,110 @@
+"""The `learnfit` command: web, socket, and db (migrations)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from slack_bolt.error import BoltError
+from sqlalchemy import Engine
+
+from bot import db
+from bot.settings import ConfigError, Settings, load_settings
+
+log = logging.getLogger("learnfit")
+
+
+def _prepare_database(settings: Settings) -> Engine:
+    """The embedded SQLite database migrates itself; a server database must be migrated by release."""
+    engine = db.make_engine(settings.database_url)
+    if settings.database_url.startswith("sqlite"):
+        db.upgrade(settings.database_url)
+    elif db.current_revision(engine) != db.head_revision():
+        raise ConfigError(
+            "the database is not migrated: run `learnfit db upgrade` (the Procfile's release step does)"
+        )
+    return engine
+
+
+def _build(settings: Settings, engine: Engine, *, process_before_response: bool = False):  # noqa: ANN202
+    from bot.app import build_app
+    from bot.deps import Deps
+
+    try:
+        return build_app(
+            settings,
+            Deps(sessions=db.make_sessionmaker(engine)),
+            engine=engine,
+            process_before_response=process_before_response,
+        )
+    except BoltError as exc:
+        raise ConfigError(f"Slack refused the app's credentials: {exc}") from None
+
+
+def run_web(settings: Settings, host: str) -> None:
+    from bot.server import build_wsgi_app, serve
+
+    settings.require_http()
+    engine = _prepare_database(settings)
+    app = _build(settings, engine)
+    log.info(
+        "Learnfit listening on http://%s:%s/slack/events (%s)", host, settings.port, settings.install_mode
+    )
+    serve(build_wsgi_app(app, engine), host=host, port=settings.port)
+
+
+def run_socket(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings.require_socket()
+    engine = _prepare_database(settings)
+    app = _build(settings, engine)
+    log.info("Learnfit connecting to Slack in Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token).start()
+
+
+def run_db(settings: Settings, action: str) -> None:
+    url = settings.database_url
+    if action == "upgrade":
+        db.upgrade(url)
+    elif action == "downgrade":
+        db.downgrade(url)
+    elif action == "check":
+        db.check(url)
+    print(f"database at revision {db.current_revision(db.make_engine(url)) or 'base (empty)'}")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="learnfit", description="Learnfit: learning in the flow of work, on Slack."
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+    web = commands.add_parser("web", help="serve Slack over HTTP on $PORT")
+    web.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
+    commands.add_parser("socket", help="connect to Slack in Socket Mode (development)")
+    database = commands.add_parser("db", help="database migrations")
+    database.add_argument("action", choices=["upgrade", "downgrade", "check", "current"])
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        if args.command == "web":
+            run_web(settings, args.host)
+        elif args.command == "socket":
+            run_socket(settings)
+        elif args.command == "db":
+            run_db(settings, args.action)
+    except ConfigError as exc:
+        print(f"learnfit: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

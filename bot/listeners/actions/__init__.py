@@ -1,0 +1,10 @@
+"""block_actions: buttons and selects."""
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from bot.listeners.actions import learning
+
+
+def register(app: App, deps: Deps) -> None:
+    learning.register(app, deps)

@@ -1,0 +1,53 @@
+"""/learn: log learning in one line, open the form, or show help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.listeners.common import person_scope, publish_home
+from bot.listeners.learning_modal import open_learning_modal
+from bot.parsing import CommandError, OpenLogModal, ShowHelp, parse_learn
+from bot.services.learning import log_entry, week_summary
+from bot.views.learning import ModalContext, error_message, help_message, logged_message
+from models import EntrySource
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/learn")
+    def learn(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
+        # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
+        try:
+            request = parse_learn(command.get("text", ""))
+        except CommandError as exc:
+            ack(**error_message(exc.message))
+            return
+        if isinstance(request, ShowHelp):
+            ack(**help_message())
+            return
+        ack()
+        user_id = command["user_id"]
+        if isinstance(request, OpenLogModal):
+            modal_context = ModalContext(channel_id=command.get("channel_id"))
+            open_learning_modal(deps, context, client, user_id, command["trigger_id"], modal_context)
+            return
+        with person_scope(deps, context, client, user_id) as scope:
+            logged = log_entry(
+                scope.session,
+                scope.person,
+                request.draft,
+                source=EntrySource.COMMAND,
+                now=scope.now,
+                # Slack gives each invocation its own trigger id, so a redelivery cannot log twice.
+                idempotency_key=f"command:{command['trigger_id']}",
+            )
+            scope.session.flush()
+            week = week_summary(scope.session, scope.person, now=scope.now)
+            reply = logged_message(logged.entry, week, duplicate=logged.duplicate)
+        respond(**reply)
+        publish_home(deps, context, client, user_id)

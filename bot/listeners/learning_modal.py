@@ -1,0 +1,27 @@
+"""Opening the learning modal, shared by /learn, the Home and Edit buttons, and the message shortcut."""
+
+from __future__ import annotations
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.listeners.common import person_scope
+from bot.services.people import local_today
+from bot.views.learning import ModalContext, ModalPrefill, learning_modal
+
+
+def open_learning_modal(
+    deps: Deps,
+    context: BoltContext,
+    client: WebClient,
+    user_id: str,
+    trigger_id: str,
+    modal_context: ModalContext,
+    prefill: ModalPrefill | None = None,
+) -> None:
+    with person_scope(deps, context, client, user_id) as scope:
+        today = local_today(scope.person, scope.now)
+    client.views_open(
+        trigger_id=trigger_id, view=learning_modal(prefill or ModalPrefill(), modal_context, today=today)
+    )

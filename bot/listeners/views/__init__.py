@@ -1,0 +1,10 @@
+"""view_submission and view_closed."""
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from bot.listeners.views import learning
+
+
+def register(app: App, deps: Deps) -> None:
+    learning.register(app, deps)

@@ -1,0 +1,235 @@
+"""Turning slash-command text into typed requests. Errors carry the words the person sees."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.services.learning import MAX_MINUTES, DraftError, EntryDraft
+from models import EntryKind, Visibility
+
+LEARN_EXAMPLE = "/learn 45m #python #asyncio Paired with Ana on task cancellation"
+
+_UNITS_HOURS = r"(?:h|hr|hrs|hour|hours)"
+_UNITS_MINUTES = r"(?:m|min|mins|minute|minutes)"
+DURATION = re.compile(
+    rf"^(?:(?P<hours>\d+(?:[.,]\d+)?)\s*{_UNITS_HOURS}(?:\s*(?P<extra>\d+)\s*{_UNITS_MINUTES})?"
+    rf"|(?P<minutes>\d+)\s*{_UNITS_MINUTES})$",
+    re.IGNORECASE,
+)
+# "90 min" and "1 h 30 m" arrive as several words: try joining up to three.
+_MAX_DURATION_WORDS = 4
+OPTION = re.compile(r"^(?P<key>[a-z]+):(?P<value>[A-Za-z-]+)$")
+OPTION_LIKE = re.compile(r"^(?:--?[a-z][\w-]*|[a-z]+:[A-Za-z-]+)$")
+SLACK_LINK = re.compile(r"<(?P<url>https?://[^|>]+)(?:\|[^>]*)?>")
+URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+KIND_WORDS: dict[str, EntryKind] = {
+    "job": EntryKind.JOB,
+    "work": EntryKind.JOB,
+    "people": EntryKind.PEOPLE,
+    "peer": EntryKind.PEOPLE,
+    "peers": EntryKind.PEOPLE,
+    "formal": EntryKind.FORMAL,
+    "course": EntryKind.FORMAL,
+}
+VISIBILITY_WORDS: dict[str, Visibility] = {
+    "private": Visibility.PRIVATE,
+    "me": Visibility.PRIVATE,
+    "team": Visibility.TEAM,
+    "shared": Visibility.TEAM,
+}
+OPTION_KEYS = {"kind": "kind", "k": "kind", "vis": "visibility", "visibility": "visibility"}
+HELP_WORDS = {"help", "?", "-h", "--help"}
+
+
+class CommandError(ValueError):
+    """Text we could not understand; `message` says what to type instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenLogModal:
+    pass
+
+
+@dataclass(frozen=True)
+class LogLearning:
+    draft: EntryDraft
+
+
+LearnRequest = ShowHelp | OpenLogModal | LogLearning
+
+
+def parse_minutes(text: str) -> int | None:
+    """`45m`, `1h`, `1h30m`, `1.5h`, `90 min` as minutes; None when the text is not a duration."""
+    match = DURATION.match(text.strip())
+    if not match:
+        return None
+    if match["minutes"] is not None:
+        return int(match["minutes"])
+    hours = float(match["hours"].replace(",", "."))
+    return round(hours * 60) + int(match["extra"] or 0)
+
+
+def _take_duration(words: list[str], *, from_end: bool) -> tuple[int, int] | None:
+    """Find a duration of 1 to 4 words at one end; return (minutes, how many words it used)."""
+    for size in range(min(_MAX_DURATION_WORDS, len(words)), 0, -1):
+        chunk = words[-size:] if from_end else words[:size]
+        minutes = parse_minutes(" ".join(chunk))
+        if minutes is not None:
+            return minutes, size
+    return None
+
+
+@dataclass
+class _Options:
+    minutes: int | None = None
+    kind: EntryKind | None = None
+    visibility: Visibility | None = None
+    link: str | None = None
+    skills: list[str] = field(default_factory=list)
+
+    def take(self, words: list[str], *, from_end: bool) -> list[str]:
+        """Consume option words at one end of the text; return what is left."""
+        while words:
+            if self.minutes is None and (found := _take_duration(words, from_end=from_end)):
+                self.minutes, used = found
+                words = words[:-used] if from_end else words[used:]
+                continue
+            word = words[-1] if from_end else words[0]
+            if not self._take_word(word):
+                break
+            words = words[:-1] if from_end else words[1:]
+        return words
+
+    def _take_word(self, word: str) -> bool:
+        if word.startswith("#") and len(word) > 1:
+            self.skills.append(word)
+            return True
+        if URL.match(word) and self.link is None:
+            self.link = word
+            return True
+        option = OPTION.match(word)
+        if option and option["key"] in OPTION_KEYS:
+            self._set_option(OPTION_KEYS[option["key"]], option["value"].lower())
+            return True
+        if OPTION_LIKE.match(word):
+            raise CommandError(
+                f"I don't know the option `{word}`. Options are `kind:job`, `kind:people`, `kind:formal` "
+                f"and `vis:private`. Try `{LEARN_EXAMPLE}`."
+            )
+        return False
+
+    def _set_option(self, key: str, value: str) -> None:
+        if key == "kind":
+            if value not in KIND_WORDS:
+                raise CommandError(
+                    f"`kind:{value}` is not a kind. Use `kind:job` (learning by doing), "
+                    "`kind:people` (from colleagues) or `kind:formal` (a course, book or talk)."
+                )
+            self.kind = KIND_WORDS[value]
+        elif value in VISIBILITY_WORDS:
+            self.visibility = VISIBILITY_WORDS[value]
+        else:
+            raise CommandError(
+                f"`vis:{value}` is not a visibility. Use `vis:private` (only you) or `vis:team` (your team)."
+            )
+
+
+def parse_learn(text: str) -> LearnRequest:
+    """Parse `/learn` text: options (duration, #skills, kind:, vis:, a link) at either end, words between."""
+    text = SLACK_LINK.sub(lambda match: match["url"], text).strip()
+    if not text:
+        return OpenLogModal()
+    if text.lower() in HELP_WORDS:
+        return ShowHelp()
+
+    options = _Options()
+    words = options.take(text.split(), from_end=False)
+    words = options.take(words, from_end=True)
+    # Tags inside the sentence count as skills too, and stay in the text as written.
+    options.skills += [word for word in words if re.match(r"^#[^\s#]", word)]
+    what = " ".join(words).strip()
+
+    if options.minutes is None:
+        example = f"/learn 30m {what}" if what else LEARN_EXAMPLE
+        raise CommandError(
+            f"How long did you spend? Start with a duration like `30m` or `1h30m`: `{example}`"
+        )
+    if options.minutes == 0 or options.minutes > MAX_MINUTES:
+        raise CommandError(
+            "Log between 1 minute and 16 hours in one entry (split longer learning into several entries)."
+        )
+    if not what:
+        raise CommandError(f"What did you learn? Add a few words after the time, e.g. `{LEARN_EXAMPLE}`")
+    try:
+        draft = EntryDraft.build(
+            what=what,
+            minutes=options.minutes,
+            kind=options.kind or EntryKind.JOB,
+            skills=options.skills,
+            link=options.link,
+            visibility=options.visibility or Visibility.TEAM,
+        )
+    except DraftError as exc:
+        raise CommandError(f"{exc.message} Nothing was saved; try `{LEARN_EXAMPLE}`.") from None
+    return LogLearning(draft)
+
+
+class FormErrors(ValueError):
+    """Modal input we could not accept, as Slack's `response_action: errors` map of block_id to message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _state_value(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> dict[str, object]:
+    return values.get(block_id, {}).get("value", {})
+
+
+def parse_learning_form(values: dict[str, dict[str, dict[str, object]]]) -> EntryDraft:
+    """Read the learning modal's `view.state.values` into a draft, or raise FormErrors for each bad field."""
+    errors: dict[str, str] = {}
+    minutes_text = str(_state_value(values, "minutes").get("value") or "").strip()
+    minutes = int(minutes_text) if minutes_text.isdigit() else parse_minutes(minutes_text)
+    if minutes is None:
+        errors["minutes"] = "Give minutes like 30, or a duration like 45m or 1h30m."
+    skills_text = str(_state_value(values, "skills").get("value") or "")
+    selected_kind = _state_value(values, "kind").get("selected_option") or {}
+    selected_visibility = _state_value(values, "visibility").get("selected_option") or {}
+    fields = {
+        "what": _state_value(values, "what").get("value") or "",
+        "minutes": minutes or 0,
+        "kind": selected_kind.get("value", EntryKind.JOB.value),  # type: ignore[union-attr]
+        "skills": [word for word in re.split(r"[\s,]+", skills_text) if word],
+        "link": _state_value(values, "link").get("value"),
+        "visibility": selected_visibility.get("value", Visibility.TEAM.value),  # type: ignore[union-attr]
+        "day": _state_value(values, "day").get("selected_date"),
+    }
+    # Validate field by field so the person sees every problem at once.
+    for name in ("what", "minutes", "skills", "link"):
+        if name in errors:
+            continue
+        try:
+            EntryDraft.build(**{**_VALID_PLACEHOLDER, name: fields[name]})
+        except DraftError as exc:
+            errors[name] = exc.message
+    if errors:
+        raise FormErrors(errors)
+    try:
+        return EntryDraft.build(**fields)
+    except DraftError as exc:
+        raise FormErrors({exc.field: exc.message}) from None
+
+
+_VALID_PLACEHOLDER: dict[str, object] = {"what": "x", "minutes": 1}

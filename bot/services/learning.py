@@ -1,0 +1,287 @@
+"""Logging learning: validate a draft, store it once, edit it, undo it, and summarise a person's week."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services.people import Workspace, local_today
+from models import EntryKind, EntrySource, LearningEntry, Person, Skill, Visibility
+
+MAX_MINUTES = 16 * 60
+MAX_WHAT_LENGTH = 3000  # Slack's plain_text_input limit, so the modal can always show it back
+MAX_LINK_LENGTH = 2000
+MAX_SKILLS = 10
+MAX_SKILL_LENGTH = 50
+ALLOWED_CONTROL_CHARACTERS = {"\n", "\t"}
+SKILL_PATTERN = re.compile(r"^[\w+#.\-]+$")
+
+
+class DraftError(ValueError):
+    """Input a person can fix; `field` names the modal field it belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalise_skill(raw: str) -> str:
+    """`#Python`, `python` and `PYTHON.` are one skill: `python`."""
+    name = unicodedata.normalize("NFKC", raw).strip().lstrip("#").rstrip(".,;:!?)").casefold()
+    if not name:
+        raise ValueError("a skill needs a name after the #")
+    if len(name) > MAX_SKILL_LENGTH:
+        raise ValueError(f"skill names are at most {MAX_SKILL_LENGTH} characters")
+    if not SKILL_PATTERN.match(name):
+        raise ValueError(f"`{raw}` is not a skill name: use letters, digits and + # . - _ (no spaces)")
+    return name
+
+
+def _reject_control_characters(text: str) -> str:
+    for character in text:
+        if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROL_CHARACTERS:
+            raise ValueError("remove the invisible control characters (often pasted from a terminal)")
+    return text
+
+
+def _check_link(link: str | None) -> str | None:
+    if link is None or not link.strip():
+        return None
+    link = link.strip()
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", link, re.IGNORECASE):
+        raise ValueError("links must start with http:// or https://")
+    if len(link) > MAX_LINK_LENGTH:
+        raise ValueError(f"links are at most {MAX_LINK_LENGTH} characters")
+    return link
+
+
+class EntryDraft(BaseModel):
+    """What a person wants to log, checked before anything is stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    what: Annotated[str, AfterValidator(_reject_control_characters)] = Field(
+        min_length=1, max_length=MAX_WHAT_LENGTH
+    )
+    minutes: int = Field(ge=1, le=MAX_MINUTES)
+    kind: EntryKind = EntryKind.JOB
+    skills: tuple[str, ...] = ()
+    link: Annotated[str | None, AfterValidator(_check_link)] = None
+    visibility: Visibility = Visibility.TEAM
+    day: date | None = None  # None: the person's today
+
+    @field_validator("what", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _normalise_skills(cls, value: object) -> tuple[str, ...]:
+        names = [normalise_skill(str(raw)) for raw in (value or ())]  # type: ignore[union-attr]
+        unique = tuple(dict.fromkeys(names))
+        if len(unique) > MAX_SKILLS:
+            raise ValueError(f"at most {MAX_SKILLS} skills per entry")
+        return unique
+
+    @classmethod
+    def build(cls, **fields: object) -> EntryDraft:
+        """Validate, raising DraftError with a message worded for the person (not pydantic's)."""
+        try:
+            return cls(**fields)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = str(error["loc"][0]) if error["loc"] else "what"
+            raise DraftError(field, _friendly(field, error)) from None
+
+
+def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
+    kind = error["type"]
+    if field == "what":
+        if kind == "string_too_short":
+            return "Say what you learned in a few words."
+        if kind == "string_too_long":
+            return (
+                f"That is too long to keep: at most {MAX_WHAT_LENGTH:,} characters. Put the rest in a link."
+            )
+    if field == "minutes":
+        if kind in ("greater_than_equal", "int_parsing", "int_from_float", "int_type"):
+            return "Give the time as a whole number of minutes, at least 1."
+        if kind == "less_than_equal":
+            return "At most 16 hours in one entry; split longer learning into several entries."
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+@dataclass(frozen=True)
+class LoggedEntry:
+    entry: LearningEntry
+    duplicate: bool  # True when this was a Slack retry or a double submission of an entry already stored
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    week_start: date
+    minutes: int
+    entries: int
+    recent: list[LearningEntry]
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _skills(session: Session, workspace: Workspace, names: tuple[str, ...]) -> list[Skill]:
+    if not names:
+        return []
+    existing = {
+        skill.name: skill
+        for skill in session.scalars(
+            select(Skill).where(Skill.team_id == workspace.team_id, Skill.name.in_(names))
+        )
+    }
+    for name in names:
+        if name in existing:
+            continue
+        skill = Skill(team_id=workspace.team_id, enterprise_id=workspace.enterprise_id, name=name)
+        try:
+            with session.begin_nested():
+                session.add(skill)
+        except IntegrityError:
+            skill = session.scalars(
+                select(Skill).where(Skill.team_id == workspace.team_id, Skill.name == name)
+            ).one()
+        existing[name] = skill
+    return [existing[name] for name in names]
+
+
+def _entry_day(person: Person, draft: EntryDraft, now: datetime) -> date:
+    today = local_today(person, now)
+    if draft.day is None:
+        return today
+    if draft.day > today:
+        raise DraftError("day", "That day has not happened yet where you are; pick today or earlier.")
+    return draft.day
+
+
+def _workspace_of(person: Person) -> Workspace:
+    return Workspace(person.team_id, person.enterprise_id)
+
+
+def find_by_key(session: Session, workspace: Workspace, idempotency_key: str) -> LearningEntry | None:
+    return session.scalar(
+        select(LearningEntry).where(
+            LearningEntry.team_id == workspace.team_id, LearningEntry.idempotency_key == idempotency_key
+        )
+    )
+
+
+def log_entry(
+    session: Session,
+    person: Person,
+    draft: EntryDraft,
+    *,
+    source: EntrySource,
+    now: datetime,
+    idempotency_key: str,
+) -> LoggedEntry:
+    """Store a new entry once per idempotency key (a Slack trigger or view id)."""
+    workspace = _workspace_of(person)
+    existing = find_by_key(session, workspace, idempotency_key)
+    if existing is not None:
+        return LoggedEntry(existing, duplicate=True)
+    entry = LearningEntry(
+        team_id=person.team_id,
+        enterprise_id=person.enterprise_id,
+        person_id=person.id,
+        what=draft.what,
+        minutes=draft.minutes,
+        kind=draft.kind,
+        link=draft.link,
+        source=source,
+        visibility=draft.visibility,
+        local_day=_entry_day(person, draft, now),
+        created_at=now,
+        updated_at=now,
+        idempotency_key=idempotency_key,
+        skills=_skills(session, workspace, draft.skills),
+    )
+    try:
+        with session.begin_nested():
+            session.add(entry)
+    except IntegrityError:
+        # The same submission raced us from another thread or process.
+        existing = find_by_key(session, workspace, idempotency_key)
+        assert existing is not None
+        return LoggedEntry(existing, duplicate=True)
+    return LoggedEntry(entry, duplicate=False)
+
+
+def get_entry(session: Session, person: Person, entry_id: int) -> LearningEntry | None:
+    """An entry, only if it belongs to this person (ids from buttons are never trusted)."""
+    return session.scalar(
+        select(LearningEntry).where(
+            LearningEntry.id == entry_id,
+            LearningEntry.team_id == person.team_id,
+            LearningEntry.person_id == person.id,
+        )
+    )
+
+
+def update_entry(
+    session: Session, person: Person, entry_id: int, draft: EntryDraft, *, now: datetime
+) -> LearningEntry | None:
+    entry = get_entry(session, person, entry_id)
+    if entry is None:
+        return None
+    entry.what = draft.what
+    entry.minutes = draft.minutes
+    entry.kind = draft.kind
+    entry.link = draft.link
+    entry.visibility = draft.visibility
+    if draft.day is not None:
+        entry.local_day = _entry_day(person, draft, now)
+    entry.skills = _skills(session, _workspace_of(person), draft.skills)
+    entry.updated_at = now
+    return entry
+
+
+def delete_entry(session: Session, person: Person, entry_id: int) -> LearningEntry | None:
+    """Delete an entry of this person's; None when it is gone already (a double click on Undo)."""
+    entry = get_entry(session, person, entry_id)
+    if entry is None:
+        return None
+    session.delete(entry)
+    return entry
+
+
+def week_summary(session: Session, person: Person, *, now: datetime, recent_limit: int = 5) -> WeekSummary:
+    """This local week's minutes and entries (weeks start on Monday), and the latest entries."""
+    start = week_start(local_today(person, now))
+    minutes, count = session.execute(
+        select(func.coalesce(func.sum(LearningEntry.minutes), 0), func.count(LearningEntry.id)).where(
+            LearningEntry.team_id == person.team_id,
+            LearningEntry.person_id == person.id,
+            LearningEntry.local_day >= start,
+        )
+    ).one()
+    recent = list(
+        session.scalars(
+            select(LearningEntry)
+            .where(LearningEntry.team_id == person.team_id, LearningEntry.person_id == person.id)
+            .order_by(
+                LearningEntry.local_day.desc(), LearningEntry.created_at.desc(), LearningEntry.id.desc()
+            )
+            .limit(recent_limit)
+        )
+    )
+    return WeekSummary(week_start=start, minutes=int(minutes), entries=int(count), recent=recent)

@@ -1,0 +1,107 @@
+"""The Web API client every Learnfit process uses: SLACK_API_URL as its base, and retries that fit a UI.
+
+slack_sdk's retry handlers sleep with time.sleep; ours take the sleep function as an argument so the
+scheduler can pace itself and tests can record waits instead of spending them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+
+Sleep = Callable[[float], None]
+
+
+def retry_after_seconds(response: HttpResponse) -> int:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(0, int(values[0]))
+            except ValueError:
+                return 1
+    return 1
+
+
+class PatientRateLimitHandler(RateLimitErrorRetryHandler):
+    """Waits out a 429 for as long as Retry-After says, unless that is longer than the caller can afford."""
+
+    def __init__(
+        self, *, max_retry_count: int = 1, max_wait_seconds: float = 3, sleep: Sleep = time.sleep
+    ) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait_seconds = max_wait_seconds
+        self.sleep = sleep
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return (
+            response is not None
+            and response.status_code == 429
+            and retry_after_seconds(response) <= self.max_wait_seconds
+        )
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.sleep(retry_after_seconds(response) if response is not None else 1)
+        state.increment_current_attempt()
+
+
+class ServerErrorRetry(ServerErrorRetryHandler):
+    """One quick retry on Slack's 5xx answers, with an injectable sleep."""
+
+    def __init__(self, *, max_retry_count: int = 1, sleep: Sleep = time.sleep) -> None:
+        super().__init__(
+            max_retry_count=max_retry_count,
+            interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=0.3),
+        )
+        self.sleep = sleep
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        state.increment_current_attempt()
+
+
+def retry_handlers(*, sleep: Sleep = time.sleep, max_wait_seconds: float = 3) -> list[RetryHandler]:
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=1),
+        PatientRateLimitHandler(max_wait_seconds=max_wait_seconds, sleep=sleep),
+        ServerErrorRetry(sleep=sleep),
+    ]
+
+
+def make_web_client(
+    base_url: str, token: str | None = None, *, sleep: Sleep = time.sleep, timeout: int = 10
+) -> WebClient:
+    return WebClient(
+        token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(sleep=sleep)
+    )

@@ -1,0 +1,59 @@
+"""Small text helpers shared by the Block Kit builders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models import EntryKind, LearningEntry, Visibility
+
+KIND_LABELS = {
+    EntryKind.JOB: "On the job",
+    EntryKind.PEOPLE: "From people",
+    EntryKind.FORMAL: "Formal",
+}
+KIND_EXPLANATIONS = {
+    EntryKind.JOB: "Doing the work: solving a real problem, trying something new, reading code.",
+    EntryKind.PEOPLE: "From colleagues: pairing, mentoring, code review, asking for help.",
+    EntryKind.FORMAL: "Structured learning: a course, a book, a talk, a workshop.",
+}
+VISIBILITY_LABELS = {
+    Visibility.TEAM: "Shared with your team",
+    Visibility.PRIVATE: "Private: only you can see it",
+}
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn so it cannot ping channels or break formatting links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours}h {rest:02d}m" if rest else f"{hours}h"
+
+
+def day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def skill_tags(entry: LearningEntry) -> str:
+    return " ".join(f"`#{skill.name}`" for skill in entry.skills)
+
+
+def entry_line(entry: LearningEntry, *, what_limit: int = 150) -> str:
+    """One entry as one mrkdwn line: duration, kind, the words, the skills."""
+    parts = [
+        f"*{duration(entry.minutes)}*",
+        KIND_LABELS[entry.kind],
+        escape(truncate(entry.what, what_limit)),
+    ]
+    if entry.skills:
+        parts.append(skill_tags(entry))
+    lock = " :lock:" if entry.visibility is Visibility.PRIVATE else ""
+    return " · ".join(parts) + lock

@@ -1,0 +1,1 @@
+"""Alembic migration environment for Learnfit (the only way the schema changes)."""

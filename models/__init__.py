@@ -1,0 +1,21 @@
+"""Learnfit's database models: one metadata, every row keyed by the Slack workspace it belongs to."""
+
+from models.base import Base, UTCDateTime
+from models.learning import EntryKind, EntrySource, LearningEntry, Skill, Visibility, entry_skills
+from models.people import Person
+from models.slack_stores import slack_bots, slack_installations, slack_oauth_states
+
+__all__ = [
+    "Base",
+    "EntryKind",
+    "EntrySource",
+    "LearningEntry",
+    "Person",
+    "Skill",
+    "UTCDateTime",
+    "Visibility",
+    "entry_skills",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
+]

@@ -1,0 +1,156 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL via LEARNFIT_TEST_DATABASE_URL), the fake Slack Web API,
+a controllable clock, and the real Bolt app behind its WSGI entry point."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, create_engine, delete, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+import models
+from bot import db
+from bot.app import build_app
+from bot.deps import Deps
+from bot.localslack import FakeSlack
+from bot.server import build_wsgi_app
+from bot.settings import Settings
+from tests.support.driver import SlackDriver
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+# A Tuesday, mid-morning in London.
+START = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+ANA = "U0ANA"  # London
+BO = "U0BO"  # New York
+KEN = "U0KEN"  # Tokyo
+
+
+class FakeClock:
+    """The app's clock in tests: it only moves when a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+    def set(self, now: datetime) -> None:
+        self.now = now
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("LEARNFIT_TEST_DATABASE_URL")
+    if not server_url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'learnfit.db'}"
+        db.upgrade(url)
+        yield url
+        return
+    with scratch_database(server_url) as url:
+        db.upgrade(url)
+        yield url
+
+
+class scratch_database:  # noqa: N801 - used as a context manager like contextlib helpers
+    """A throwaway PostgreSQL database beside the one named, dropped afterwards."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = make_url(server_url)
+        self.name = f"learnfit_test_{uuid.uuid4().hex[:10]}"
+
+    def __enter__(self) -> str:
+        self._admin().execute(text(f'CREATE DATABASE "{self.name}"'))
+        return self.server_url.set(database=self.name).render_as_string(hide_password=False)
+
+    def __exit__(self, *exc: object) -> None:
+        self._admin().execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+
+    def _admin(self):  # noqa: ANN202
+        engine = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        return engine.connect()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "engine" not in request.fixturenames:
+        return
+    engine: Engine = request.getfixturevalue("engine")
+    with engine.begin() as connection:
+        for table in reversed(models.Base.metadata.sorted_tables):
+            connection.execute(delete(table))
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session for reading what the app stored."""
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture(scope="session")
+def _fake_slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        fake.add_user(ANA, "ana", tz="Europe/London", real_name="Ana Lima")
+        fake.add_user(BO, "bo", tz="America/New_York", real_name="Bo Chen")
+        fake.add_user(KEN, "ken", tz="Asia/Tokyo", real_name="Ken Sato")
+        fake.add_channel("C0GENERAL", "general")
+        fake.add_channel("C0HELP", "help")
+        fake.add_channel("C0OUTSIDE", "outside", is_member=False)
+        yield fake
+
+
+@pytest.fixture
+def fake_slack(_fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
+    _fake_slack_server.reset()
+    yield _fake_slack_server
+    assert not _fake_slack_server.violations, f"Block Kit sent to Slack breaks its limits: {_fake_slack_server.violations}"
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+    return Settings(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.base_url,
+        DATABASE_URL=database_url,
+    )
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every wait the app's Slack client asked for (429 Retry-After, 5xx backoff), instead of sleeping."""
+    return []
+
+
+@pytest.fixture
+def deps(engine: Engine, clock: FakeClock) -> Deps:
+    return Deps(sessions=db.make_sessionmaker(engine), clock=clock)
+
+
+@pytest.fixture
+def slack(settings: Settings, deps: Deps, engine: Engine, fake_slack: FakeSlack, sleeps: list[float]) -> SlackDriver:
+    app = build_app(settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
+    return SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)

@@ -1,0 +1,1 @@
+"""Test support: Slack-shaped payloads, signed requests, a driver that speaks to the app like Slack."""
