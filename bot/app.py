@@ -7,7 +7,7 @@ import time
 from logging import Logger
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -23,6 +23,10 @@ from bot.views.learning import error_message
 # Exactly the bot scopes the code uses; manifest.yml lists the same (a test keeps them equal).
 BOT_SCOPES = ("chat:write", "commands", "users:read")
 OAUTH_STATE_SECONDS = 600
+NOT_INSTALLED_MESSAGE = (
+    ":warning: Learnfit is not installed in this workspace any more. "
+    "Ask a workspace admin to install it again from the app's /slack/install page."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +66,11 @@ def build_app(
         "process_before_response": process_before_response,
     }
     if settings.install_mode is InstallMode.OAUTH:
-        app = App(**common, oauth_settings=_oauth_settings(settings, engine))
+        app = App(
+            **common,
+            oauth_settings=_oauth_settings(settings, engine),
+            user_facing_authorize_error_message=NOT_INSTALLED_MESSAGE,
+        )
     else:
         app = App(**common, token_verification_enabled=token_verification)
     register_listeners(app, deps)
@@ -71,7 +79,7 @@ def build_app(
 
 
 def _report_listener_error(
-    error: Exception, body: dict[str, Any], logger: Logger, respond: Respond | None
+    error: Exception, body: dict[str, Any], logger: Logger, respond: Respond | None, ack: Ack
 ) -> BoltResponse | None:
     """One handler failing must not take the app down; the person hears about it, the log keeps the trace."""
     logger.error("listener failed for %s", body.get("type") or body.get("command"), exc_info=error)
@@ -86,4 +94,5 @@ def _report_listener_error(
             )
         except Exception:
             logger.exception("could not tell the person about the failure")
-    return None
+    # Once acked, Slack has its answer (the web process sent it already); keep the HTTP reply the same.
+    return ack.response

@@ -8,7 +8,10 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = f"sqlite:///{Path.cwd() / 'learnfit.db'}"
+
+def default_database_url() -> str:
+    """An embedded SQLite file in the working folder: nothing to install to try Learnfit."""
+    return f"sqlite:///{Path.cwd() / 'learnfit.db'}"
 
 
 class InstallMode(StrEnum):
@@ -28,7 +31,7 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
     slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
-    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    database_url: str = Field(default_factory=default_database_url, alias="DATABASE_URL")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
 

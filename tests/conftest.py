@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -61,23 +62,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-class scratch_database:  # noqa: N801 - used as a context manager like contextlib helpers
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
     """A throwaway PostgreSQL database beside the one named, dropped afterwards."""
-
-    def __init__(self, server_url: str) -> None:
-        self.server_url = make_url(server_url)
-        self.name = f"learnfit_test_{uuid.uuid4().hex[:10]}"
-
-    def __enter__(self) -> str:
-        self._admin().execute(text(f'CREATE DATABASE "{self.name}"'))
-        return self.server_url.set(database=self.name).render_as_string(hide_password=False)
-
-    def __exit__(self, *exc: object) -> None:
-        self._admin().execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-
-    def _admin(self):  # noqa: ANN202
-        engine = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
-        return engine.connect()
+    url = make_url(server_url)
+    name = f"learnfit_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +124,9 @@ def _fake_slack_server() -> Iterator[FakeSlack]:
 def fake_slack(_fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
     _fake_slack_server.reset()
     yield _fake_slack_server
-    assert not _fake_slack_server.violations, f"Block Kit sent to Slack breaks its limits: {_fake_slack_server.violations}"
+    assert not _fake_slack_server.violations, (
+        f"Block Kit sent to Slack breaks its limits: {_fake_slack_server.violations}"
+    )
 
 
 @pytest.fixture
@@ -151,6 +151,8 @@ def deps(engine: Engine, clock: FakeClock) -> Deps:
 
 
 @pytest.fixture
-def slack(settings: Settings, deps: Deps, engine: Engine, fake_slack: FakeSlack, sleeps: list[float]) -> SlackDriver:
+def slack(
+    settings: Settings, deps: Deps, engine: Engine, fake_slack: FakeSlack, sleeps: list[float]
+) -> SlackDriver:
     app = build_app(settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
     return SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)

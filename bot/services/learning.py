@@ -60,7 +60,7 @@ def _check_link(link: str | None) -> str | None:
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", link, re.IGNORECASE):
         raise ValueError("links must start with http:// or https://")
     if len(link) > MAX_LINK_LENGTH:
-        raise ValueError(f"links are at most {MAX_LINK_LENGTH} characters")
+        raise ValueError(f"links are at most {MAX_LINK_LENGTH:,} characters")
     return link
 
 

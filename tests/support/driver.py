@@ -25,7 +25,9 @@ class SlackReply:
         return json.loads(self.body) if self.body else {}
 
 
-def signed_headers(body: bytes, secret: str, *, timestamp: int | None = None, content_type: str) -> dict[str, str]:
+def signed_headers(
+    body: bytes, secret: str, *, timestamp: int | None = None, content_type: str
+) -> dict[str, str]:
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body.decode())
     return {
@@ -60,25 +62,51 @@ class SlackDriver:
             assert not problems, problems
         return reply
 
-    def command(self, command: str, text: str = "", *, user: str, channel_id: str = payloads.CHANNEL_ID,
-                trigger: str | None = None) -> SlackReply:
+    def command(
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user: str,
+        channel_id: str = payloads.CHANNEL_ID,
+        trigger: str | None = None,
+    ) -> SlackReply:
         body = payloads.command_body(
-            command, text, user_id=user, response_url=self.fake.response_url(), channel_id=channel_id, trigger=trigger
+            command,
+            text,
+            user_id=user,
+            response_url=self.fake.response_url(),
+            channel_id=channel_id,
+            trigger=trigger,
         )
         return self.post(body)
 
     def interact(self, payload: dict[str, Any]) -> SlackReply:
         return self.post(payloads.interactive_body(payload))
 
-    def click(self, action_id: str, *, user: str, value: str | None = None, response_url: str | None = None,
-              channel_id: str | None = payloads.CHANNEL_ID) -> SlackReply:
+    def click(
+        self,
+        action_id: str,
+        *,
+        user: str,
+        value: str | None = None,
+        response_url: str | None = None,
+        channel_id: str | None = payloads.CHANNEL_ID,
+    ) -> SlackReply:
         return self.interact(
             payloads.block_actions(
-                action_id, user_id=user, value=value, response_url=response_url or self.fake.response_url(),
+                action_id,
+                user_id=user,
+                value=value,
+                response_url=response_url or self.fake.response_url(),
                 channel_id=channel_id,
             )
         )
 
     def event(self, envelope: dict[str, Any], *, retry_num: int | None = None) -> SlackReply:
-        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else None
+        headers = (
+            {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry_num
+            else None
+        )
         return self.post(json.dumps(envelope).encode(), content_type="application/json", headers=headers)

@@ -19,7 +19,13 @@ def trigger_id() -> str:
 
 
 def command_body(
-    command: str, text: str, *, user_id: str, response_url: str, channel_id: str = CHANNEL_ID, trigger: str | None = None
+    command: str,
+    text: str,
+    *,
+    user_id: str,
+    response_url: str,
+    channel_id: str = CHANNEL_ID,
+    trigger: str | None = None,
 ) -> bytes:
     return urlencode(
         {
@@ -76,7 +82,8 @@ def block_actions(
         "user": _user(user_id),
         "api_app_id": API_APP_ID,
         "token": "legacy-verification-token",
-        "container": container or {"type": "message", "message_ts": "1700000000.000100", "is_ephemeral": True},
+        "container": container
+        or {"type": "message", "message_ts": "1700000000.000100", "is_ephemeral": True},
         "trigger_id": trigger_id(),
         "team": _team(),
         "enterprise": None,
@@ -92,7 +99,9 @@ def block_actions(
     return payload
 
 
-def view_submission(view: dict[str, Any], values: dict[str, Any], *, user_id: str, view_id: str) -> dict[str, Any]:
+def view_submission(
+    view: dict[str, Any], values: dict[str, Any], *, user_id: str, view_id: str
+) -> dict[str, Any]:
     """Submit a view as Slack would: the view we opened, plus state.values typed by the person."""
     submitted = {**view, "id": view_id, "team_id": TEAM_ID, "state": {"values": values}, "hash": "h1"}
     return {
@@ -138,13 +147,17 @@ def event_envelope(event: dict[str, Any], *, event_id: str | None = None) -> dic
         "type": "event_callback",
         "event_id": event_id or f"Ev{next(_counter)}",
         "event_time": 1700000000,
-        "authorizations": [{"team_id": TEAM_ID, "user_id": "U0BOT", "is_bot": True, "is_enterprise_install": False}],
+        "authorizations": [
+            {"team_id": TEAM_ID, "user_id": "U0BOT", "is_bot": True, "is_enterprise_install": False}
+        ],
         "is_ext_shared_channel": False,
     }
 
 
 def app_home_opened(user_id: str) -> dict[str, Any]:
-    return event_envelope({"type": "app_home_opened", "user": user_id, "channel": f"D{user_id}", "tab": "home"})
+    return event_envelope(
+        {"type": "app_home_opened", "user": user_id, "channel": f"D{user_id}", "tab": "home"}
+    )
 
 
 def form_values(**fields: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +170,10 @@ def text_value(value: str | None) -> dict[str, Any]:
 
 
 def radio_value(value: str) -> dict[str, Any]:
-    return {"type": "radio_buttons", "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}
+    return {
+        "type": "radio_buttons",
+        "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+    }
 
 
 def date_value(value: str) -> dict[str, Any]:

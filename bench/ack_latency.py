@@ -1,0 +1,353 @@
+"""How long Slack waits for Learnfit's ack of `/learn`, against a bare Bolt app on the same server stack.
+
+Starts `learnfit web` (a scratch SQLite file) and bench/bare_bolt_app.py as subprocesses, both talking to a
+fake Slack Web API, sends each the same signed `/learn` requests over HTTP and prints client-side latency:
+
+    python bench/ack_latency.py --requests 500 --warmup 50 [--concurrency 8]
+
+Goal: learnfit's p50 at most 1.5x the bare app's, and learnfit's p99 under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import create_engine, func, select
+
+from models import LearningEntry
+
+SIGNING_SECRET = "bench-signing-secret"
+BOT_TOKEN = "xoxb-bench-token"
+TEAM_ID = "T0LEARN"  # FakeSlack's default team
+USERS = [f"U0BENCH{n}" for n in range(10)]  # entries spread over a few people, as in a real workspace
+LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
+STARTUP_SECONDS = 20
+DRAIN_SECONDS = 120
+BARE_APP = Path(__file__).with_name("bare_bolt_app.py")
+_APP_VARIABLES = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "PORT",
+)
+
+
+# ---------------------------------------------------------------------- the fake Slack, in its own process
+
+
+def _serve_fake_slack(conn: Connection) -> None:
+    """Runs in a child process, so the fake's work after each ack never takes the GIL from the timing client."""
+    from bot.localslack import FakeSlack
+
+    with FakeSlack() as fake:
+        for user_id in USERS:
+            fake.add_user(user_id, user_id.lower(), tz="Europe/London")
+        fake.add_channel("C0GENERAL", "general")
+        conn.send((fake.base_url, fake.response_url("bench")))
+        while True:
+            request = conn.recv()
+            if request[0] == "stop":
+                return
+            _, method, count, timeout = request
+            try:
+                conn.send(len(fake.wait_for(method, count, timeout)))
+            except AssertionError as exc:
+                conn.send(str(exc))
+
+
+class FakeSlackProcess:
+    def __init__(self) -> None:
+        self._conn, child = multiprocessing.get_context("spawn").Pipe()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve_fake_slack, args=(child,), daemon=True
+        )
+        self._process.start()
+        self.base_url, self.response_url_prefix = self._conn.recv()
+
+    def wait_for(self, method: str, count: int, timeout: float) -> int | str:
+        """The number of calls seen once `count` arrived, or the fake's complaint after `timeout`."""
+        self._conn.send(("wait_for", method, count, timeout))
+        return self._conn.recv()
+
+    def stop(self) -> None:
+        self._conn.send(("stop",))
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+# ---------------------------------------------------------------------- the servers under test
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running(
+    name: str, argv: Callable[[int], list[str]], env: dict[str, str], workdir: Path
+) -> Iterator[Server]:
+    """A server process on a free port (given as $PORT and to `argv`), stopped with SIGTERM afterwards."""
+    port = free_port()
+    log = workdir / f"{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            argv(port), env={**env, "PORT": str(port)}, cwd=workdir, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_until_healthy(process, port, log)
+        yield Server(name, port, process, log)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args} exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"{process.args} did not answer /healthz within {STARTUP_SECONDS}s; see {log}")
+
+
+# ---------------------------------------------------------------------- Slack's side of the conversation
+
+
+class Requests:
+    """Signed /learn form bodies, each with its own trigger_id as Slack gives every invocation."""
+
+    def __init__(self, response_url_prefix: str) -> None:
+        self._prefix = response_url_prefix
+        self._verifier = SignatureVerifier(SIGNING_SECRET)
+        self._serial = 0
+
+    def next(self) -> tuple[bytes, dict[str, str]]:
+        self._serial += 1
+        n = self._serial
+        body = urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": TEAM_ID,
+                "team_domain": "learnfit-test",
+                "channel_id": "C0GENERAL",
+                "channel_name": "general",
+                "user_id": USERS[n % len(USERS)],
+                "user_name": USERS[n % len(USERS)].lower(),
+                "command": "/learn",
+                "text": LEARN_TEXT,
+                "api_app_id": "A0LEARN",
+                "is_enterprise_install": "false",
+                "response_url": f"{self._prefix}-{n}",
+                "trigger_id": f"{n}.{TEAM_ID}.bench{n:08d}",
+            }
+        ).encode()
+        stamp = str(int(time.time()))
+        return body, {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": self._verifier.generate_signature(timestamp=stamp, body=body.decode()),
+        }
+
+    def batch(self, count: int) -> list[tuple[bytes, dict[str, str]]]:
+        # Signed up front: signing is Slack's work, not part of the latency we measure.
+        return [self.next() for _ in range(count)]
+
+
+def send(port: int, request: tuple[bytes, dict[str, str]]) -> float:
+    """One request on a fresh connection (Slack promises no keep-alive); seconds until the full reply."""
+    body, headers = request
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        started = time.perf_counter()
+        connection.request("POST", "/slack/events", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise SystemExit(f"port {port} answered {response.status} to a signed /learn")
+    return elapsed
+
+
+def run_requests(port: int, batch: list[tuple[bytes, dict[str, str]]], concurrency: int) -> list[float]:
+    if concurrency <= 1:
+        return [send(port, request) for request in batch]
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(lambda request: send(port, request), batch))
+
+
+# ---------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figures:
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    per_second: float
+
+    @classmethod
+    def of(cls, seconds: Sequence[float], wall: float) -> Figures:
+        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+        return cls(
+            cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000, max(seconds) * 1000, len(seconds) / wall
+        )
+
+
+def measure(server: Server, requests: Requests, count: int, warmup: int, concurrency: int) -> Figures:
+    run_requests(server.port, requests.batch(warmup), concurrency)
+    batch = requests.batch(count)
+    started = time.perf_counter()
+    latencies = run_requests(server.port, batch, concurrency)
+    return Figures.of(latencies, time.perf_counter() - started)
+
+
+def table(title: str, bare: Figures, learnfit: Figures) -> str:
+    rows = [title, f"{'':<10}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'req/s':>9}"]
+    for name, figures in (("bare Bolt", bare), ("learnfit", learnfit)):
+        rows.append(
+            f"{name:<10}{figures.p50:>9.2f}{figures.p95:>9.2f}{figures.p99:>9.2f}{figures.max:>9.2f}"
+            f"{figures.per_second:>9.0f}"
+        )
+    p50_ratio, p99_ratio = learnfit.p50 / bare.p50, learnfit.p99 / bare.p99
+    met = p50_ratio <= 1.5 and learnfit.p99 < 100
+    rows.append(f"ratio learnfit/bare: p50 {p50_ratio:.2f}x, p99 {p99_ratio:.2f}x")
+    rows.append(f"goal: p50 ratio <= 1.5 and learnfit p99 < 100 ms: {'MET' if met else 'NOT MET'}")
+    return "\n".join(rows)
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"machine: {os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+# ---------------------------------------------------------------------- the run
+
+
+def drain(fake: FakeSlackProcess, expected: int) -> None:
+    """Wait for Learnfit's work after the acks (store, respond, publish Home) before the next phase."""
+    seen = fake.wait_for("response_url", expected, DRAIN_SECONDS)
+    if isinstance(seen, str):
+        raise SystemExit(f"learnfit did not answer every /learn: {seen}")
+
+
+def stored_entries(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(LearningEntry)) or 0
+    finally:
+        engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=500, help="measured requests per server")
+    parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests first")
+    parser.add_argument("--concurrency", type=int, default=0, help="also run with K client threads")
+    args = parser.parse_args(argv)
+
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="learnfit-bench-")))
+        fake = FakeSlackProcess()
+        stack.callback(fake.stop)
+        database_url = f"sqlite:///{workdir / 'learnfit.db'}"
+        env = {name: value for name, value in os.environ.items() if name not in _APP_VARIABLES}
+        env |= {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.base_url,
+            "DATABASE_URL": database_url,
+        }
+        learnfit = stack.enter_context(
+            running(
+                "learnfit",
+                lambda _: [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1"],
+                env,
+                workdir,
+            )
+        )
+        bare = stack.enter_context(
+            running("bare", lambda port: [sys.executable, str(BARE_APP), "--port", str(port)], env, workdir)
+        )
+        requests = Requests(fake.response_url_prefix)
+        print(machine())
+
+        phases: list[tuple[str, int]] = [("sequential", 1)]
+        if args.concurrency > 1:
+            phases.append((f"{args.concurrency} client threads", args.concurrency))
+        learnfit_sent = 0
+        for label, concurrency in phases:
+            # The bare app first: Learnfit's work after its acks must not overlap the baseline.
+            bare_figures = measure(bare, requests, args.requests, args.warmup, concurrency)
+            learnfit_figures = measure(learnfit, requests, args.requests, args.warmup, concurrency)
+            learnfit_sent += args.warmup + args.requests
+            drain(fake, learnfit_sent)
+            title = (
+                f"\n/learn ack latency, ms, client-side: {args.requests} signed requests per server, "
+                f"{label} (after {args.warmup} warm-up)"
+            )
+            print(table(title, bare_figures, learnfit_figures))
+
+        stored = stored_entries(database_url)
+        print(f"\nlearnfit stored {stored} entries for {learnfit_sent} /learn requests (one per trigger_id)")
+        return 0 if stored == learnfit_sent else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

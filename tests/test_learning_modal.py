@@ -1,0 +1,231 @@
+"""The learning modal: opened by /learn, App Home, Edit and the message shortcut; submitted once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.listeners.shortcuts.save_message import SAVE_AS_LEARNING
+from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, UNDO_ENTRY
+from models import EntryKind, EntrySource, Visibility
+from tests.conftest import ANA, BO
+from tests.helpers import button_value, entries, initial_values, last_opened_view, last_response, text_of
+from tests.support import payloads
+from tests.support.payloads import date_value, form_values, radio_value, text_value, url_value
+
+
+def filled_form(
+    *,
+    what="Read the asyncio docs",
+    minutes="45m",
+    kind="formal",
+    skills="#python, asyncio",
+    day="2026-11-23",
+    link="https://docs.python.org/3/library/asyncio.html",
+    visibility="private",
+):
+    return form_values(
+        what=text_value(what),
+        minutes=text_value(minutes),
+        kind=radio_value(kind),
+        skills=text_value(skills),
+        day=date_value(day),
+        link=url_value(link),
+        visibility=radio_value(visibility),
+    )
+
+
+def submit(slack, view, values, *, user=ANA, view_id="V0MODAL1"):
+    return slack.interact(payloads.view_submission(view, values, user_id=user, view_id=view_id))
+
+
+def test_learn_alone_opens_the_modal_with_plain_words_for_each_kind(slack, fake_slack):
+    reply = slack.command("/learn", "", user=ANA)
+
+    assert reply.status == 200
+    view = last_opened_view(fake_slack)
+    shown = str(view)
+    assert "Log learning" in shown and "pairing, mentoring" in shown and "a course, a book" in shown
+    assert initial_values(view) == {
+        "what": None,
+        "minutes": None,
+        "kind": "job",
+        "skills": None,
+        "day": "2026-11-24",
+        "link": None,
+        "visibility": "team",
+    }
+
+
+def test_submitting_the_modal_logs_the_entry_and_confirms_where_it_was_opened(slack, fake_slack, session):
+    slack.command("/learn", "", user=ANA)
+
+    reply = submit(slack, last_opened_view(fake_slack), filled_form())
+
+    assert reply.status == 200 and reply.body == ""
+    [entry] = entries(session)
+    assert (entry.what, entry.minutes, entry.kind, entry.source, entry.visibility) == (
+        "Read the asyncio docs",
+        45,
+        EntryKind.FORMAL,
+        EntrySource.MODAL,
+        Visibility.PRIVATE,
+    )
+    assert entry.local_day == date(2026, 11, 23)
+    assert entry.link == "https://docs.python.org/3/library/asyncio.html"
+    [ephemeral] = fake_slack.calls_to("chat.postEphemeral")
+    assert ephemeral.args["channel"] == payloads.CHANNEL_ID and ephemeral.args["user"] == ANA
+    assert "Read the asyncio docs" in text_of(ephemeral.args)
+
+
+def test_a_double_submission_stores_one_entry_and_confirms_once(slack, fake_slack, session):
+    slack.command("/learn", "", user=ANA)
+    view = last_opened_view(fake_slack)
+
+    submit(slack, view, filled_form())
+    submit(slack, view, filled_form())
+
+    assert len(entries(session)) == 1
+    assert len(fake_slack.calls_to("chat.postEphemeral")) == 1
+
+
+def test_modal_errors_appear_under_each_field_and_nothing_is_stored(slack, fake_slack, session):
+    slack.command("/learn", "", user=ANA)
+
+    reply = submit(
+        slack,
+        last_opened_view(fake_slack),
+        filled_form(what="   ", minutes="soon", skills="#ok, not/ok", link="ftp://files"),
+    )
+
+    assert reply.json["response_action"] == "errors"
+    assert set(reply.json["errors"]) == {"what", "minutes", "skills", "link"}
+    assert "45m or 1h30m" in reply.json["errors"]["minutes"]
+    assert entries(session) == []
+
+
+def test_a_day_in_the_future_is_refused_under_the_date(slack, fake_slack, session):
+    slack.command("/learn", "", user=ANA)
+
+    reply = submit(slack, last_opened_view(fake_slack), filled_form(day="2026-11-25"))
+
+    assert reply.json == {"response_action": "errors", "errors": {"day": reply.json["errors"]["day"]}}
+    assert "has not happened yet" in reply.json["errors"]["day"]
+    assert entries(session) == []
+
+
+def test_modal_confirmation_falls_back_to_the_dm_where_the_app_cannot_post(slack, fake_slack, session):
+    slack.command("/learn", "", user=ANA, channel_id="C0OUTSIDE")
+
+    submit(slack, last_opened_view(fake_slack), filled_form())
+
+    assert len(entries(session)) == 1
+    [dm] = fake_slack.calls_to("chat.postMessage")
+    assert dm.args["channel"] == ANA and "Read the asyncio docs" in text_of(dm.args)
+
+
+def test_edit_opens_the_entry_and_saving_replaces_the_confirmation(slack, fake_slack, session):
+    slack.command("/learn", "30m #sql Query plans", user=ANA)
+    confirmation = last_response(fake_slack)
+    entry_id = button_value(confirmation, EDIT_ENTRY)
+    response_url = fake_slack.response_url("edit-me")
+
+    slack.click(EDIT_ENTRY, user=ANA, value=entry_id, response_url=response_url)
+    view = last_opened_view(fake_slack)
+    assert view["title"]["text"] == "Edit learning"
+    assert initial_values(view)["what"] == "Query plans" and initial_values(view)["skills"] == "#sql"
+
+    submit(
+        slack,
+        view,
+        filled_form(
+            what="Query plans, with EXPLAIN ANALYZE",
+            minutes="50",
+            kind="job",
+            skills="#sql #postgres",
+            day="2026-11-24",
+            visibility="team",
+        ),
+    )
+
+    [entry] = entries(session)
+    assert (entry.what, entry.minutes) == ("Query plans, with EXPLAIN ANALYZE", 50)
+    assert [skill.name for skill in entry.skills] == ["postgres", "sql"]
+    replaced = fake_slack.calls_to("response_url")[-1]
+    assert replaced.path.endswith("edit-me") and replaced.args["replace_original"] is True
+    assert "Updated" in text_of(replaced.args)
+
+
+def test_editing_someone_elses_entry_is_refused(slack, fake_slack, session):
+    slack.command("/learn", "30m Query plans", user=ANA)
+    entry_id = button_value(last_response(fake_slack), EDIT_ENTRY)
+
+    slack.click(EDIT_ENTRY, user=BO, value=entry_id)
+
+    assert fake_slack.calls_to("views.open") == []
+    assert "no longer exists" in text_of(last_response(fake_slack))
+
+
+def test_save_as_learning_prefills_the_message_and_its_permalink(slack, fake_slack, session):
+    reply = slack.interact(
+        payloads.message_action(
+            SAVE_AS_LEARNING,
+            user_id=ANA,
+            message_text="Tip: use `EXPLAIN (ANALYZE, BUFFERS)`",
+            message_user=BO,
+            message_ts="1700000000.000200",
+            channel_id="C0GENERAL",
+        )
+    )
+
+    assert reply.status == 200
+    view = last_opened_view(fake_slack)
+    values = initial_values(view)
+    assert values["what"] == "Tip: use `EXPLAIN (ANALYZE, BUFFERS)`"
+    assert values["link"] == "https://learnfit-test.slack.com/archives/C0GENERAL/p1700000000000200"
+    assert values["kind"] == "people"  # someone else's message
+
+    submit(slack, view, filled_form(what=values["what"], link=values["link"]))
+    [entry] = entries(session)
+    assert entry.source is EntrySource.SHORTCUT and entry.link == values["link"]
+
+
+def test_save_as_learning_still_opens_when_the_permalink_is_unavailable(slack, fake_slack):
+    fake_slack.fail_next("chat.getPermalink", error="channel_not_found")
+
+    slack.interact(
+        payloads.message_action(
+            SAVE_AS_LEARNING,
+            user_id=ANA,
+            message_text="x" * 4000,
+            message_user=ANA,
+            message_ts="1700000000.000300",
+            channel_id="C0GENERAL",
+        )
+    )
+
+    values = initial_values(last_opened_view(fake_slack))
+    assert values["link"] is None and len(values["what"]) == 3000 and values["kind"] == "job"
+
+
+def test_home_shows_the_week_and_logs_from_its_button(slack, fake_slack, session):
+    slack.command("/learn", "25m #go Goroutines", user=ANA)
+    slack.event(payloads.app_home_opened(ANA))
+
+    home = fake_slack.calls_to("views.publish")[-1].args
+    assert home["user_id"] == ANA
+    assert "*This week*\n25 min" in text_of(home["view"]) and "Goroutines" in text_of(home["view"])
+
+    slack.click(OPEN_LOG_MODAL, user=ANA, channel_id=None)
+    submit(slack, last_opened_view(fake_slack), filled_form(day="2026-11-24"))
+
+    assert len(entries(session)) == 2
+    [dm] = fake_slack.calls_to("chat.postMessage")  # from Home there is no channel: the DM confirms
+    assert dm.args["channel"] == ANA
+    assert "1h 10m" in text_of(fake_slack.calls_to("views.publish")[-1].args["view"])
+
+
+def test_home_refreshes_after_undo(slack, fake_slack):
+    slack.command("/learn", "25m Goroutines", user=ANA)
+    slack.click(UNDO_ENTRY, user=ANA, value=button_value(last_response(fake_slack), UNDO_ENTRY))
+
+    assert "Nothing logged yet" in text_of(fake_slack.calls_to("views.publish")[-1].args["view"])

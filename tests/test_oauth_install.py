@@ -1,0 +1,71 @@
+"""Many workspaces: install through OAuth into slack_sdk's SQLAlchemy stores, then serve with that token."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import build_app
+from bot.server import build_wsgi_app
+from bot.settings import Settings
+from models import slack_installations, slack_oauth_states
+from tests.conftest import ANA, SIGNING_SECRET
+from tests.helpers import entries
+from tests.support.driver import SlackDriver
+
+
+@pytest.fixture
+def oauth_slack(fake_slack, database_url, deps, engine, sleeps):
+    settings = Settings(
+        SLACK_CLIENT_ID="1111.2222",
+        SLACK_CLIENT_SECRET="client-secret",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.base_url,
+        DATABASE_URL=database_url,
+    )
+    app = build_app(settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
+    return SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)
+
+
+def install(oauth_slack, fake_slack, code="code-1"):
+    page = oauth_slack.client.get("/slack/install")
+    assert page.status_code == 200
+    state = re.search(r"state=([\w-]+)", page.get_data(as_text=True))[1]
+    fake_slack.add_oauth_code(code, user_id=ANA)
+    return oauth_slack.client.get(f"/slack/oauth_redirect?code={code}&state={state}")
+
+
+def test_install_stores_the_installation_and_later_requests_use_its_token(oauth_slack, fake_slack, session):
+    finished = install(oauth_slack, fake_slack)
+
+    assert finished.status_code == 200
+    [installation] = session.execute(select(slack_installations)).mappings().all()
+    assert installation["team_id"] == "T0LEARN" and installation["bot_token"].startswith("xoxb-")
+    assert installation["bot_scopes"]
+
+    oauth_slack.command("/learn", "30m Installed and working", user=ANA)
+
+    assert [entry.what for entry in entries(session)] == ["Installed and working"]
+    assert {call.token for call in fake_slack.calls_to("users.info")} == {installation["bot_token"]}
+
+
+def test_install_page_keeps_a_state_and_a_forged_state_is_refused(oauth_slack, fake_slack, session):
+    oauth_slack.client.get("/slack/install")
+    assert len(session.execute(select(slack_oauth_states)).all()) == 1
+
+    fake_slack.add_oauth_code("code-2")
+    refused = oauth_slack.client.get("/slack/oauth_redirect?code=code-2&state=forged")
+
+    assert refused.status_code == 400
+    assert session.execute(select(slack_installations)).all() == []
+
+
+def test_a_workspace_that_never_installed_is_not_served(oauth_slack, fake_slack, session):
+    reply = oauth_slack.command("/learn", "30m Who am I", user=ANA)
+
+    assert entries(session) == []
+    assert reply.status == 200
+    assert "not installed in this workspace" in fake_slack.calls_to("response_url")[-1].args["text"]
+    assert fake_slack.calls_to("users.info") == []

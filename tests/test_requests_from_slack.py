@@ -1,0 +1,82 @@
+"""Only Slack gets in: signatures, replay windows, workspaces, health."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.conftest import ANA
+from tests.helpers import button_value, entries, last_response
+from tests.support import payloads
+from tests.support.driver import signed_headers
+
+
+def test_forged_signature_gets_401_and_stores_nothing(slack, fake_slack, session):
+    body = payloads.command_body("/learn", "30m forged", user_id=ANA, response_url=fake_slack.response_url())
+    headers = signed_headers(body, "not-the-secret", content_type="application/x-www-form-urlencoded")
+
+    response = slack.client.post("/slack/events", data=body, headers=headers)
+
+    assert response.status_code == 401
+    assert entries(session) == [] and fake_slack.calls_to("response_url") == []
+
+
+def test_stale_request_over_five_minutes_old_gets_401(slack, fake_slack, session):
+    body = payloads.command_body(
+        "/learn", "30m replayed", user_id=ANA, response_url=fake_slack.response_url()
+    )
+
+    reply = slack.post(body, timestamp=int(time.time()) - 301)
+
+    assert reply.status == 401
+    assert entries(session) == []
+
+
+def test_request_signed_a_moment_ago_is_accepted(slack, session):
+    body = payloads.command_body("/learn", "30m fresh", user_id=ANA, response_url=slack.fake.response_url())
+
+    assert slack.post(body, timestamp=int(time.time()) - 240).status == 200
+    assert len(entries(session)) == 1
+
+
+def test_url_verification_challenge_is_answered(slack):
+    body = json.dumps({"token": "t", "challenge": "c-123", "type": "url_verification"}).encode()
+
+    reply = slack.post(body, content_type="application/json")
+
+    assert reply.status == 200 and reply.json == {"challenge": "c-123"}
+
+
+def test_same_user_id_in_two_workspaces_are_two_people(slack, fake_slack, session):
+    slack.command("/learn", "30m in the first workspace", user=ANA)
+    entry_id = button_value(last_response(fake_slack), "entry_undo")
+
+    other_team = payloads.command_body(
+        "/learn", "20m in the second workspace", user_id=ANA, response_url=fake_slack.response_url()
+    ).replace(b"team_id=T0LEARN", b"team_id=T0OTHER")
+    slack.post(other_team)
+    # Undo from the second workspace with the first workspace's entry id finds nothing.
+    payload = payloads.block_actions(
+        "entry_undo", user_id=ANA, value=entry_id, response_url=fake_slack.response_url()
+    )
+    payload["team"]["id"] = "T0OTHER"
+    payload["user"]["team_id"] = "T0OTHER"
+    slack.interact(payload)
+
+    stored = entries(session)
+    assert [(entry.team_id, entry.what) for entry in stored] == [
+        ("T0LEARN", "in the first workspace"),
+        ("T0OTHER", "in the second workspace"),
+    ]
+    assert stored[0].person_id != stored[1].person_id
+
+
+def test_healthz_reports_the_database(slack):
+    response = slack.client.get("/healthz")
+
+    assert response.status_code == 200 and response.get_json() == {"ok": True, "database": "ok"}
+
+
+def test_unknown_paths_are_404(slack):
+    assert slack.client.get("/nope").status_code == 404
+    assert slack.client.get("/slack/install").status_code == 404  # single-workspace mode has no OAuth
