@@ -96,10 +96,18 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
             connection.execute(delete(table))
 
 
+@pytest.fixture(scope="session")
+def reader_engine(database_url: str) -> Iterator[Engine]:
+    """A plain engine for assertions: its reads never take the write lock the app's SQLite engine takes."""
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
+def session(reader_engine: Engine) -> Iterator[Session]:
     """A session for reading what the app stored."""
-    with Session(engine) as session:
+    with Session(reader_engine) as session:
         yield session
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from bot.listeners.shortcuts.save_message import SAVE_AS_LEARNING
@@ -229,3 +231,20 @@ def test_home_refreshes_after_undo(slack, fake_slack):
     slack.click(UNDO_ENTRY, user=ANA, value=button_value(last_response(fake_slack), UNDO_ENTRY))
 
     assert "Nothing logged yet" in text_of(fake_slack.calls_to("views.publish")[-1].args["view"])
+
+
+def test_simultaneous_double_submissions_store_one_entry(slack, fake_slack, session):
+    slack.command("/learn", "", user=ANA)
+    view = last_opened_view(fake_slack)
+    start = threading.Barrier(4)
+
+    def submit_at_once():
+        start.wait()
+        return submit(slack, view, filled_form(), view_id="V0RACE")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        replies = list(pool.map(lambda _: submit_at_once(), range(4)))
+
+    assert [reply.status for reply in replies] == [200] * 4
+    assert len(entries(session)) == 1
+    assert len(fake_slack.calls_to("chat.postEphemeral")) == 1
