@@ -31,7 +31,28 @@ def retry_after_seconds(response: HttpResponse) -> int:
     return 1
 
 
-class PatientRateLimitHandler(RateLimitErrorRetryHandler):
+class _InjectedSleep(RetryHandler):
+    """slack_sdk's retry step, with the wait spent through `self.sleep` instead of time.sleep."""
+
+    sleep: Sleep
+
+    def _wait_seconds(self, state: RetryState, response: HttpResponse | None) -> float:
+        raise NotImplementedError
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.sleep(self._wait_seconds(state, response))
+        state.increment_current_attempt()
+
+
+class PatientRateLimitHandler(_InjectedSleep, RateLimitErrorRetryHandler):
     """Waits out a 429 for as long as Retry-After says, unless that is longer than the caller can afford."""
 
     def __init__(
@@ -55,21 +76,12 @@ class PatientRateLimitHandler(RateLimitErrorRetryHandler):
             and retry_after_seconds(response) <= self.max_wait_seconds
         )
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        state.next_attempt_requested = True
-        self.sleep(retry_after_seconds(response) if response is not None else 1)
-        state.increment_current_attempt()
+    def _wait_seconds(self, state: RetryState, response: HttpResponse | None) -> float:
+        return retry_after_seconds(response) if response is not None else 1
 
 
-class ServerErrorRetry(ServerErrorRetryHandler):
-    """One quick retry on Slack's 5xx answers, with an injectable sleep."""
+class ServerErrorRetry(_InjectedSleep, ServerErrorRetryHandler):
+    """One quick retry on Slack's 5xx answers, with backoff."""
 
     def __init__(self, *, max_retry_count: int = 1, sleep: Sleep = time.sleep) -> None:
         super().__init__(
@@ -78,17 +90,8 @@ class ServerErrorRetry(ServerErrorRetryHandler):
         )
         self.sleep = sleep
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        state.next_attempt_requested = True
-        self.sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
-        state.increment_current_attempt()
+    def _wait_seconds(self, state: RetryState, response: HttpResponse | None) -> float:
+        return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
 
 def retry_handlers(*, sleep: Sleep = time.sleep, max_wait_seconds: float = 3) -> list[RetryHandler]:

@@ -174,11 +174,13 @@ def test_rate_limited_lookup_waits_retry_after_then_logs(slack, fake_slack, sess
     assert entry.person.tz == "Europe/London"
 
 
-def test_a_failing_handler_tells_the_person_and_the_app_keeps_serving(slack, fake_slack, session):
+def test_a_failing_handler_tells_the_person_and_the_app_keeps_serving(slack, fake_slack, session, sleeps):
     fake_slack.fail_next("views.open", status=500, times=2)
 
     reply = slack.command("/learn", "", user=ANA)
     assert reply.status == 200
+    assert len(fake_slack.calls_to("views.open")) == 2  # one quick retry, then give up
+    assert len(sleeps) == 1 and 0.3 <= sleeps[0] < 1.3  # backoff plus jitter
     assert "Something went wrong on our side" in text_of(last_response(fake_slack))
 
     slack.command("/learn", "10m Still works", user=ANA)
