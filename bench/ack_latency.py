@@ -15,6 +15,7 @@ import http.client
 import multiprocessing
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -279,11 +280,13 @@ def machine() -> str:
 # ---------------------------------------------------------------------- the run
 
 
-def drain(fake: FakeSlackProcess, expected: int) -> None:
-    """Wait for Learnfit's work after the acks (store, respond, publish Home) before the next phase."""
+def drain(fake: FakeSlackProcess, expected: int) -> float:
+    """Wait for Learnfit's work after the acks (store, respond, publish Home); seconds it took."""
+    started = time.perf_counter()
     seen = fake.wait_for("response_url", expected, DRAIN_SECONDS)
     if isinstance(seen, str):
         raise SystemExit(f"learnfit did not answer every /learn: {seen}")
+    return time.perf_counter() - started
 
 
 def stored_entries(database_url: str) -> int:
@@ -295,15 +298,8 @@ def stored_entries(database_url: str) -> int:
         engine.dispose()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=500, help="measured requests per server")
-    parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests first")
-    parser.add_argument("--concurrency", type=int, default=0, help="also run with K client threads")
-    args = parser.parse_args(argv)
-
+def run(args: argparse.Namespace, workdir: Path) -> int:
     with ExitStack() as stack:
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="learnfit-bench-")))
         fake = FakeSlackProcess()
         stack.callback(fake.stop)
         database_url = f"sqlite:///{workdir / 'learnfit.db'}"
@@ -327,6 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         requests = Requests(fake.response_url_prefix)
         print(machine())
+        print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
         phases: list[tuple[str, int]] = [("sequential", 1)]
         if args.concurrency > 1:
@@ -337,16 +334,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             bare_figures = measure(bare, requests, args.requests, args.warmup, concurrency)
             learnfit_figures = measure(learnfit, requests, args.requests, args.warmup, concurrency)
             learnfit_sent += args.warmup + args.requests
-            drain(fake, learnfit_sent)
+            backlog = drain(fake, learnfit_sent)
             title = (
                 f"\n/learn ack latency, ms, client-side: {args.requests} signed requests per server, "
                 f"{label} (after {args.warmup} warm-up)"
             )
             print(table(title, bare_figures, learnfit_figures))
+            print(f"learnfit finished its work after the last ack {backlog:.2f} s later")
 
         stored = stored_entries(database_url)
         print(f"\nlearnfit stored {stored} entries for {learnfit_sent} /learn requests (one per trigger_id)")
         return 0 if stored == learnfit_sent else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=500, help="measured requests per server")
+    parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests first")
+    parser.add_argument("--concurrency", type=int, default=0, help="also run with K client threads")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="learnfit-bench-"))
+    outcome = 1
+    try:
+        outcome = run(args, workdir)
+    finally:
+        if outcome == 0:
+            shutil.rmtree(workdir)
+        else:  # the servers' logs and the database are the evidence
+            print(f"logs and database kept in {workdir}", file=sys.stderr)
+    return outcome
 
 
 if __name__ == "__main__":

@@ -159,9 +159,12 @@ def test_unreadable_timezone_counts_the_day_in_utc_and_asks_again_next_time(
     [entry] = entries(session)
     assert entry.local_day == date(2026, 11, 23)
     assert "Learned anyway" in text_of(last_response(fake_slack))
-    # The App Home refresh right after asks Slack again, and this time it answers.
+
+    # The next request asks Slack again, and this time it answers.
+    slack.command("/learn", "15m Next one", user=KEN)
     assert [call.args["user"] for call in fake_slack.calls_to("users.info")] == [KEN, KEN]
-    assert entry.person.tz == "Asia/Tokyo"
+    assert [entry.local_day for entry in entries(session)] == [date(2026, 11, 23), date(2026, 11, 24)]
+    assert entries(session)[0].person.tz == "Asia/Tokyo"
 
 
 def test_rate_limited_lookup_waits_retry_after_then_logs(slack, fake_slack, session, sleeps):

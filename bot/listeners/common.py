@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.services.learning import week_summary
+from bot.services.learning import WeekSummary, week_summary
 from bot.services.people import TimezoneLookup, Workspace, get_or_create_person
 from bot.views.home import home_view
 from models import Person
@@ -62,14 +62,18 @@ def person_scope(deps: Deps, context: BoltContext, client: WebClient, user_id: s
         yield PersonScope(session, person, now)
 
 
-def publish_home(deps: Deps, context: BoltContext, client: WebClient, user_id: str) -> None:
-    """Redraw the person's App Home; a failure here must never undo what they just did."""
+def publish_home(client: WebClient, user_id: str, week: WeekSummary) -> None:
+    """Redraw the person's App Home from data already loaded; a failure must never undo what they did."""
     try:
-        with person_scope(deps, context, client, user_id) as scope:
-            view = home_view(week_summary(scope.session, scope.person, now=scope.now))
-        client.views_publish(user_id=user_id, view=view)
+        client.views_publish(user_id=user_id, view=home_view(week))
     except SlackApiError as exc:
         logger.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
+
+
+def refresh_home(deps: Deps, context: BoltContext, client: WebClient, user_id: str) -> None:
+    with person_scope(deps, context, client, user_id) as scope:
+        week = week_summary(scope.session, scope.person, now=scope.now)
+    publish_home(client, user_id, week)
 
 
 def notify(

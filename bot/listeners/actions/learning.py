@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.listeners.common import person_scope, publish_home
 from bot.listeners.learning_modal import open_learning_modal
-from bot.services.learning import delete_entry, get_entry
+from bot.services.learning import delete_entry, get_entry, week_summary
 from bot.views.learning import (
     EDIT_ENTRY,
     OPEN_LOG_MODAL,
@@ -84,6 +84,8 @@ def register(app: App, deps: Deps) -> None:
         entry_id = _entry_id(action)
         with person_scope(deps, context, client, user_id) as scope:
             removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
+            scope.session.flush()
             reply = undone_message(removed)
+            week = week_summary(scope.session, scope.person, now=scope.now)
         respond(**reply, replace_original=True)
-        publish_home(deps, context, client, user_id)
+        publish_home(client, user_id, week)

@@ -50,4 +50,4 @@ def register(app: App, deps: Deps) -> None:
             week = week_summary(scope.session, scope.person, now=scope.now)
             reply = logged_message(logged.entry, week, duplicate=logged.duplicate)
         respond(**reply)
-        publish_home(deps, context, client, user_id)
+        publish_home(client, user_id, week)

@@ -71,7 +71,7 @@ def register(app: App, deps: Deps) -> None:
         if modal_context.response_url:
             sent = WebhookClient(modal_context.response_url).send(**reply, replace_original=True)
             if sent.status_code == 200:
-                publish_home(deps, context, client, user_id)
+                publish_home(client, user_id, week)
                 return
         notify(client, user_id, reply, channel_id=modal_context.channel_id)
-        publish_home(deps, context, client, user_id)
+        publish_home(client, user_id, week)
