@@ -1,0 +1,101 @@
+"""Block Kit builders stay within Slack's limits even with the longest input a person can give."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.localslack.blockkit import block_kit_problems
+from bot.services.learning import MAX_LINK_LENGTH, MAX_SKILL_LENGTH, MAX_SKILLS, MAX_WHAT_LENGTH, WeekSummary
+from bot.views.fitness import fitness_help_message, fitness_message
+from bot.views.format import duration, escape
+from bot.views.home import home_view
+from bot.views.learning import (
+    ModalContext,
+    ModalPrefill,
+    error_message,
+    help_message,
+    learning_modal,
+    logged_message,
+    undone_message,
+    updated_message,
+)
+from models import EntryKind, LearningEntry, Skill, Visibility
+
+
+def longest_entry(number: int = 1) -> LearningEntry:
+    return LearningEntry(
+        id=number,
+        what="<!channel> & " + "w" * (MAX_WHAT_LENGTH - 13),
+        minutes=960,
+        kind=EntryKind.FORMAL,
+        link="https://example.com/" + "l" * (MAX_LINK_LENGTH - 20),
+        visibility=Visibility.PRIVATE,
+        local_day=date(2026, 11, 24),
+        skills=[Skill(name=f"{index}" + "s" * (MAX_SKILL_LENGTH - 1)) for index in range(MAX_SKILLS)],
+    )
+
+
+def longest_week() -> WeekSummary:
+    return WeekSummary(
+        week_start=date(2026, 11, 23),
+        minutes=99_999,
+        entries=500,
+        recent=[longest_entry(n) for n in range(5)],
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        logged_message(longest_entry(), longest_week()),
+        logged_message(longest_entry(), longest_week(), duplicate=True),
+        updated_message(longest_entry(), longest_week()),
+        undone_message(longest_entry()),
+        undone_message(None),
+        error_message("x" * 5000),
+        help_message(),
+        fitness_message(longest_week()),
+        fitness_message(WeekSummary(date(2026, 11, 23), 0, 0, [])),
+        fitness_help_message(),
+    ],
+    ids=lambda payload: payload["text"][:20],
+)
+def test_messages_fit_slacks_limits(payload):
+    assert block_kit_problems(payload, "message") == []
+    assert payload["text"]  # the notification and screen-reader fallback
+
+
+def test_home_fits_slacks_limits_with_the_longest_entries():
+    assert block_kit_problems(home_view(longest_week()), "home") == []
+
+
+def test_modal_fits_slacks_limits_when_prefilled_with_the_longest_entry():
+    view = learning_modal(
+        ModalPrefill.from_entry(longest_entry()),
+        ModalContext(
+            entry_id=1, channel_id="C1", response_url="https://hooks.slack.com/actions/" + "r" * 200
+        ),
+        today=date(2026, 11, 24),
+    )
+    assert block_kit_problems(view, "modal") == []
+    assert len(view["private_metadata"]) <= 3000
+
+
+def test_user_text_cannot_mention_channels_or_break_links():
+    assert escape("<!channel> & <https://x|y>") == "&lt;!channel&gt; &amp; &lt;https://x|y&gt;"
+    assert "<!channel>" not in str(logged_message(longest_entry(), longest_week())["blocks"])
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [(1, "1 min"), (59, "59 min"), (60, "1h"), (95, "1h 35m")])
+def test_durations_read_naturally(minutes, shown):
+    assert duration(minutes) == shown
+
+
+def test_modal_context_survives_garbage_private_metadata():
+    assert ModalContext.load("not json") == ModalContext()
+    assert ModalContext.load("[1, 2]") == ModalContext()
+    assert ModalContext.load(ModalContext(entry_id=7, from_message=True).dump()) == ModalContext(
+        entry_id=7, from_message=True
+    )
