@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy import DateTime, Enum, MetaData, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -47,3 +48,10 @@ class WorkspaceScoped:
 
     team_id: Mapped[str] = mapped_column(String(32))
     enterprise_id: Mapped[str | None] = mapped_column(String(32))
+
+
+def enum_column(enum: type[StrEnum]) -> Enum:
+    """A StrEnum stored as plain VARCHAR: new values never need a PostgreSQL ALTER TYPE."""
+    return Enum(
+        enum, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
+    )

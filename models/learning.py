@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UTCDateTime, WorkspaceScoped
+from models.base import Base, UTCDateTime, WorkspaceScoped, enum_column
 from models.people import Person
 
 
@@ -29,13 +29,6 @@ class EntrySource(StrEnum):
 class Visibility(StrEnum):
     PRIVATE = "private"
     TEAM = "team"
-
-
-def _enum_column(enum: type[StrEnum]) -> Enum:
-    # Plain VARCHAR storage: new values never need a PostgreSQL ALTER TYPE.
-    return Enum(
-        enum, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
-    )
 
 
 entry_skills = Table(
@@ -66,14 +59,16 @@ class LearningEntry(WorkspaceScoped, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     what: Mapped[str] = mapped_column(Text)
     minutes: Mapped[int]
-    kind: Mapped[EntryKind] = mapped_column(_enum_column(EntryKind))
+    kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind))
     link: Mapped[str | None] = mapped_column(String(2000))
-    source: Mapped[EntrySource] = mapped_column(_enum_column(EntrySource))
-    visibility: Mapped[Visibility] = mapped_column(_enum_column(Visibility))
+    source: Mapped[EntrySource] = mapped_column(enum_column(EntrySource))
+    visibility: Mapped[Visibility] = mapped_column(enum_column(Visibility))
     local_day: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # The goal the person logged this toward (goals also count entries that share one of their skills).
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"), index=True)
 
     person: Mapped[Person] = relationship()
     skills: Mapped[list[Skill]] = relationship(secondary=entry_skills, order_by=Skill.name, lazy="selectin")

@@ -19,3 +19,6 @@ class Person(WorkspaceScoped, Base):
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     tz_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Learning fitness targets: the week's rings close at these.
+    target_days_per_week: Mapped[int] = mapped_column(default=3, server_default="3")
+    target_minutes_per_week: Mapped[int] = mapped_column(default=60, server_default="60")
