@@ -30,7 +30,7 @@ from models import EntryKind
 
 HELP_EVENT_MINUTES = 15  # what one help given or received weighs in Mix; it never adds to Time
 MIX_WEEKS = 4
-REST_ONE_IN_WEEKS = 4
+REST_ONE_IN_WEEKS = 5
 MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK = 1, 7
 MIN_MINUTES_PER_WEEK, MAX_MINUTES_PER_WEEK = 10, 1200
 WEEK = timedelta(weeks=1)

@@ -1,4 +1,4 @@
-"""Turning slash-command text into typed requests. Errors carry the words the person sees."""
+"""/learn: one line of text, or the learning modal's state, into an entry draft."""
 
 from __future__ import annotations
 
@@ -197,6 +197,10 @@ def _state_value(values: dict[str, dict[str, dict[str, object]]], block_id: str)
     return values.get(block_id, {}).get("value", {})
 
 
+# Valid values for the other fields, so each field can be checked on its own.
+_VALID_PLACEHOLDER: dict[str, object] = {"what": "x", "minutes": 1}
+
+
 def parse_learning_form(values: dict[str, dict[str, dict[str, object]]]) -> EntryDraft:
     """Read the learning modal's `view.state.values` into a draft, or raise FormErrors for each bad field."""
     errors: dict[str, str] = {}
@@ -230,6 +234,3 @@ def parse_learning_form(values: dict[str, dict[str, dict[str, object]]]) -> Entr
         return EntryDraft.build(**fields)
     except DraftError as exc:
         raise FormErrors({exc.field: exc.message}) from None
-
-
-_VALID_PLACEHOLDER: dict[str, object] = {"what": "x", "minutes": 1}
