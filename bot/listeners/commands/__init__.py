@@ -3,10 +3,11 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners.commands import fitness, learn, upcoming
+from bot.listeners.commands import fitness, goal, learn, upcoming
 
 
 def register(app: App, deps: Deps) -> None:
     learn.register(app, deps)
     fitness.register(app, deps)
+    goal.register(app, deps)
     upcoming.register(app)

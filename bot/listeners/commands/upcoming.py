@@ -1,4 +1,4 @@
-"""/ask, /goal and /team are in the manifest already; until they ship, say so and point to what works."""
+"""/ask and /team are in the manifest already; until they ship, say so and point to what works."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from bot.views.blocks import message, section
 
 UPCOMING = {
     "/ask": "Asking peers for help",
-    "/goal": "Personal learning goals",
     "/team": "Teams and weekly digests",
 }
 

@@ -3,8 +3,9 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners.views import learning
+from bot.listeners.views import goals, learning
 
 
 def register(app: App, deps: Deps) -> None:
     learning.register(app, deps)
+    goals.register(app, deps)
