@@ -21,7 +21,13 @@ from bot.slack_client import Sleep, make_web_client
 from bot.views.learning import error_message
 
 # Exactly the bot scopes the code uses; manifest.yml lists the same (a test keeps them equal).
-BOT_SCOPES = ("chat:write", "commands", "users:read")
+BOT_SCOPES = (
+    "chat:write",  # replies, confirmations, DMs
+    "commands",  # slash commands and the message shortcut
+    "files:write",  # /fitness export sends a CSV
+    "im:write",  # open the DM the export goes to
+    "users:read",  # the timezone that decides a person's local day
+)
 OAUTH_STATE_SECONDS = 600
 NOT_INSTALLED_MESSAGE = (
     ":warning: Learnfit is not installed in this workspace any more. "

@@ -190,35 +190,6 @@ def test_a_failing_handler_tells_the_person_and_the_app_keeps_serving(slack, fak
     assert [entry.what for entry in entries(session)] == ["Still works"]
 
 
-def test_fitness_shows_this_weeks_minutes_and_recent_entries(slack, fake_slack, clock):
-    clock.set(datetime(2026, 11, 20, 12, tzinfo=UTC))  # the Friday before
-    slack.command("/learn", "60m Last week", user=ANA)
-    clock.set(datetime(2026, 11, 24, 12, tzinfo=UTC))
-    slack.command("/learn", "45m #sql Query plans", user=ANA)
-    slack.command("/learn", "30m vis:private Notes", user=ANA)
-
-    slack.command("/fitness", "", user=ANA)
-
-    shown = text_of(last_response(fake_slack))
-    assert "*This week*\n1h 15m" in shown and "*Entries*\n2" in shown
-    assert "Query plans" in shown and "Last week" in shown
-    assert "Week of Mon 23 Nov" in shown
-
-
-def test_fitness_is_private_to_the_person(slack, fake_slack):
-    slack.command("/learn", "30m vis:private Secret notes", user=ANA)
-
-    slack.command("/fitness", "", user=BO)
-
-    shown = text_of(last_response(fake_slack))
-    assert "Secret notes" not in shown and "Nothing logged yet" in shown
-
-
-def test_fitness_help_and_unknown_words(slack):
-    assert "/learn help" in text_of(slack.command("/fitness", "help", user=ANA).json)
-    assert "Type `/fitness` on its own" in text_of(slack.command("/fitness", "rings", user=ANA).json)
-
-
-@pytest.mark.parametrize("command", ["/ask", "/goal", "/team"])
+@pytest.mark.parametrize("command", ["/ask", "/team"])
 def test_commands_still_to_come_say_so(slack, command):
     assert "coming soon" in text_of(slack.command(command, "anything", user=ANA).json)

@@ -7,10 +7,22 @@ from datetime import date
 import pytest
 
 from bot.localslack.blockkit import block_kit_problems
+from bot.services.fitness import DayActivity, Targets, fitness_summary
+from bot.services.fitness_card import FitnessCard, SkillTime
 from bot.services.learning import MAX_LINK_LENGTH, MAX_SKILL_LENGTH, MAX_SKILLS, MAX_WHAT_LENGTH, WeekSummary
-from bot.views.fitness import fitness_help_message, fitness_message
+from bot.services.privacy import Holdings
+from bot.views.fitness import (
+    HISTORY_PAGE,
+    fitness_help_message,
+    fitness_message,
+    forget_me_question,
+    forgotten_message,
+    history_message,
+    targets_modal,
+    targets_set_message,
+)
 from bot.views.format import duration, escape
-from bot.views.home import home_view
+from bot.views.home import forgotten_home_view, home_view
 from bot.views.learning import (
     ModalContext,
     ModalPrefill,
@@ -46,6 +58,22 @@ def longest_week() -> WeekSummary:
     )
 
 
+def card(week: WeekSummary, *, busy: bool = True) -> FitnessCard:
+    today = date(2026, 11, 25)
+    activities = (
+        [DayActivity(date(2026, 11, day), 960, kind) for day in range(1, 26) for kind in EntryKind]
+        if busy
+        else []
+    )
+    return FitnessCard(
+        summary=fitness_summary(activities, [], Targets(), today=today),
+        targets=Targets(days_per_week=7, minutes_per_week=1200),
+        week=week,
+        top_skills=[SkillTime(name="s" * MAX_SKILL_LENGTH, minutes=99_999)] * 5 if busy else [],
+        rest_this_week=busy,
+    )
+
+
 @pytest.mark.parametrize(
     "payload",
     [
@@ -56,9 +84,16 @@ def longest_week() -> WeekSummary:
         undone_message(None),
         error_message("x" * 5000),
         help_message(),
-        fitness_message(longest_week()),
-        fitness_message(WeekSummary(date(2026, 11, 23), 0, 0, [])),
+        fitness_message(card(longest_week())),
+        fitness_message(card(WeekSummary(date(2026, 11, 23), 0, 0, []), busy=False)),
         fitness_help_message(),
+        history_message(
+            [longest_entry(n) for n in range(HISTORY_PAGE)], offset=15, more=True, note="n" * 200
+        ),
+        history_message([], offset=0, more=False),
+        forget_me_question(Holdings(entries=10**6, goals=10**4)),
+        forgotten_message(Holdings(entries=3, goals=1)),
+        targets_set_message(Targets()),
     ],
     ids=lambda payload: payload["text"][:20],
 )
@@ -68,7 +103,12 @@ def test_messages_fit_slacks_limits(payload):
 
 
 def test_home_fits_slacks_limits_with_the_longest_entries():
-    assert block_kit_problems(home_view(longest_week()), "home") == []
+    assert block_kit_problems(home_view(card(longest_week())), "home") == []
+    assert block_kit_problems(forgotten_home_view(), "home") == []
+
+
+def test_targets_modal_fits_slacks_limits():
+    assert block_kit_problems(targets_modal(Targets(days_per_week=7, minutes_per_week=1200)), "modal") == []
 
 
 def test_modal_fits_slacks_limits_when_prefilled_with_the_longest_entry():

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.services.learning import WeekSummary, week_summary
+from bot.services.fitness_card import FitnessCard, load_fitness_card
 from bot.services.people import TimezoneLookup, Workspace, get_or_create_person
 from bot.views.home import home_view
 from models import Person
@@ -62,18 +62,28 @@ def person_scope(deps: Deps, context: BoltContext, client: WebClient, user_id: s
         yield PersonScope(session, person, now)
 
 
-def publish_home(client: WebClient, user_id: str, week: WeekSummary) -> None:
-    """Redraw the person's App Home from data already loaded; a failure must never undo what they did."""
+def home_for(scope: PersonScope, card: FitnessCard | None = None) -> dict[str, Any]:
+    """The person's App Home, built inside their scope (so it shows the change just made)."""
+    card = card or load_fitness_card(scope.session, scope.person, now=scope.now)
+    return home_view(card, goal_blocks_for(scope.session, scope.person, now=scope.now))
+
+
+def publish_home(client: WebClient, user_id: str, view: dict[str, Any]) -> None:
+    """Send a built App Home; a failure here must never undo what the person just did."""
     try:
-        client.views_publish(user_id=user_id, view=home_view(week))
+        client.views_publish(user_id=user_id, view=view)
     except SlackApiError as exc:
         logger.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
 
 
 def refresh_home(deps: Deps, context: BoltContext, client: WebClient, user_id: str) -> None:
     with person_scope(deps, context, client, user_id) as scope:
-        week = week_summary(scope.session, scope.person, now=scope.now)
-    publish_home(client, user_id, week)
+        view = home_for(scope)
+    publish_home(client, user_id, view)
+
+
+def goal_blocks_for(session: Session, person: Person, *, now: datetime) -> list[dict[str, Any]]:
+    return []
 
 
 def notify(

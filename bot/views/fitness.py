@@ -1,43 +1,272 @@
-"""The `/fitness` card (first version): this week's minutes and entries, and the latest entries."""
+"""The `/fitness` card, history and privacy messages."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.services.fitness import (
+    MAX_DAYS_PER_WEEK,
+    MAX_MINUTES_PER_WEEK,
+    MIN_DAYS_PER_WEEK,
+    MIN_MINUTES_PER_WEEK,
+    MIX_WEEKS,
+    Targets,
+)
+from bot.services.fitness_card import FitnessCard
 from bot.services.learning import WeekSummary
-from bot.views.blocks import Block, actions, button, context, divider, fields, header, message, section
-from bot.views.format import day_label, duration, entry_line
-from bot.views.learning import OPEN_LOG_MODAL
+from bot.services.privacy import Holdings
+from bot.views.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    fields,
+    header,
+    input_block,
+    message,
+    option,
+    plain,
+    section,
+)
+from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar
+from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL
+from models import EntryKind, LearningEntry
+
+OPEN_TARGETS_MODAL = "open_targets_modal"
+SHOW_HISTORY = "show_history"
+HISTORY_NEWER = "show_history_newer"  # Slack wants each action_id once per block
+HISTORY_OLDER = "show_history_older"
+DELETE_ENTRY = "entry_delete"
+FORGET_ME = "forget_me_confirm"
+FORGET_ME_CANCEL = "forget_me_cancel"
+HISTORY_PAGE = 15  # two blocks per entry keeps a page under Slack's 50 blocks per message
 
 
-def week_blocks(week: WeekSummary) -> list[Block]:
-    blocks: list[Block] = [
-        fields(f"*This week*\n{duration(week.minutes)}", f"*Entries*\n{week.entries}"),
-        context(f"Week of {day_label(week.week_start)} · weeks start on Monday, in your timezone"),
-    ]
-    if week.recent:
-        blocks.append(section("*Latest learning*"))
-        blocks.extend(context(f"{day_label(entry.local_day)} · {entry_line(entry)}") for entry in week.recent)
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def _rings(card: FitnessCard) -> Block:
+    rings = card.summary.rings
+    mix = rings.mix
+    shares = mix.shares
+    mix_text = " · ".join(f"{KIND_LABELS[kind]} {round(shares[kind] * 100)}%" for kind in EntryKind)
+    tick = {True: " :white_check_mark:", False: ""}
+    return section(
+        f"*Consistency*  `{progress_bar(rings.consistency.fraction)}`  "
+        f"{rings.consistency.value} of {_days(rings.consistency.target)}{tick[rings.consistency.closed]}\n"
+        f"*Time*  `{progress_bar(rings.time.fraction)}`  "
+        f"{duration(rings.time.value)} of {duration(rings.time.target)}{tick[rings.time.closed]}\n"
+        f"*Mix*  `{progress_bar(mix.fraction)}`  "
+        + (mix_text if any(shares.values()) else f"nothing in the last {MIX_WEEKS} weeks yet")
+        + tick[mix.closed]
+    )
+
+
+def _streak_text(card: FitnessCard) -> str:
+    streak = card.summary.streak
+    if streak.current == 0:
+        text = "Meet this week's targets to start a streak."
     else:
-        blocks.append(
+        weeks = "week" if streak.current == 1 else "weeks"
+        text = f":fire: {streak.current} {weeks} in a row"
+    if streak.best > streak.current:
+        text += f" (best: {streak.best})"
+    if card.rest_this_week:
+        text += "\n:palm_tree: This is a rest week: it won't break your streak."
+    return text
+
+
+def _comparison_text(card: FitnessCard) -> str:
+    comparison = card.summary.comparison
+    return (
+        f"{duration(comparison.this_week_minutes)} on {_days(comparison.this_week_days)} "
+        f"({change(comparison.minutes_change, ' min')} on last week's "
+        f"{duration(comparison.last_week_minutes)})"
+    )
+
+
+def latest_entries_blocks(week: WeekSummary) -> list[Block]:
+    if not week.recent:
+        return [
             section("Nothing logged yet. Small sessions count: try `/learn 15m #topic what you explored`.")
+        ]
+    return [
+        section("*Latest learning*"),
+        *(context(f"{day_label(entry.local_day)} · {entry_line(entry)}") for entry in week.recent),
+    ]
+
+
+def fitness_card_blocks(card: FitnessCard) -> list[Block]:
+    """The card itself, shared by `/fitness` and App Home."""
+    blocks: list[Block] = [
+        _rings(card),
+        fields(f"*Streak*\n{_streak_text(card)}", f"*This week*\n{_comparison_text(card)}"),
+    ]
+    if card.top_skills:
+        skills = " · ".join(f"`#{skill.name}` {duration(skill.minutes)}" for skill in card.top_skills)
+        blocks.append(context(f"Top skills, last 30 days: {skills}"))
+    blocks.append(
+        context(
+            f"Targets: {_days(card.targets.days_per_week)} and {duration(card.targets.minutes_per_week)} a week · "
+            f"week of {day_label(card.week.week_start)}, in your timezone"
         )
+    )
     return blocks
 
 
-def fitness_message(week: WeekSummary) -> dict[str, Any]:
+def fitness_message(card: FitnessCard) -> dict[str, Any]:
     blocks = [
         header("Your learning fitness"),
-        *week_blocks(week),
+        *fitness_card_blocks(card),
         divider(),
-        actions(button("Log learning", OPEN_LOG_MODAL, style="primary")),
+        *latest_entries_blocks(card.week),
+        actions(
+            button("Log learning", OPEN_LOG_MODAL, style="primary"),
+            button("Change targets", OPEN_TARGETS_MODAL),
+            button("History", SHOW_HISTORY, value="0"),
+        ),
     ]
-    return message(f"This week: {duration(week.minutes)} across {week.entries} entries", blocks)
+    rings = card.summary.rings
+    text = (
+        f"Learning fitness: {rings.consistency.value}/{rings.consistency.target} days, "
+        f"{duration(rings.time.value)} of {duration(rings.time.target)} this week"
+    )
+    return message(text, blocks)
 
 
 def fitness_help_message() -> dict[str, Any]:
+    text = "How /fitness works"
+    blocks: list[Block] = [
+        section(
+            "*Learning fitness* is small, regular learning that adds up. Each week (Monday to Sunday, in your "
+            "timezone) you close three rings:\n"
+            "• *Consistency*: days you learned, against your target (3 days to start)\n"
+            "• *Time*: minutes you logged, against your target (60 minutes to start)\n"
+            "• *Mix*: on the job, from people and formal learning over the last 4 weeks\n"
+            "A week that closes Consistency and Time extends your *streak*. A rest week (`/fitness rest`) "
+            "keeps it; one in any four weeks."
+        ),
+        section(
+            "`/fitness` your card · `/fitness target 4 days 90m` set targets · `/fitness history` edit or "
+            "delete entries · `/fitness rest` this week is a rest week (`rest off` to undo) · "
+            "`/fitness export` all your entries as CSV in your DM · `/fitness forget-me` delete everything "
+            "Learnfit holds about you"
+        ),
+        context("Only you see your card. Team digests never show private entries by name."),
+    ]
+    return message(text, blocks)
+
+
+def history_message(
+    entries: list[LearningEntry], *, offset: int, more: bool, note: str | None = None
+) -> dict[str, Any]:
+    blocks: list[Block] = [header("Your learning history")]
+    if note:
+        blocks.append(context(note))
+    if not entries:
+        blocks.append(section("No entries here. Log one with `/learn 20m what you learned`."))
+    for entry in entries:
+        blocks.append(section(f"{day_label(entry.local_day)} · {entry_line(entry, what_limit=300)}"))
+        blocks.append(
+            actions(
+                button("Edit", EDIT_ENTRY, value=str(entry.id)),
+                {
+                    **button("Delete", DELETE_ENTRY, value=f"{entry.id}:{offset}", style="danger"),
+                    "confirm": {
+                        "title": {"type": "plain_text", "text": "Delete this entry?"},
+                        "text": {"type": "plain_text", "text": "It is removed for good from your history."},
+                        "confirm": {"type": "plain_text", "text": "Delete"},
+                        "deny": {"type": "plain_text", "text": "Keep it"},
+                        "style": "danger",
+                    },
+                },
+            )
+        )
+    if more or offset:
+        navigation = []
+        if offset:
+            navigation.append(button("Newer", HISTORY_NEWER, value=str(max(0, offset - HISTORY_PAGE))))
+        if more:
+            navigation.append(button("Older", HISTORY_OLDER, value=str(offset + HISTORY_PAGE)))
+        blocks.append(actions(*navigation))
+    return message("Your learning history", blocks)
+
+
+def forget_me_question(held: Holdings) -> dict[str, Any]:
     text = (
-        "`/fitness` shows your learning this week and your latest entries. Log with `/learn`; "
-        "`/learn help` has examples."
+        f"This deletes everything Learnfit holds about you in this workspace: {held.entries} entries, "
+        f"{held.goals} goals, your targets and settings. It cannot be undone. "
+        "`/fitness export` first if you want a copy."
     )
+    return message(
+        text,
+        [
+            section(f":warning: {text}"),
+            actions(
+                button("Delete everything", FORGET_ME, value="confirm", style="danger"),
+                button("Cancel", FORGET_ME_CANCEL),
+            ),
+        ],
+    )
+
+
+def forgotten_message(held: Holdings) -> dict[str, Any]:
+    text = (
+        f"Done: {held.entries} entries and {held.goals} goals are deleted, and Learnfit holds nothing else "
+        "about you here. If you `/learn` again, you start fresh."
+    )
+    return message(text, [section(f":wastebasket: {text}")])
+
+
+def plain_message(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
+
+
+TARGETS_MODAL = "targets_modal"
+
+
+def targets_modal(targets: Targets) -> dict[str, Any]:
+    day_options = [option(_days(days), str(days)) for days in range(MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK + 1)]
+    initial_days = next(item for item in day_options if item["value"] == str(targets.days_per_week))
+    return {
+        "type": "modal",
+        "callback_id": TARGETS_MODAL,
+        "title": plain("Weekly targets"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "blocks": [
+            section("Small and regular beats big and rare. Pick what you can keep up on a busy week."),
+            input_block(
+                "days",
+                "Learning days a week",
+                {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "options": day_options,
+                    "initial_option": initial_days,
+                },
+            ),
+            input_block(
+                "minutes",
+                "Time a week",
+                {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "initial_value": str(targets.minutes_per_week),
+                    "placeholder": plain("e.g. 60, 90m, 2h"),
+                    "max_length": 20,
+                },
+                hint=f"Minutes, or a duration like 1h30m ({MIN_MINUTES_PER_WEEK} minutes to "
+                f"{MAX_MINUTES_PER_WEEK // 60} hours).",
+            ),
+        ],
+    }
+
+
+def targets_set_message(targets: Targets) -> dict[str, Any]:
+    return plain_message(
+        f":dart: Targets set: {_days(targets.days_per_week)} and {duration(targets.minutes_per_week)} a week. "
+        "Your rings use them from this week on."
+    )

@@ -57,3 +57,17 @@ def entry_line(entry: LearningEntry, *, what_limit: int = 150) -> str:
         parts.append(skill_tags(entry))
     lock = " :lock:" if entry.visibility is Visibility.PRIVATE else ""
     return " · ".join(parts) + lock
+
+
+def progress_bar(fraction: float, width: int = 10) -> str:
+    """`▓▓▓▓░░░░░░` for 0.4: a ring drawn as text, since Block Kit has no charts."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "▓" * filled + "░" * (width - filled)
+
+
+def change(value: int, unit: str = "") -> str:
+    """`+15 min`, `-1 day` (a real minus sign), `same`: a week-on-week difference, never a judgement."""
+    if value == 0:
+        return "same"
+    sign = "+" if value > 0 else "\u2212"
+    return f"{sign}{abs(value)}{unit}"

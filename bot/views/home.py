@@ -1,28 +1,57 @@
-"""App Home (first version): the week at a glance, recent entries, and a button to log learning."""
+"""App Home: the person's dashboard (fitness card, goals, latest entries) and the buttons to act."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.services.learning import WeekSummary
-from bot.views.blocks import actions, button, context, divider, header, section
-from bot.views.fitness import week_blocks
+from bot.services.fitness_card import FitnessCard
+from bot.views.blocks import Block, actions, button, context, divider, header, section
+from bot.views.fitness import OPEN_TARGETS_MODAL, fitness_card_blocks, latest_entries_blocks
 from bot.views.learning import OPEN_LOG_MODAL
 
+OPEN_GOAL_MODAL = "open_goal_modal"
 
-def home_view(week: WeekSummary) -> dict[str, Any]:
+
+def home_view(card: FitnessCard, goal_blocks: list[Block] | None = None) -> dict[str, Any]:
+    goals = goal_blocks or [
+        context("No goals yet. Try `/goal Learn Kubernetes basics #kubernetes 10h by 2027-01-31`.")
+    ]
     return {
         "type": "home",
         "blocks": [
             header("Learnfit"),
-            section("Small, regular learning adds up. Log what you learn at work in seconds."),
-            actions(button("Log learning", OPEN_LOG_MODAL, style="primary")),
+            context("Small, regular learning adds up. Only you see this page."),
+            actions(
+                button("Log learning", OPEN_LOG_MODAL, style="primary"),
+                button("Add a goal", OPEN_GOAL_MODAL),
+                button("Change targets", OPEN_TARGETS_MODAL),
+            ),
             divider(),
-            *week_blocks(week),
+            section("*Your learning fitness*"),
+            *fitness_card_blocks(card),
+            divider(),
+            section("*Goals*"),
+            *goals[:14],
+            divider(),
+            *latest_entries_blocks(card.week),
             divider(),
             context(
-                "Tip: `/learn 30m #skill what you learned` from any channel, or *Save as learning* "
-                "on any message. `/learn help` for more."
+                "`/learn 30m #skill what you learned` from any channel, or *Save as learning* on any message. "
+                "`/fitness help` explains the rings."
             ),
+        ],
+    }
+
+
+def forgotten_home_view() -> dict[str, Any]:
+    """Home right after forget-me: nothing about the person, and no new record made to draw it."""
+    return {
+        "type": "home",
+        "blocks": [
+            header("Learnfit"),
+            section(
+                "Everything Learnfit held about you in this workspace is deleted. Log learning any time to start fresh."
+            ),
+            actions(button("Log learning", OPEN_LOG_MODAL, style="primary")),
         ],
     }

@@ -8,9 +8,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners.common import person_scope, publish_home
+from bot.listeners.common import home_for, person_scope, publish_home
 from bot.listeners.learning_modal import open_learning_modal
-from bot.services.learning import delete_entry, get_entry, week_summary
+from bot.services.learning import delete_entry, get_entry
 from bot.views.learning import (
     EDIT_ENTRY,
     OPEN_LOG_MODAL,
@@ -86,6 +86,6 @@ def register(app: App, deps: Deps) -> None:
             removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
             scope.session.flush()
             reply = undone_message(removed)
-            week = week_summary(scope.session, scope.person, now=scope.now)
+            home = home_for(scope)
         respond(**reply, replace_original=True)
-        publish_home(client, user_id, week)
+        publish_home(client, user_id, home)

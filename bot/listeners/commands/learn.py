@@ -8,10 +8,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners.common import person_scope, publish_home
+from bot.listeners.common import home_for, person_scope, publish_home
 from bot.listeners.learning_modal import open_learning_modal
 from bot.parsing import CommandError, OpenLogModal, ShowHelp, parse_learn
-from bot.services.learning import log_entry, week_summary
+from bot.services.fitness_card import load_fitness_card
+from bot.services.learning import log_entry
 from bot.views.learning import ModalContext, error_message, help_message, logged_message
 from models import EntrySource
 
@@ -47,7 +48,8 @@ def register(app: App, deps: Deps) -> None:
                 idempotency_key=f"command:{command['trigger_id']}",
             )
             scope.session.flush()
-            week = week_summary(scope.session, scope.person, now=scope.now)
-            reply = logged_message(logged.entry, week, duplicate=logged.duplicate)
+            card = load_fitness_card(scope.session, scope.person, now=scope.now)
+            reply = logged_message(logged.entry, card.week, duplicate=logged.duplicate)
+            home = home_for(scope, card)
         respond(**reply)
-        publish_home(client, user_id, week)
+        publish_home(client, user_id, home)

@@ -3,9 +3,10 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners.views import goals, learning
+from bot.listeners.views import fitness, goals, learning
 
 
 def register(app: App, deps: Deps) -> None:
     learning.register(app, deps)
     goals.register(app, deps)
+    fitness.register(app, deps)

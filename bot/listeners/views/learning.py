@@ -9,9 +9,10 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
-from bot.listeners.common import notify, person_scope, publish_home
+from bot.listeners.common import home_for, notify, person_scope, publish_home
 from bot.parsing import FormErrors, parse_learning_form
-from bot.services.learning import DraftError, log_entry, update_entry, week_summary
+from bot.services.fitness_card import load_fitness_card
+from bot.services.learning import DraftError, log_entry, update_entry
 from bot.views.learning import (
     LEARNING_MODAL,
     ModalContext,
@@ -54,7 +55,8 @@ def register(app: App, deps: Deps) -> None:
                     )
                     entry, duplicate = logged.entry, logged.duplicate
                 scope.session.flush()
-                week = week_summary(scope.session, scope.person, now=scope.now)
+                card = load_fitness_card(scope.session, scope.person, now=scope.now)
+                week, home = card.week, home_for(scope, card)
                 if entry is None:
                     reply = error_message("That entry was removed before you saved, so nothing changed.")
                 elif modal_context.entry_id is not None:
@@ -71,7 +73,7 @@ def register(app: App, deps: Deps) -> None:
         if modal_context.response_url:
             sent = WebhookClient(modal_context.response_url).send(**reply, replace_original=True)
             if sent.status_code == 200:
-                publish_home(client, user_id, week)
+                publish_home(client, user_id, home)
                 return
         notify(client, user_id, reply, channel_id=modal_context.channel_id)
-        publish_home(client, user_id, week)
+        publish_home(client, user_id, home)

@@ -1,0 +1,150 @@
+"""Everything the fitness card and App Home show, loaded in a fixed handful of SQL statements.
+
+The rules live in bot/services/fitness.py; this module feeds them a person's per-day totals, aggregated by
+the database, so the cost does not grow with the number of entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.services.fitness import DayActivity, FitnessSummary, HelpEvent, Targets, fitness_summary
+from bot.services.learning import WeekSummary, week_start
+from bot.services.people import local_today
+from models import LearningEntry, Person, RestWeek, Skill, entry_skills
+
+TOP_SKILLS_DAYS = 30
+TOP_SKILLS_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class SkillTime:
+    name: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class FitnessCard:
+    summary: FitnessSummary
+    targets: Targets
+    week: WeekSummary
+    top_skills: list[SkillTime]
+    rest_this_week: bool
+
+
+def targets_of(person: Person) -> Targets:
+    return Targets(days_per_week=person.target_days_per_week, minutes_per_week=person.target_minutes_per_week)
+
+
+def set_targets(person: Person, targets: Targets) -> None:
+    person.target_days_per_week = targets.days_per_week
+    person.target_minutes_per_week = targets.minutes_per_week
+
+
+def _mine(person: Person):  # noqa: ANN202 - a tuple of SQL conditions
+    return (LearningEntry.team_id == person.team_id, LearningEntry.person_id == person.id)
+
+
+def _daily_activity(session: Session, person: Person) -> tuple[list[DayActivity], dict[date, int]]:
+    """Minutes per local day and kind, and entries per day, in one grouped query."""
+    rows = session.execute(
+        select(
+            LearningEntry.local_day,
+            LearningEntry.kind,
+            func.sum(LearningEntry.minutes),
+            func.count(LearningEntry.id),
+        )
+        .where(*_mine(person))
+        .group_by(LearningEntry.local_day, LearningEntry.kind)
+    ).all()
+    activities = [DayActivity(day=day, minutes=int(minutes), kind=kind) for day, kind, minutes, _ in rows]
+    entries_per_day: dict[date, int] = {}
+    for day, _, _, count in rows:
+        entries_per_day[day] = entries_per_day.get(day, 0) + int(count)
+    return activities, entries_per_day
+
+
+def _top_skills(session: Session, person: Person, today: date) -> list[SkillTime]:
+    since = today - timedelta(days=TOP_SKILLS_DAYS - 1)
+    rows = session.execute(
+        select(Skill.name, func.sum(LearningEntry.minutes).label("minutes"))
+        .join(entry_skills, entry_skills.c.skill_id == Skill.id)
+        .join(LearningEntry, LearningEntry.id == entry_skills.c.entry_id)
+        .where(*_mine(person), LearningEntry.local_day >= since)
+        .group_by(Skill.name)
+        .order_by(func.sum(LearningEntry.minutes).desc(), Skill.name)
+        .limit(TOP_SKILLS_LIMIT)
+    ).all()
+    return [SkillTime(name, int(minutes)) for name, minutes in rows]
+
+
+def recent_entries(session: Session, person: Person, *, limit: int, offset: int = 0) -> list[LearningEntry]:
+    return list(
+        session.scalars(
+            select(LearningEntry)
+            .where(*_mine(person))
+            .order_by(
+                LearningEntry.local_day.desc(), LearningEntry.created_at.desc(), LearningEntry.id.desc()
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def rest_week_starts(session: Session, person: Person) -> list[date]:
+    return list(session.scalars(select(RestWeek.week_start).where(RestWeek.person_id == person.id)))
+
+
+def load_fitness_card(
+    session: Session,
+    person: Person,
+    *,
+    now: datetime,
+    help_events: list[HelpEvent] | None = None,
+    recent: int = 5,
+) -> FitnessCard:
+    """The card: rings, streak, this week against last, top skills and the latest entries."""
+    today = local_today(person, now)
+    activities, entries_per_day = _daily_activity(session, person)
+    rests = rest_week_starts(session, person)
+    targets = targets_of(person)
+    summary = fitness_summary(activities, help_events or [], targets, today=today, rest_weeks=rests)
+    monday = week_start(today)
+    week = WeekSummary(
+        week_start=monday,
+        minutes=summary.comparison.this_week_minutes,
+        entries=sum(count for day, count in entries_per_day.items() if monday <= day <= today),
+        recent=recent_entries(session, person, limit=recent),
+    )
+    return FitnessCard(
+        summary=summary,
+        targets=targets,
+        week=week,
+        top_skills=_top_skills(session, person, today),
+        rest_this_week=monday in rests,
+    )
+
+
+def mark_rest_week(session: Session, person: Person, *, now: datetime, rest: bool = True) -> date:
+    """Mark (or unmark) this local week as a rest week; return its Monday."""
+    monday = week_start(local_today(person, now))
+    existing = session.scalar(
+        select(RestWeek).where(RestWeek.person_id == person.id, RestWeek.week_start == monday)
+    )
+    if rest and existing is None:
+        session.add(
+            RestWeek(
+                team_id=person.team_id,
+                enterprise_id=person.enterprise_id,
+                person_id=person.id,
+                week_start=monday,
+            )
+        )
+    elif not rest and existing is not None:
+        session.execute(delete(RestWeek).where(RestWeek.id == existing.id))
+    return monday
