@@ -2,25 +2,59 @@
 
 from models.base import Base, UTCDateTime
 from models.goals import Goal, GoalStatus, GoalTarget, RestWeek, goal_skills
+from models.help import (
+    HelpAnswer,
+    HelpCredit,
+    HelpOffer,
+    HelpQuestion,
+    ProcessedEvent,
+    QuestionStatus,
+    Urgency,
+    question_skills,
+)
 from models.learning import EntryKind, EntrySource, LearningEntry, Skill, Visibility, entry_skills
 from models.people import Person
+from models.scheduling import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    LearningTeam,
+    TeamMember,
+    TeamRole,
+)
 from models.slack_stores import slack_bots, slack_installations, slack_oauth_states
+from models.workspaces import SlackWorkspace
 
 __all__ = [
     "Base",
+    "Delivery",
+    "DeliveryKind",
+    "DeliveryStatus",
     "EntryKind",
     "EntrySource",
     "Goal",
     "GoalStatus",
     "GoalTarget",
+    "HelpAnswer",
+    "HelpCredit",
+    "HelpOffer",
+    "HelpQuestion",
     "LearningEntry",
+    "LearningTeam",
     "Person",
+    "ProcessedEvent",
+    "QuestionStatus",
     "RestWeek",
     "Skill",
+    "SlackWorkspace",
+    "TeamMember",
+    "TeamRole",
     "UTCDateTime",
+    "Urgency",
     "Visibility",
     "entry_skills",
     "goal_skills",
+    "question_skills",
     "slack_bots",
     "slack_installations",
     "slack_oauth_states",

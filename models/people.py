@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, WorkspaceScoped
@@ -22,3 +22,14 @@ class Person(WorkspaceScoped, Base):
     # Learning fitness targets: the week's rings close at these.
     target_days_per_week: Mapped[int] = mapped_column(default=3, server_default="3")
     target_minutes_per_week: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Peer help: whether others may see this person suggested as an expert (/fitness expert off).
+    suggest_as_expert: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Habit nudges, in the person's local time; next_nudge_at (UTC) is what the scheduler's tick queries.
+    nudges_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    nudge_weekdays: Mapped[str] = mapped_column(String(20), default="1,3", server_default="1,3")  # Tue, Thu
+    nudge_minute: Mapped[int] = mapped_column(default=960, server_default="960")  # 16:00
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ignored_nudges: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set when Slack says the account is gone (user_not_found, account_inactive): no more sends.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
