@@ -188,8 +188,3 @@ def test_a_failing_handler_tells_the_person_and_the_app_keeps_serving(slack, fak
 
     slack.command("/learn", "10m Still works", user=ANA)
     assert [entry.what for entry in entries(session)] == ["Still works"]
-
-
-@pytest.mark.parametrize("command", ["/ask", "/team"])
-def test_commands_still_to_come_say_so(slack, command):
-    assert "coming soon" in text_of(slack.command(command, "anything", user=ANA).json)

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.listeners.common import person_scope
+from bot.services.goals import active_goal_choices
 from bot.services.people import local_today
 from bot.views.learning import ModalContext, ModalPrefill, learning_modal
 
@@ -20,8 +21,10 @@ def open_learning_modal(
     modal_context: ModalContext,
     prefill: ModalPrefill | None = None,
 ) -> None:
+    prefill = prefill or ModalPrefill()
     with person_scope(deps, context, client, user_id) as scope:
         today = local_today(scope.person, scope.now)
+        goals = active_goal_choices(scope.session, scope.person, including=prefill.goal_id)
     client.views_open(
-        trigger_id=trigger_id, view=learning_modal(prefill or ModalPrefill(), modal_context, today=today)
+        trigger_id=trigger_id, view=learning_modal(prefill, modal_context, today=today, goals=goals)
     )

@@ -211,6 +211,8 @@ def parse_learning_form(values: dict[str, dict[str, dict[str, object]]]) -> Entr
     skills_text = str(_state_value(values, "skills").get("value") or "")
     selected_kind = _state_value(values, "kind").get("selected_option") or {}
     selected_visibility = _state_value(values, "visibility").get("selected_option") or {}
+    selected_goal = _state_value(values, "goal").get("selected_option") or {}
+    goal_value = str(selected_goal.get("value", ""))  # type: ignore[union-attr]
     fields = {
         "what": _state_value(values, "what").get("value") or "",
         "minutes": minutes or 0,
@@ -219,6 +221,7 @@ def parse_learning_form(values: dict[str, dict[str, dict[str, object]]]) -> Entr
         "link": _state_value(values, "link").get("value"),
         "visibility": selected_visibility.get("value", Visibility.TEAM.value),  # type: ignore[union-attr]
         "day": _state_value(values, "day").get("selected_date"),
+        "goal_id": int(goal_value) if goal_value.isdigit() else None,
     }
     # Validate field by field so the person sees every problem at once.
     for name in ("what", "minutes", "skills", "link"):

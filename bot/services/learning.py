@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.people import Workspace, local_today
-from models import EntryKind, EntrySource, LearningEntry, Person, Skill, Visibility
+from models import EntryKind, EntrySource, Goal, LearningEntry, Person, Skill, Visibility
 
 MAX_MINUTES = 16 * 60
 MAX_WHAT_LENGTH = 3000  # Slack's plain_text_input limit, so the modal can always show it back
@@ -78,6 +78,7 @@ class EntryDraft(BaseModel):
     link: Annotated[str | None, AfterValidator(_check_link)] = None
     visibility: Visibility = Visibility.TEAM
     day: date | None = None  # None: the person's today
+    goal_id: int | None = None  # the goal picked in the form; checked to be the person's own
 
     @field_validator("what", mode="before")
     @classmethod
@@ -177,6 +178,18 @@ def _workspace_of(person: Person) -> Workspace:
     return Workspace(person.team_id, person.enterprise_id)
 
 
+def _own_goal_id(session: Session, person: Person, goal_id: int | None) -> int | None:
+    """The picked goal's id if it is this person's (ids from forms are never trusted)."""
+    if goal_id is None:
+        return None
+    owned = session.scalar(
+        select(Goal.id).where(Goal.id == goal_id, Goal.team_id == person.team_id, Goal.person_id == person.id)
+    )
+    if owned is None:
+        raise DraftError("goal", "That goal is not one of yours any more. Pick another, or none.")
+    return goal_id
+
+
 def find_by_key(session: Session, workspace: Workspace, idempotency_key: str) -> LearningEntry | None:
     return session.scalar(
         select(LearningEntry).where(
@@ -214,6 +227,7 @@ def log_entry(
         updated_at=now,
         idempotency_key=idempotency_key,
         skills=_skills(session, workspace, draft.skills),
+        goal_id=_own_goal_id(session, person, draft.goal_id),
     )
     try:
         with session.begin_nested():
@@ -251,6 +265,7 @@ def update_entry(
     if draft.day is not None:
         entry.local_day = _entry_day(person, draft, now)
     entry.skills = _skills(session, _workspace_of(person), draft.skills)
+    entry.goal_id = _own_goal_id(session, person, draft.goal_id)
     entry.updated_at = now
     return entry
 

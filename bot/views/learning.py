@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -75,6 +76,7 @@ class ModalPrefill:
     link: str | None = None
     visibility: Visibility = Visibility.TEAM
     day: date | None = None
+    goal_id: int | None = None
 
     @classmethod
     def from_entry(cls, entry: LearningEntry) -> ModalPrefill:
@@ -86,6 +88,7 @@ class ModalPrefill:
             link=entry.link,
             visibility=entry.visibility,
             day=entry.local_day,
+            goal_id=entry.goal_id,
         )
 
 
@@ -180,8 +183,37 @@ def _radio(action_id: str, options: list[dict[str, Any]], initial_value: str) ->
     return {"type": "radio_buttons", "action_id": action_id, "options": options, "initial_option": initial}
 
 
-def learning_modal(prefill: ModalPrefill, modal_context: ModalContext, *, today: date) -> dict[str, Any]:
-    """The form behind `/learn`, the Home button, Edit and the message shortcut."""
+def _goal_picker(goals: Sequence[tuple[int, str]], picked: int | None) -> Block:
+    options = [option(truncate(title, 75), str(goal_id)) for goal_id, title in goals[:100]]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": "value",
+        "placeholder": plain("Pick a goal"),
+        "options": options,
+    }
+    initial = next((item for item in options if item["value"] == str(picked)), None)
+    if initial:
+        element["initial_option"] = initial
+    return input_block(
+        "goal",
+        "Toward a goal",
+        element,
+        optional=True,
+        hint="Entries that share one of a goal's skills count toward it anyway.",
+    )
+
+
+def learning_modal(
+    prefill: ModalPrefill,
+    modal_context: ModalContext,
+    *,
+    today: date,
+    goals: Sequence[tuple[int, str]] = (),
+) -> dict[str, Any]:
+    """The form behind `/learn`, the Home button, Edit and the message shortcut.
+
+    `goals` are the person's (id, title) goals for the optional goal picker, shown only when there are any.
+    """
     editing = modal_context.entry_id is not None
     kind_options = [option(KIND_LABELS[kind], kind.value, KIND_EXPLANATIONS[kind]) for kind in EntryKind]
     visibility_options = [
@@ -236,6 +268,9 @@ def learning_modal(prefill: ModalPrefill, modal_context: ModalContext, *, today:
             "visibility", "Who can see it?", _radio("value", visibility_options, prefill.visibility.value)
         ),
     ]
+    if goals:
+        after_skills = next(i for i, block in enumerate(blocks) if block["block_id"] == "skills") + 1
+        blocks.insert(after_skills, _goal_picker(goals, prefill.goal_id))
     return {
         "type": "modal",
         "callback_id": LEARNING_MODAL,

@@ -1,13 +1,14 @@
-"""Slash commands: /learn, /fitness, and the ones still to come."""
+"""Slash commands: /learn, /fitness, /goal, /ask, /team (one module each)."""
 
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners.commands import fitness, goal, learn, upcoming
+from bot.listeners.commands import ask, fitness, goal, learn, team
 
 
 def register(app: App, deps: Deps) -> None:
     learn.register(app, deps)
     fitness.register(app, deps)
     goal.register(app, deps)
-    upcoming.register(app)
+    ask.register(app, deps)
+    team.register(app, deps)

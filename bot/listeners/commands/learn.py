@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.listeners.common import home_for, person_scope, publish_home
+from bot.listeners.goal_celebration import celebrate_reached_goals
 from bot.listeners.learning_modal import open_learning_modal
 from bot.parsing import CommandError, OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
@@ -53,3 +54,4 @@ def register(app: App, deps: Deps) -> None:
             home = home_for(scope, card)
         respond(**reply)
         publish_home(client, user_id, home)
+        celebrate_reached_goals(deps, context, client, user_id)

@@ -10,6 +10,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
 from bot.listeners.common import home_for, notify, person_scope, publish_home
+from bot.listeners.goal_celebration import celebrate_reached_goals
 from bot.parsing import FormErrors, parse_learning_form
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import DraftError, log_entry, update_entry
@@ -74,6 +75,8 @@ def register(app: App, deps: Deps) -> None:
             sent = WebhookClient(modal_context.response_url).send(**reply, replace_original=True)
             if sent.status_code == 200:
                 publish_home(client, user_id, home)
+                celebrate_reached_goals(deps, context, client, user_id)
                 return
         notify(client, user_id, reply, channel_id=modal_context.channel_id)
         publish_home(client, user_id, home)
+        celebrate_reached_goals(deps, context, client, user_id)

@@ -1,0 +1,9 @@
+"""/team: learning teams and weekly digests (being built)."""
+
+from slack_bolt import App
+
+from bot.deps import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    pass

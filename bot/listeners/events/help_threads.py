@@ -1,0 +1,9 @@
+"""Thread replies and reactions on help questions (being built)."""
+
+from slack_bolt import App
+
+from bot.deps import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    pass

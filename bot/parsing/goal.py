@@ -1,0 +1,285 @@
+"""/goal: one line of text, or the goal modal's state, into a goal draft."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from bot.parsing.learn import CommandError, FormErrors, parse_minutes
+from bot.services.goals import GoalDraft, GoalError, check_due_date
+from models import GoalTarget
+
+GOAL_EXAMPLE = "/goal Learn Kubernetes basics #kubernetes 10h by 2027-01-31"
+HELP_WORDS = {"help", "?", "-h", "--help"}
+LIST_WORDS = {"list", "ls", "show"}
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+DAY = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?$", re.IGNORECASE)
+YEAR = re.compile(r"^\d{4}$")
+SESSIONS = re.compile(r"^(?P<count>\d+)\s*(?:sessions?|entries|times)$", re.IGNORECASE)
+# "12 sessions" and "1 h 30 m" arrive as several words: try joining a few.
+_MAX_AMOUNT_WORDS = 4
+_MAX_DATE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class ShowGoalHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenGoalModal:
+    pass
+
+
+@dataclass(frozen=True)
+class ListGoals:
+    pass
+
+
+@dataclass(frozen=True)
+class CreateGoal:
+    draft: GoalDraft
+
+
+GoalRequest = ShowGoalHelp | OpenGoalModal | ListGoals | CreateGoal
+
+
+def earliest_today(now: datetime) -> date:
+    """The earliest date it is anywhere right now (UTC-12).
+
+    The command is answered before we look the person up, so their own day is not known yet: a date
+    before this one has passed for everybody; the service checks against their real day afterwards.
+    """
+    return (now.astimezone(UTC) - timedelta(hours=12)).date()
+
+
+class _NotADate(ValueError):
+    """Words shaped like a date that no calendar has, e.g. `31 Feb`."""
+
+
+def _calendar_date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _NotADate from None
+
+
+def _next(month: int, day: int, today: date) -> date:
+    """The next `day month` from today on (a date without a year means the coming one)."""
+    for year in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise _NotADate
+
+
+def _day_and_month(first: str, second: str) -> tuple[int, int] | None:
+    """`31 Jan` or `Jan 31` as (month, day); None when the words are not shaped like that."""
+    first, second = first.lower().rstrip(","), second.lower().rstrip(",")
+    if (day := DAY.match(first)) and second in MONTHS:
+        return MONTHS[second], int(day["day"])
+    if first in MONTHS and (day := DAY.match(second)):
+        return MONTHS[first], int(day["day"])
+    return None
+
+
+def parse_date(words: list[str], *, today: date) -> date | None:
+    """`2027-01-31`, `31 Jan`, `Jan 31`, `31 Jan 2027`; None when not a date; _NotADate when impossible."""
+    if len(words) == 1:
+        iso = ISO_DATE.match(words[0])
+        return _calendar_date(int(iso["year"]), int(iso["month"]), int(iso["day"])) if iso else None
+    if len(words) == 2:
+        found = _day_and_month(*words)
+        return _next(*found, today) if found else None
+    if len(words) == 3 and YEAR.match(words[2]):
+        found = _day_and_month(words[0], words[1])
+        return _calendar_date(int(words[2]), *found) if found else None
+    return None
+
+
+def parse_sessions(text: str) -> int | None:
+    match = SESSIONS.match(text.strip())
+    return int(match["count"]) if match else None
+
+
+@dataclass
+class _Options:
+    today: date
+    minutes: int | None = None
+    sessions: int | None = None
+    due: date | None = None
+    skills: list[str] = field(default_factory=list)
+
+    def take(self, words: list[str], *, from_end: bool) -> list[str]:
+        """Consume option words (a target, `by <date>`, #skills) at one end of the text; return the rest."""
+        while words:
+            used = self._take_due(words, from_end=from_end) or self._take_amount(words, from_end=from_end)
+            if not used:
+                word = words[-1] if from_end else words[0]
+                if not (word.startswith("#") and len(word) > 1):
+                    break
+                self.skills.append(word)
+                used = 1
+            words = words[:-used] if from_end else words[used:]
+        return words
+
+    def _take_due(self, words: list[str], *, from_end: bool) -> int:
+        for size in range(min(_MAX_DATE_WORDS, len(words) - 1), 0, -1):
+            chunk = words[-size - 1 :] if from_end else words[: size + 1]
+            if chunk[0].lower() != "by":
+                continue
+            try:
+                due = parse_date(chunk[1:], today=self.today)
+            except _NotADate:
+                raise CommandError(
+                    f"`{' '.join(chunk[1:])}` is not a date I can find in a calendar. "
+                    "Write it like `by 2027-01-31` or `by 31 Jan`."
+                ) from None
+            if due is None:
+                continue
+            if self.due is not None:
+                raise CommandError("Give one done-by date, e.g. `by 31 Jan`.")
+            self.due = due
+            return size + 1
+        return 0
+
+    def _take_amount(self, words: list[str], *, from_end: bool) -> int:
+        for size in range(min(_MAX_AMOUNT_WORDS, len(words)), 0, -1):
+            text = " ".join(words[-size:] if from_end else words[:size])
+            minutes, sessions = parse_minutes(text), parse_sessions(text)
+            if minutes is None and sessions is None:
+                continue
+            if self.minutes is not None or self.sessions is not None:
+                raise CommandError(
+                    "Pick one target: time (like `10h`) or sessions (like `12 sessions`), not both."
+                )
+            self.minutes, self.sessions = minutes, sessions
+            return size
+        return 0
+
+
+def parse_goal(text: str, *, today: date) -> GoalRequest:
+    """Parse `/goal` text: a title, then a target (`10h`, `12 sessions`), `by <date>` and #skills.
+
+    `today` resolves dates written without a year (`by 31 Jan` is the coming 31 January).
+    """
+    text = text.strip()
+    if not text:
+        return OpenGoalModal()
+    if text.lower() in HELP_WORDS:
+        return ShowGoalHelp()
+    if text.lower() in LIST_WORDS:
+        return ListGoals()
+
+    options = _Options(today=today)
+    words = options.take(text.split(), from_end=True)
+    words = options.take(words, from_end=False)
+    # Tags inside the title count as skills too, and stay in the title as written.
+    options.skills += [word for word in words if re.match(r"^#[^\s#]", word)]
+    title = " ".join(words).strip()
+
+    if not title:
+        raise CommandError(f"What is the goal? Put a few words before the target, e.g. `{GOAL_EXAMPLE}`")
+    if options.minutes is not None:
+        kind, value = GoalTarget.MINUTES, options.minutes
+    elif options.sessions is not None:
+        kind, value = GoalTarget.SESSIONS, options.sessions
+    elif options.due is not None:
+        kind, value = GoalTarget.DATE, None
+    else:
+        raise CommandError(
+            "Give the goal a target, like `10h` or `12 sessions`, or a done-by date, like `by 31 Jan`: "
+            f"`/goal {title} 10h by 31 Jan`"
+        )
+    try:
+        draft = GoalDraft.build(
+            title=title, target_kind=kind, target_value=value, skills=options.skills, due_date=options.due
+        )
+        check_due_date(draft.due_date, today)
+    except GoalError as exc:
+        raise CommandError(f"{exc.message} Nothing was saved; try `{GOAL_EXAMPLE}`.") from None
+    return CreateGoal(draft)
+
+
+def _state(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> dict[str, object]:
+    return values.get(block_id, {}).get("value", {})
+
+
+def _amount(kind: GoalTarget, text: str) -> tuple[int | None, str | None]:
+    """The modal's "How much?" for a target kind: (value, None) or (None, what to type instead)."""
+    if kind is GoalTarget.DATE:
+        return None, None
+    if kind is GoalTarget.MINUTES:
+        # A bare number is hours here: nobody aims for "600" minutes of learning.
+        minutes = int(text) * 60 if text.isdigit() else parse_minutes(text)
+        return (minutes, None) if minutes is not None else (None, "Give the time like 10h, 90m or 1h30m.")
+    count = int(text) if text.isdigit() else parse_sessions(text)
+    return (count, None) if count is not None else (None, "Give the number of sessions, like 12.")
+
+
+# Valid values for the other fields, so each field can be checked on its own.
+_VALID_PLACEHOLDER: dict[str, object] = {"title": "x", "target_kind": GoalTarget.SESSIONS, "target_value": 1}
+
+
+def parse_goal_form(values: dict[str, dict[str, dict[str, object]]]) -> GoalDraft:
+    """Read the goal modal's `view.state.values` into a draft, or raise FormErrors for each bad field."""
+    errors: dict[str, str] = {}
+    selected_kind = _state(values, "target").get("selected_option") or {}
+    try:
+        kind = GoalTarget(selected_kind.get("value", GoalTarget.MINUTES.value))  # type: ignore[union-attr]
+    except ValueError:
+        kind = GoalTarget.MINUTES
+    amount_text = str(_state(values, "amount").get("value") or "").strip()
+    value, problem = _amount(kind, amount_text)
+    if problem:
+        errors["amount"] = problem if amount_text else "How much? " + problem
+    skills_text = str(_state(values, "skills").get("value") or "")
+    due_text = _state(values, "due").get("selected_date")
+    fields: dict[str, object] = {
+        "title": _state(values, "title").get("value") or "",
+        "why": _state(values, "why").get("value"),
+        "target_kind": kind,
+        "target_value": value,
+        "skills": [word for word in re.split(r"[\s,]+", skills_text) if word],
+        "due_date": date.fromisoformat(str(due_text)) if due_text else None,
+    }
+    # Validate field by field so the person sees every problem at once.
+    for name in ("title", "why", "skills"):
+        try:
+            GoalDraft.build(**{**_VALID_PLACEHOLDER, name: fields[name]})
+        except GoalError as exc:
+            errors[exc.field] = exc.message
+    if kind is GoalTarget.DATE and fields["due_date"] is None:
+        errors["due"] = "A done-by goal needs its date: when will you have done it?"
+    if errors:
+        raise FormErrors(errors)
+    try:
+        return GoalDraft.build(**fields)
+    except GoalError as exc:
+        raise FormErrors({exc.field: exc.message}) from None

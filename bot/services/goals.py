@@ -1,0 +1,423 @@
+"""Personal learning goals: set them once, edit, finish or drop them, and measure progress from entries.
+
+An entry counts toward a goal when the person linked it to the goal, or when it shares one of the
+goal's skills, and only from the goal's creation day (in the person's timezone) on. A time goal sums
+minutes, a sessions goal counts entries; a done-by goal is done when the person says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services.learning import (
+    MAX_SKILLS,
+    _reject_control_characters,
+    _skills,
+    _workspace_of,
+    normalise_skill,
+)
+from bot.services.people import local_today, zone_of
+from models import Goal, GoalStatus, GoalTarget, LearningEntry, Person, entry_skills, goal_skills
+
+MAX_TITLE_LENGTH = 150  # the column's length
+MAX_WHY_LENGTH = 1000
+MIN_TARGET_MINUTES, MAX_TARGET_MINUTES = 15, 1000 * 60
+MIN_TARGET_SESSIONS, MAX_TARGET_SESSIONS = 1, 365
+MAX_YEARS_AHEAD = 5
+MAX_ACTIVE_GOALS = 10
+# Finished goals stay in the list (and on Home) this long, so the person sees what they achieved.
+DONE_SHOWN_FOR = timedelta(days=7)
+
+# Where each draft field appears in the goal modal (the block ids errors are shown under).
+FIELD_BLOCKS = {
+    "title": "title",
+    "why": "why",
+    "target_kind": "target",
+    "target_value": "amount",
+    "skills": "skills",
+    "due_date": "due",
+}
+
+
+class GoalError(ValueError):
+    """Input a person can fix; `field` is the goal modal block it belongs under."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _optional_text(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _reject_control_characters_if_any(text: str | None) -> str | None:
+    return None if text is None else _reject_control_characters(text)
+
+
+class GoalDraft(BaseModel):
+    """What a person wants to aim for, checked before anything is stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: Annotated[str, AfterValidator(_reject_control_characters)] = Field(
+        min_length=1, max_length=MAX_TITLE_LENGTH
+    )
+    why: Annotated[str | None, AfterValidator(_reject_control_characters_if_any)] = Field(
+        default=None, max_length=MAX_WHY_LENGTH
+    )
+    target_kind: GoalTarget
+    target_value: int | None = Field(default=None, validate_default=True)
+    skills: tuple[str, ...] = ()
+    due_date: date | None = Field(default=None, validate_default=True)
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _strip_title(cls, value: object) -> object:
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    @field_validator("why", mode="before")
+    @classmethod
+    def _strip_why(cls, value: object) -> object:
+        return _optional_text(value)
+
+    @field_validator("target_value")
+    @classmethod
+    def _check_target(cls, value: int | None, info: ValidationInfo) -> int | None:
+        kind = info.data.get("target_kind")
+        if kind is GoalTarget.DATE:
+            return None
+        if kind is GoalTarget.MINUTES and (
+            value is None or not MIN_TARGET_MINUTES <= value <= MAX_TARGET_MINUTES
+        ):
+            raise ValueError(
+                f"aim for between {MIN_TARGET_MINUTES} minutes and {MAX_TARGET_MINUTES // 60:,} hours"
+            )
+        if kind is GoalTarget.SESSIONS and (
+            value is None or not MIN_TARGET_SESSIONS <= value <= MAX_TARGET_SESSIONS
+        ):
+            raise ValueError(f"aim for between {MIN_TARGET_SESSIONS} and {MAX_TARGET_SESSIONS} sessions")
+        return value
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _normalise_skills(cls, value: object) -> tuple[str, ...]:
+        names = [normalise_skill(str(raw)) for raw in (value or ())]  # type: ignore[union-attr]
+        unique = tuple(dict.fromkeys(names))
+        if len(unique) > MAX_SKILLS:
+            raise ValueError(f"at most {MAX_SKILLS} skills per goal")
+        return unique
+
+    @field_validator("due_date")
+    @classmethod
+    def _date_goal_needs_a_date(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None and info.data.get("target_kind") is GoalTarget.DATE:
+            raise ValueError("a done-by goal needs its date: when will you have done it?")
+        return value
+
+    @classmethod
+    def build(cls, **fields: object) -> GoalDraft:
+        """Validate, raising GoalError with a message worded for the person (not pydantic's)."""
+        try:
+            return cls(**fields)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = str(error["loc"][0]) if error["loc"] else "title"
+            raise GoalError(FIELD_BLOCKS.get(field, "title"), _friendly(field, error)) from None
+
+
+def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
+    kind = error["type"]
+    if field == "title":
+        if kind == "string_too_short":
+            return "Name the goal in a few words, e.g. Learn Kubernetes basics."
+        if kind == "string_too_long":
+            return f"Keep the goal's name to {MAX_TITLE_LENGTH} characters; say more under why it matters."
+    if field == "why" and kind == "string_too_long":
+        return f"Keep why it matters to {MAX_WHY_LENGTH:,} characters."
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def check_due_date(due: date | None, today: date) -> None:
+    """A due date from `today` on, and not absurdly far away; raises GoalError under the date field."""
+    if due is None:
+        return
+    if due < today:
+        raise GoalError("due", "That day has already passed. Pick a done-by date from today on.")
+    if due.year > today.year + MAX_YEARS_AHEAD:
+        raise GoalError("due", f"Pick a done-by date within {MAX_YEARS_AHEAD} years.")
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    goal: Goal
+    minutes: int  # minutes of the entries that count toward it
+    sessions: int  # how many entries count toward it
+    fraction: float  # 0..1, how far toward the target (a done-by goal: 1 once done, else 0)
+    overdue: bool  # still active, not reached, and its due date is before the person's today
+    reached: bool  # target met, or the person marked it done
+
+
+@dataclass(frozen=True)
+class CreatedGoal:
+    goal: Goal
+    duplicate: bool  # True for a Slack retry or a double submission of a goal already stored
+
+
+def _owned(person: Person) -> list[object]:
+    return [Goal.team_id == person.team_id, Goal.person_id == person.id]
+
+
+def get_goal(session: Session, person: Person, goal_id: int) -> Goal | None:
+    """A goal, only if it belongs to this person (ids from buttons and forms are never trusted)."""
+    return session.scalar(select(Goal).where(Goal.id == goal_id, *_owned(person)))
+
+
+def _find_by_key(session: Session, person: Person, idempotency_key: str) -> Goal | None:
+    return session.scalar(
+        select(Goal).where(Goal.team_id == person.team_id, Goal.idempotency_key == idempotency_key)
+    )
+
+
+def create_goal(
+    session: Session, person: Person, draft: GoalDraft, *, now: datetime, idempotency_key: str
+) -> CreatedGoal:
+    """Store a new goal once per idempotency key (a Slack trigger or view id)."""
+    existing = _find_by_key(session, person, idempotency_key)
+    if existing is not None:
+        return CreatedGoal(existing, duplicate=True)
+    check_due_date(draft.due_date, local_today(person, now))
+    active = session.scalar(
+        select(func.count(Goal.id)).where(*_owned(person), Goal.status == GoalStatus.ACTIVE)
+    )
+    if (active or 0) >= MAX_ACTIVE_GOALS:
+        raise GoalError(
+            "title",
+            f"You have {MAX_ACTIVE_GOALS} goals on the go already. Mark one done or drop one "
+            "(`/goal list`) before setting another.",
+        )
+    goal = Goal(
+        team_id=person.team_id,
+        enterprise_id=person.enterprise_id,
+        person_id=person.id,
+        title=draft.title,
+        why=draft.why,
+        target_kind=draft.target_kind,
+        target_value=draft.target_value,
+        due_date=draft.due_date,
+        status=GoalStatus.ACTIVE,
+        created_at=now,
+        updated_at=now,
+        idempotency_key=idempotency_key,
+        skills=_skills(session, _workspace_of(person), draft.skills),
+    )
+    try:
+        with session.begin_nested():
+            session.add(goal)
+    except IntegrityError:
+        # The same submission raced us from another thread or process.
+        existing = _find_by_key(session, person, idempotency_key)
+        assert existing is not None
+        return CreatedGoal(existing, duplicate=True)
+    return CreatedGoal(goal, duplicate=False)
+
+
+def update_goal(
+    session: Session, person: Person, goal_id: int, draft: GoalDraft, *, now: datetime
+) -> Goal | None:
+    """Change an active goal of this person's; None when it is not theirs or no longer active."""
+    goal = get_goal(session, person, goal_id)
+    if goal is None or goal.status is not GoalStatus.ACTIVE:
+        return None
+    if draft.due_date != goal.due_date:
+        # Keeping an overdue date is allowed (the list keeps saying so); a new date must be ahead.
+        check_due_date(draft.due_date, local_today(person, now))
+    goal.title = draft.title
+    goal.why = draft.why
+    goal.target_kind = draft.target_kind
+    goal.target_value = draft.target_value
+    goal.due_date = draft.due_date
+    goal.skills = _skills(session, _workspace_of(person), draft.skills)
+    goal.updated_at = now
+    return goal
+
+
+def _finish(
+    session: Session, person: Person, goal_id: int, status: GoalStatus, *, now: datetime
+) -> tuple[Goal | None, bool]:
+    """Move an active goal to `status`: (the goal, whether it changed). (None, False) if not theirs."""
+    goal = get_goal(session, person, goal_id)
+    if goal is None or goal.status is not GoalStatus.ACTIVE:
+        return goal, False
+    goal.status = status
+    goal.updated_at = now
+    return goal, True
+
+
+def mark_goal_done(
+    session: Session, person: Person, goal_id: int, *, now: datetime
+) -> tuple[Goal | None, bool]:
+    return _finish(session, person, goal_id, GoalStatus.DONE, now=now)
+
+
+def drop_goal(session: Session, person: Person, goal_id: int, *, now: datetime) -> tuple[Goal | None, bool]:
+    return _finish(session, person, goal_id, GoalStatus.DROPPED, now=now)
+
+
+def active_goal_choices(
+    session: Session, person: Person, *, including: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, title) of the person's active goals, soonest due first: the learning modal's goal picker.
+
+    `including` adds one more goal of theirs whatever its state: the goal an entry being edited is linked
+    to, so saving the edit keeps the link.
+    """
+    shown = Goal.status == GoalStatus.ACTIVE
+    if including is not None:
+        shown = or_(shown, Goal.id == including)
+    rows = session.execute(
+        select(Goal.id, Goal.title)
+        .where(*_owned(person), shown)
+        .order_by(Goal.due_date.asc().nulls_last(), Goal.created_at, Goal.id)
+    )
+    return [(goal_id, title) for goal_id, title in rows]
+
+
+def _creation_day(goal: Goal, person: Person) -> date:
+    return goal.created_at.astimezone(zone_of(person)).date()
+
+
+def _totals(session: Session, person: Person, goals: Sequence[Goal]) -> dict[int, tuple[int, int]]:
+    """Minutes and entries counting toward each goal, in one aggregate statement whatever their number."""
+    if not goals:
+        return {}
+    # Each goal counts from its own creation day, which depends on the person's timezone: computed here
+    # and handed to the database as a CASE on the goal id.
+    since = case({goal.id: _creation_day(goal, person) for goal in goals}, value=Goal.id)
+    shares_a_skill = (
+        select(entry_skills.c.entry_id)
+        .join(goal_skills, goal_skills.c.skill_id == entry_skills.c.skill_id)
+        .where(entry_skills.c.entry_id == LearningEntry.id, goal_skills.c.goal_id == Goal.id)
+        .exists()
+    )
+    rows = session.execute(
+        select(Goal.id, func.coalesce(func.sum(LearningEntry.minutes), 0), func.count(LearningEntry.id))
+        .select_from(Goal)
+        .join(
+            LearningEntry,
+            and_(LearningEntry.team_id == Goal.team_id, LearningEntry.person_id == Goal.person_id),
+        )
+        .where(
+            Goal.id.in_([goal.id for goal in goals]),
+            LearningEntry.local_day >= since,
+            or_(LearningEntry.goal_id == Goal.id, shares_a_skill),
+        )
+        .group_by(Goal.id)
+    )
+    return {goal_id: (int(minutes), int(count)) for goal_id, minutes, count in rows}
+
+
+def _target_met(goal: Goal, minutes: int, sessions: int) -> bool:
+    if goal.target_value is None:
+        return False
+    if goal.target_kind is GoalTarget.MINUTES:
+        return minutes >= goal.target_value
+    if goal.target_kind is GoalTarget.SESSIONS:
+        return sessions >= goal.target_value
+    return False
+
+
+def _progress(goal: Goal, minutes: int, sessions: int, today: date) -> GoalProgress:
+    done = goal.status is GoalStatus.DONE
+    if goal.target_kind is GoalTarget.DATE or not goal.target_value:
+        fraction = 1.0 if done else 0.0
+    else:
+        value = minutes if goal.target_kind is GoalTarget.MINUTES else sessions
+        fraction = min(1.0, value / goal.target_value)
+    reached = done or _target_met(goal, minutes, sessions)
+    overdue = (
+        goal.status is GoalStatus.ACTIVE
+        and not reached
+        and goal.due_date is not None
+        and goal.due_date < today
+    )
+    return GoalProgress(goal, minutes, sessions, fraction, overdue, reached)
+
+
+def goal_progress(session: Session, person: Person, *, now: datetime) -> list[GoalProgress]:
+    """Active goals and goals done in the last week, soonest due first (then oldest first).
+
+    A fixed number of statements however many goals and entries: the goals, their skills, one aggregate.
+    """
+    goals = list(
+        session.scalars(
+            select(Goal)
+            .where(
+                *_owned(person),
+                or_(
+                    Goal.status == GoalStatus.ACTIVE,
+                    and_(Goal.status == GoalStatus.DONE, Goal.updated_at >= now - DONE_SHOWN_FOR),
+                ),
+            )
+            .order_by(Goal.due_date.asc().nulls_last(), Goal.created_at, Goal.id)
+        )
+    )
+    totals = _totals(session, person, goals)
+    today = local_today(person, now)
+    return [_progress(goal, *totals.get(goal.id, (0, 0)), today) for goal in goals]
+
+
+def reach_goals(session: Session, person: Person, *, now: datetime) -> list[GoalProgress]:
+    """Mark done each active goal whose target is now met, and return those this call marked.
+
+    Exactly once per goal, even when two entries land at the same moment: the update only wins while
+    `reached_at` is still empty.
+    """
+    candidates = list(
+        session.scalars(
+            select(Goal).where(
+                *_owned(person),
+                Goal.status == GoalStatus.ACTIVE,
+                Goal.reached_at.is_(None),
+                Goal.target_kind.in_([GoalTarget.MINUTES, GoalTarget.SESSIONS]),
+            )
+        )
+    )
+    totals = _totals(session, person, candidates)
+    today = local_today(person, now)
+    reached: list[GoalProgress] = []
+    for goal in candidates:
+        minutes, sessions = totals.get(goal.id, (0, 0))
+        if not _target_met(goal, minutes, sessions):
+            continue
+        marked = session.execute(
+            update(Goal)
+            .where(Goal.id == goal.id, Goal.reached_at.is_(None), Goal.status == GoalStatus.ACTIVE)
+            .values(status=GoalStatus.DONE, reached_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if marked.rowcount == 1:  # type: ignore[attr-defined]
+            session.refresh(goal)
+            reached.append(_progress(goal, minutes, sessions, today))
+    return reached

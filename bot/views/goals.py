@@ -1,0 +1,394 @@
+"""Messages and modals for personal learning goals: the list with progress bars, the form, the celebration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from bot.parsing.goal import GOAL_EXAMPLE
+from bot.services.goals import MAX_TITLE_LENGTH, MAX_WHY_LENGTH, GoalProgress
+from bot.views.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    header,
+    input_block,
+    message,
+    option,
+    plain,
+    section,
+)
+from bot.views.format import day_label, duration, escape, progress_bar, truncate
+from models import Goal, GoalStatus, GoalTarget
+
+GOAL_MODAL = "goal_modal"
+SHARE_GOAL_MODAL = "goal_share_modal"
+LOG_TOWARD_GOAL = "goal_log"
+MARK_GOAL_DONE = "goal_done"
+DROP_GOAL = "goal_drop"
+EDIT_GOAL = "goal_edit"
+SHARE_GOAL = "goal_share"
+
+MAX_LISTED = 20  # two blocks each keeps the list under a message's 50 blocks
+MAX_ON_HOME = 10  # one block each, plus a heading and a "more" line: at most 12 blocks
+PRIVATE_NOTE = "Only you can see your goals."
+
+
+@dataclass(frozen=True)
+class GoalModalContext:
+    """What the goal modal must remember between opening and submission (kept in private_metadata)."""
+
+    goal_id: int | None = None
+    channel_id: str | None = None
+    response_url: str | None = None
+
+    def dump(self) -> str:
+        return json.dumps({key: value for key, value in asdict(self).items() if value is not None})
+
+    @classmethod
+    def load(cls, raw: str | None) -> GoalModalContext:
+        try:
+            data = json.loads(raw or "{}")
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        goal_id = data.get("goal_id")
+        return cls(
+            goal_id=goal_id if isinstance(goal_id, int) else None,
+            channel_id=data.get("channel_id"),
+            response_url=data.get("response_url"),
+        )
+
+
+@dataclass(frozen=True)
+class GoalPrefill:
+    title: str = ""
+    why: str | None = None
+    target_kind: GoalTarget = GoalTarget.MINUTES
+    target_value: int | None = None
+    skills: tuple[str, ...] = ()
+    due_date: date | None = None
+
+    @classmethod
+    def from_goal(cls, goal: Goal) -> GoalPrefill:
+        return cls(
+            title=goal.title,
+            why=goal.why,
+            target_kind=goal.target_kind,
+            target_value=goal.target_value,
+            skills=tuple(skill.name for skill in goal.skills),
+            due_date=goal.due_date,
+        )
+
+
+def _day(day: date, today: date | None) -> str:
+    """`Tue 5 Jan`, with the year when it is not this year (or when this year is not known)."""
+    return day_label(day) if today is not None and day.year == today.year else f"{day_label(day)} {day.year}"
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session" if count == 1 else f"{count} sessions"
+
+
+def target_text(goal: Goal) -> str:
+    """The target in words: `10h of learning`, `12 sessions`, `a done-by date`."""
+    if goal.target_kind is GoalTarget.MINUTES and goal.target_value:
+        return f"{duration(goal.target_value)} of learning"
+    if goal.target_kind is GoalTarget.SESSIONS and goal.target_value:
+        return f"{_sessions(goal.target_value)} of learning"
+    return "a done-by date"
+
+
+def progress_line(progress: GoalProgress) -> str:
+    """`▓▓▓▓░░░░░░ 40%` and the numbers behind it."""
+    goal = progress.goal
+    logged = f"{_sessions(progress.sessions)}, {duration(progress.minutes)}"
+    if goal.target_kind is GoalTarget.DATE or not goal.target_value:
+        return f"{logged} logged toward it" if progress.sessions else "Nothing logged toward it yet"
+    bar = f"`{progress_bar(progress.fraction)} {int(progress.fraction * 100)}%`"
+    if goal.target_kind is GoalTarget.MINUTES:
+        return f"{bar} {duration(progress.minutes)} of {duration(goal.target_value)}"
+    return f"{bar} {progress.sessions} of {_sessions(goal.target_value)}"
+
+
+def status_line(progress: GoalProgress, today: date | None) -> str:
+    goal = progress.goal
+    if goal.status is GoalStatus.DONE:
+        return ":white_check_mark: Done"
+    if progress.overdue and goal.due_date is not None:
+        return f":warning: Overdue since {_day(goal.due_date, today)}: extend it with *Edit*, or *Drop* it"
+    if goal.due_date is not None:
+        return f"Due {_day(goal.due_date, today)}"
+    return "No due date"
+
+
+def _goal_text(progress: GoalProgress, today: date | None, *, title_limit: int = MAX_TITLE_LENGTH) -> str:
+    goal = progress.goal
+    details = [status_line(progress, today)]
+    if goal.skills:
+        details.append(" ".join(f"`#{skill.name}`" for skill in goal.skills))
+    return f"*{escape(truncate(goal.title, title_limit))}*\n{progress_line(progress)}\n" + " · ".join(details)
+
+
+def _drop_button(goal: Goal) -> dict[str, Any]:
+    return {
+        **button("Drop", DROP_GOAL, value=str(goal.id), style="danger"),
+        "confirm": {
+            "title": plain("Drop this goal?"),
+            "text": plain(f"“{truncate(goal.title, 200)}” leaves your list. Your learning entries stay."),
+            "confirm": plain("Drop it"),
+            "deny": plain("Keep it"),
+            "style": "danger",
+        },
+    }
+
+
+def _goal_actions(progress: GoalProgress) -> Block:
+    goal_id = str(progress.goal.id)
+    return actions(
+        button("Log toward it", LOG_TOWARD_GOAL, value=goal_id, style="primary"),
+        button("Mark done", MARK_GOAL_DONE, value=goal_id),
+        button("Extend or edit" if progress.overdue else "Edit", EDIT_GOAL, value=goal_id),
+        _drop_button(progress.goal),
+    )
+
+
+def goal_list_message(
+    progress: list[GoalProgress], *, today: date, notice: str | None = None
+) -> dict[str, Any]:
+    """`/goal list`: each goal with its progress bar and what can be done with it."""
+    blocks: list[Block] = [header("Your learning goals")]
+    if notice:
+        blocks.append(section(notice))
+    for item in progress[:MAX_LISTED]:
+        blocks.append(section(_goal_text(item, today)))
+        if item.goal.status is GoalStatus.ACTIVE:
+            blocks.append(_goal_actions(item))
+    if not progress:
+        blocks.append(
+            section(f"No goals yet. Set one in a line, e.g. `{GOAL_EXAMPLE}`, or type `/goal` for a form.")
+        )
+    more = len(progress) - MAX_LISTED
+    blocks.append(
+        context(
+            (f"And {more} more. " if more > 0 else "")
+            + f"{PRIVATE_NOTE} Entries count when you pick the goal in the `/learn` form or tag one of "
+            "its skills. `/goal help` for more."
+        )
+    )
+    active = sum(1 for item in progress if item.goal.status is GoalStatus.ACTIVE)
+    return message(f"Your learning goals: {active} active", blocks)
+
+
+def goal_lines(progress: list[GoalProgress], *, today: date | None = None) -> list[Block]:
+    """Goals for App Home: one block each (at most 12 blocks in all), with a button to log toward it."""
+    if not progress:
+        return [section("*Goals*\nNo goals yet. `/goal` sets one: time, sessions or a done-by date.")]
+    blocks: list[Block] = [section("*Goals*")]
+    for item in progress[:MAX_ON_HOME]:
+        accessory = (
+            button("Log toward it", LOG_TOWARD_GOAL, value=str(item.goal.id))
+            if item.goal.status is GoalStatus.ACTIVE
+            else None
+        )
+        blocks.append(section(_goal_text(item, today, title_limit=100), accessory=accessory))
+    more = len(progress) - MAX_ON_HOME
+    if more > 0:
+        blocks.append(context(f"And {more} more: `/goal list`"))
+    return blocks
+
+
+def goal_saved_message(goal: Goal, *, today: date, duplicate: bool = False) -> dict[str, Any]:
+    headline = "Already set (Slack sent this twice):" if duplicate else ":dart: Goal set:"
+    parts = [f"*{escape(goal.title)}*", target_text(goal)]
+    if goal.due_date is not None:
+        parts.append(f"by {_day(goal.due_date, today)}")
+    counts = "Entries count when you pick this goal in the `/learn` form"
+    if goal.skills:
+        counts += " or tag " + " ".join(f"`#{skill.name}`" for skill in goal.skills)
+    blocks: list[Block] = [
+        section(f"{headline} " + " · ".join(parts)),
+        context(f"{counts}, from today on. `/goal list` shows your progress. {PRIVATE_NOTE}"),
+    ]
+    return message(f"Goal set: {truncate(goal.title, 100)}", blocks)
+
+
+def goal_reached_message(progress: GoalProgress) -> dict[str, Any]:
+    """The DM that celebrates a goal reached, offering (never doing) a share."""
+    goal = progress.goal
+    blocks: list[Block] = [
+        section(
+            f":tada: *You reached your goal:* {escape(goal.title)}\n"
+            f"{duration(progress.minutes)} across {_sessions(progress.sessions)} since you set it."
+        ),
+        context("Only you can see this. Want your team to know? Share it with a channel."),
+        actions(button("Share with a channel", SHARE_GOAL, value=str(goal.id))),
+    ]
+    return message(f"You reached your goal: {truncate(goal.title, 100)}", blocks)
+
+
+def share_modal(goal: Goal) -> dict[str, Any]:
+    channel = {
+        "type": "conversations_select",
+        "action_id": "value",
+        "placeholder": plain("Pick a channel"),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    return {
+        "type": "modal",
+        "callback_id": SHARE_GOAL_MODAL,
+        "title": plain("Share your goal"),
+        "submit": plain("Share"),
+        "close": plain("Cancel"),
+        "private_metadata": json.dumps({"goal_id": goal.id}),
+        "blocks": [
+            section(
+                f"Post a short note that you reached *{escape(truncate(goal.title, 500))}*. "
+                "Only the goal and its target are shared, never your entries."
+            ),
+            input_block(
+                "channel", "Channel", channel, hint="Learnfit must be in the channel: /invite @Learnfit"
+            ),
+        ],
+    }
+
+
+def goal_shared_message(goal: Goal, user_id: str) -> dict[str, Any]:
+    text = f":tada: <@{user_id}> reached a learning goal: *{escape(goal.title)}* ({target_text(goal)})"
+    return message(f"A learning goal reached: {truncate(goal.title, 100)}", [section(text)])
+
+
+def goal_error_message(problem: str) -> dict[str, Any]:
+    return message(problem, [section(f":warning: {problem}"), context("Type `/goal help` for examples.")])
+
+
+def goal_help_message() -> dict[str, Any]:
+    text = "How to set learning goals with /goal"
+    blocks: list[Block] = [
+        section(
+            "*Set a goal in one line:*\n"
+            f"`{GOAL_EXAMPLE}`\n"
+            "`/goal Read the SRE book #sre 12 sessions`\n"
+            "`/goal Give a lightning talk on testing by 31 Jan`"
+        ),
+        section(
+            "*Target:* time (`10h`, `90m`), sessions (`12 sessions`), or just a done-by date\n"
+            "*Due date:* `by 2027-01-31` or `by 31 Jan`\n"
+            "*Skills:* `#tags`; entries with any of them count toward the goal\n"
+            "Entries you log from the goal's first day count, and so do entries you link to it in the "
+            "`/learn` form."
+        ),
+        section(
+            "`/goal` alone opens a form (with room for why it matters). `/goal list` shows your goals "
+            f"with progress, and buttons to log, finish, edit or drop them. {PRIVATE_NOTE}"
+        ),
+    ]
+    return message(text, blocks)
+
+
+def _amount_text(kind: GoalTarget, value: int | None) -> str | None:
+    if value is None or kind is GoalTarget.DATE:
+        return None
+    if kind is GoalTarget.SESSIONS:
+        return str(value)
+    hours, minutes = divmod(value, 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+
+
+def _text_input(action_id: str, *, initial: str | None, placeholder: str, **extra: Any) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        **extra,
+    }
+    if initial:
+        element["initial_value"] = initial
+    return element
+
+
+def goal_modal(prefill: GoalPrefill, modal_context: GoalModalContext) -> dict[str, Any]:
+    """The form behind `/goal` and the Edit button."""
+    targets = [
+        option("Time spent learning", GoalTarget.MINUTES.value, "e.g. 10 hours by the end of the quarter"),
+        option("Learning sessions", GoalTarget.SESSIONS.value, "e.g. 12 entries, whatever their length"),
+        option("Just a done-by date", GoalTarget.DATE.value, "You mark it done when it is"),
+    ]
+    initial_target = next(item for item in targets if item["value"] == prefill.target_kind.value)
+    due: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    if prefill.due_date:
+        due["initial_date"] = prefill.due_date.isoformat()
+    blocks: list[Block] = [
+        input_block(
+            "title",
+            "Your goal",
+            _text_input(
+                "value",
+                initial=prefill.title[:MAX_TITLE_LENGTH] or None,
+                placeholder="e.g. Learn Kubernetes basics",
+                max_length=MAX_TITLE_LENGTH,
+            ),
+        ),
+        input_block(
+            "why",
+            "Why it matters",
+            _text_input(
+                "value",
+                initial=(prefill.why or "")[:MAX_WHY_LENGTH] or None,
+                placeholder="e.g. Our team moves to Kubernetes next quarter",
+                multiline=True,
+                max_length=MAX_WHY_LENGTH,
+            ),
+            optional=True,
+            hint="Only you see this.",
+        ),
+        input_block(
+            "target",
+            "Target",
+            {
+                "type": "radio_buttons",
+                "action_id": "value",
+                "options": targets,
+                "initial_option": initial_target,
+            },
+        ),
+        input_block(
+            "amount",
+            "How much?",
+            _text_input(
+                "value",
+                initial=_amount_text(prefill.target_kind, prefill.target_value),
+                placeholder="e.g. 10h, or 12",
+                max_length=20,
+            ),
+            optional=True,
+            hint="Time: 10h or 90m (a bare number means hours). Sessions: a number like 12. "
+            "Leave empty for a done-by date.",
+        ),
+        input_block(
+            "skills",
+            "Skills it covers",
+            _text_input(
+                "value",
+                initial=" ".join(f"#{name}" for name in prefill.skills) or None,
+                placeholder="e.g. #kubernetes #helm",
+                max_length=600,
+            ),
+            optional=True,
+            hint="Entries tagged with any of these count toward the goal.",
+        ),
+        input_block("due", "Done by", due, optional=True, hint="Needed for a done-by goal."),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": GOAL_MODAL,
+        "title": plain("Edit goal" if modal_context.goal_id is not None else "New goal"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "private_metadata": modal_context.dump(),
+        "blocks": blocks,
+    }
