@@ -9,6 +9,7 @@ import pytest
 from bot.localslack.blockkit import block_kit_problems
 from bot.services.fitness import DayActivity, Targets, fitness_summary
 from bot.services.fitness_card import FitnessCard, SkillTime
+from bot.services.goals import GoalProgress
 from bot.services.learning import MAX_LINK_LENGTH, MAX_SKILL_LENGTH, MAX_SKILLS, MAX_WHAT_LENGTH, WeekSummary
 from bot.services.privacy import Holdings
 from bot.views.fitness import (
@@ -22,6 +23,7 @@ from bot.views.fitness import (
     targets_set_message,
 )
 from bot.views.format import duration, escape
+from bot.views.goals import goal_lines
 from bot.views.home import forgotten_home_view, home_view
 from bot.views.learning import (
     ModalContext,
@@ -33,7 +35,7 @@ from bot.views.learning import (
     undone_message,
     updated_message,
 )
-from models import EntryKind, LearningEntry, Skill, Visibility
+from models import EntryKind, Goal, GoalStatus, GoalTarget, LearningEntry, Skill, Visibility
 
 
 def longest_entry(number: int = 1) -> LearningEntry:
@@ -102,8 +104,25 @@ def test_messages_fit_slacks_limits(payload):
     assert payload["text"]  # the notification and screen-reader fallback
 
 
-def test_home_fits_slacks_limits_with_the_longest_entries():
-    assert block_kit_problems(home_view(card(longest_week())), "home") == []
+def longest_goals() -> list[GoalProgress]:
+    goal = Goal(
+        id=1,
+        title="g" * 150,
+        target_kind=GoalTarget.MINUTES,
+        target_value=60_000,
+        due_date=date(2026, 11, 1),
+        status=GoalStatus.ACTIVE,
+        skills=[Skill(name="s" * MAX_SKILL_LENGTH) for _ in range(MAX_SKILLS)],
+    )
+    return [
+        GoalProgress(goal=goal, minutes=59_000, sessions=900, fraction=0.98, overdue=True, reached=False)
+    ] * 30
+
+
+def test_home_fits_slacks_limits_with_the_longest_entries_and_most_goals():
+    view = home_view(card(longest_week()), goal_lines(longest_goals(), today=date(2026, 11, 25)))
+    assert block_kit_problems(view, "home") == []
+    assert block_kit_problems(home_view(card(longest_week()), goal_lines([])), "home") == []
     assert block_kit_problems(forgotten_home_view(), "home") == []
 
 

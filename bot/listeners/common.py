@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.services.fitness_card import FitnessCard, load_fitness_card
-from bot.services.people import TimezoneLookup, Workspace, get_or_create_person
+from bot.services.goals import goal_progress
+from bot.services.people import TimezoneLookup, Workspace, get_or_create_person, local_today
+from bot.views.goals import goal_lines
 from bot.views.home import home_view
 from models import Person
 
@@ -83,7 +85,7 @@ def refresh_home(deps: Deps, context: BoltContext, client: WebClient, user_id: s
 
 
 def goal_blocks_for(session: Session, person: Person, *, now: datetime) -> list[dict[str, Any]]:
-    return []
+    return goal_lines(goal_progress(session, person, now=now), today=local_today(person, now))
 
 
 def notify(

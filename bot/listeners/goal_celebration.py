@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.listeners.common import person_scope
+from bot.listeners.common import person_scope, refresh_home
 from bot.services.goals import reach_goals
 from bot.views.goals import goal_reached_message
 from models import Person
@@ -36,12 +36,16 @@ def announce_reached_goals(client: WebClient, session: Session, person: Person, 
     )
 
 
-def celebrate_reached_goals(deps: Deps, context: BoltContext, client: WebClient, user_id: str) -> None:
+def celebrate_reached_goals(
+    deps: Deps, context: BoltContext, client: WebClient, user_id: str, *, goals_changed: bool = False
+) -> None:
     """announce_reached_goals for a request whose own transaction has committed, with the DMs sent after
     this one commits too: a Slack call never holds the database's write lock, and no DM goes out for a
-    goal whose reaching failed to store.
+    goal whose reaching failed to store. App Home is redrawn when a goal was reached or `goals_changed`.
     """
     with person_scope(deps, context, client, user_id) as scope:
         reached = reach_goals(scope.session, scope.person, now=scope.now)
         messages = [goal_reached_message(item) for item in reached]
     _send(client, user_id, messages)
+    if messages or goals_changed:
+        refresh_home(deps, context, client, user_id)

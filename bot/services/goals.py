@@ -152,7 +152,10 @@ def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
         if kind == "string_too_short":
             return "Name the goal in a few words, e.g. Learn Kubernetes basics."
         if kind == "string_too_long":
-            return f"Keep the goal's name to {MAX_TITLE_LENGTH} characters; say more under why it matters."
+            return (
+                f"Keep the goal's name to {MAX_TITLE_LENGTH} characters; put the rest under why it "
+                "matters (`/goal` alone opens the form)."
+            )
     if field == "why" and kind == "string_too_long":
         return f"Keep why it matters to {MAX_WHY_LENGTH:,} characters."
     message = str(error["msg"]).removeprefix("Value error, ")

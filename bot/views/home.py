@@ -12,10 +12,8 @@ from bot.views.learning import OPEN_LOG_MODAL
 OPEN_GOAL_MODAL = "open_goal_modal"
 
 
-def home_view(card: FitnessCard, goal_blocks: list[Block] | None = None) -> dict[str, Any]:
-    goals = goal_blocks or [
-        context("No goals yet. Try `/goal Learn Kubernetes basics #kubernetes 10h by 2027-01-31`.")
-    ]
+def home_view(card: FitnessCard, goal_blocks: list[Block]) -> dict[str, Any]:
+    """`goal_blocks` come from bot.views.goals.goal_lines (their own heading, at most 12 blocks)."""
     return {
         "type": "home",
         "blocks": [
@@ -30,8 +28,7 @@ def home_view(card: FitnessCard, goal_blocks: list[Block] | None = None) -> dict
             section("*Your learning fitness*"),
             *fitness_card_blocks(card),
             divider(),
-            section("*Goals*"),
-            *goals[:14],
+            *goal_blocks[:12],
             divider(),
             *latest_entries_blocks(card.week),
             divider(),

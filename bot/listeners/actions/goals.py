@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners.common import notify, person_scope
+from bot.listeners.common import notify, person_scope, refresh_home
 from bot.listeners.learning_modal import open_learning_modal
 from bot.services.goals import drop_goal, get_goal, goal_progress, mark_goal_done
 from bot.services.people import local_today
@@ -29,6 +29,7 @@ from bot.views.goals import (
     goal_modal,
     share_modal,
 )
+from bot.views.home import OPEN_GOAL_MODAL
 from bot.views.learning import ModalContext, ModalPrefill
 from models import GoalStatus
 
@@ -53,6 +54,14 @@ def _tell(body: dict[str, Any], respond: Respond, client: WebClient, payload: di
 
 
 def register(app: App, deps: Deps) -> None:
+    @app.action(OPEN_GOAL_MODAL)
+    def open_goal_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=goal_modal(GoalPrefill(), GoalModalContext(channel_id=_channel_id(body))),
+        )
+
     @app.action(LOG_TOWARD_GOAL)
     def log_toward_goal(
         ack: Ack,
@@ -115,10 +124,12 @@ def register(app: App, deps: Deps) -> None:
                 reply = goal_list_message(progress, today=local_today(scope.person, scope.now), notice=notice)
         if reply is None:
             _tell(body, respond, client, goal_error_message(NOT_YOURS))
-        elif body.get("response_url"):
+            return
+        if body.get("response_url"):
             respond(**reply, replace_original=True)
         else:
             notify(client, user_id, reply, channel_id=_channel_id(body))
+        refresh_home(deps, context, client, user_id)
 
     @app.action(MARK_GOAL_DONE)
     def mark_done(

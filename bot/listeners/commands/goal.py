@@ -73,4 +73,4 @@ def register(app: App, deps: Deps) -> None:
         respond(**reply)
         if new_goal:
             # Entries from earlier today count, so a goal can be reached the moment it is set.
-            celebrate_reached_goals(deps, context, client, user_id)
+            celebrate_reached_goals(deps, context, client, user_id, goals_changed=True)

@@ -96,7 +96,7 @@ def register(app: App, deps: Deps) -> None:
         sent = editing and modal_context.response_url
         if not (sent and WebhookClient(sent).send(**reply, replace_original=True).status_code == 200):
             notify(client, user_id, reply, channel_id=modal_context.channel_id)
-        celebrate_reached_goals(deps, context, client, user_id)
+        celebrate_reached_goals(deps, context, client, user_id, goals_changed=True)
 
     @app.view(SHARE_GOAL_MODAL)
     def submit_share(
