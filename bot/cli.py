@@ -1,4 +1,4 @@
-"""The `learnfit` command: web, socket, and db (migrations)."""
+"""The `learnfit` command: web, socket, db (migrations), scheduler, and nudge and digest previews."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from slack_bolt.error import BoltError
 from sqlalchemy import Engine
@@ -76,6 +77,45 @@ def run_db(settings: Settings, action: str) -> None:
     print(f"database at revision {db.current_revision(db.make_engine(url)) or 'base (empty)'}")
 
 
+def run_scheduler(settings: Settings, *, once: bool, now: datetime | None) -> None:
+    from scheduler import build_runner, run_forever, run_once
+
+    engine = _prepare_database(settings)
+    runner = build_runner(settings, engine)
+    if once or now is not None:
+        print(f"scheduler run at {(now or datetime.now(UTC)).isoformat()}: {run_once(runner, now)}")
+        return
+    run_forever(runner)
+
+
+def run_preview(settings: Settings, args: argparse.Namespace) -> None:
+    from scheduler.previews import PreviewError, preview_digest, preview_nudge
+
+    engine = _prepare_database(settings)
+    now = datetime.now(UTC)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            if args.command == "nudge":
+                print(preview_nudge(session, args.user, team_id=args.team, now=now))
+            else:
+                print(preview_digest(session, args.team, team_id=args.workspace, now=now))
+            session.rollback()  # a preview changes nothing
+    except PreviewError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time like 2026-11-24T16:05:00Z"
+        ) from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a timezone, e.g. 2026-11-24T16:05:00Z")
+    return moment.astimezone(UTC)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="learnfit", description="Learnfit: learning in the flow of work, on Slack."
@@ -86,6 +126,16 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("socket", help="connect to Slack in Socket Mode (development)")
     database = commands.add_parser("db", help="database migrations")
     database.add_argument("action", choices=["upgrade", "downgrade", "check", "current"])
+    scheduler = commands.add_parser("scheduler", help="send nudges and digests when they are due")
+    scheduler.add_argument("--once", action="store_true", help="run every due job once, then exit")
+    scheduler.add_argument("--now", type=_instant, help="act as if it were this instant (implies --once)")
+    nudge = commands.add_parser("nudge", help="preview a person's nudge (sends nothing)")
+    nudge.add_argument("--user", required=True, help="Slack user id (U...)")
+    nudge.add_argument("--team", help="Slack workspace id (T...), if the user is in several")
+    digest = commands.add_parser("digest", help="preview a team's digest (sends nothing)")
+    digest.add_argument("--team", required=True, help="the learning team's name")
+    digest.add_argument("--workspace", help="Slack workspace id (T...), if several have that team")
+    digest.add_argument("--dry-run", action="store_true", required=True, help="print it; send nothing")
     return root
 
 
@@ -100,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_socket(settings)
         elif args.command == "db":
             run_db(settings, args.action)
+        elif args.command == "scheduler":
+            run_scheduler(settings, once=args.once, now=args.now)
+        elif args.command in ("nudge", "digest"):
+            run_preview(settings, args)
     except ConfigError as exc:
         print(f"learnfit: {exc}", file=sys.stderr)
         return 2

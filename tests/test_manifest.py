@@ -31,5 +31,10 @@ def test_commands_shortcut_home_and_urls_are_declared():
     urls = {command["url"] for command in features["slash_commands"]}
     urls |= {settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]}
     assert all(url.endswith("/slack/events") for url in urls)
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "message.channels",
+        "message.groups",
+        "reaction_added",
+    ]
     assert MANIFEST["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")

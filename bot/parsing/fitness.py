@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.parsing.learn import CommandError, FormErrors, parse_minutes
+from bot.parsing.team import parse_time, parse_weekday
 from bot.services.fitness import (
     MAX_DAYS_PER_WEEK,
     MAX_MINUTES_PER_WEEK,
@@ -14,7 +15,9 @@ from bot.services.fitness import (
     Targets,
 )
 
-FITNESS_SUBCOMMANDS = "`target`, `history`, `rest`, `export`, `forget-me` or `help`"
+FITNESS_SUBCOMMANDS = (
+    "`target`, `history`, `rest`, `export`, `forget-me`, `expert on|off`, `nudges` or `help`"
+)
 TARGET_EXAMPLE = "/fitness target 4 days 90m"
 DAYS = re.compile(r"^(?P<days>\d+)\s*(?:d|day|days)$", re.IGNORECASE)
 
@@ -55,8 +58,34 @@ class ForgetMe:
     pass
 
 
+@dataclass(frozen=True)
+class SetExpert:
+    """`/fitness expert on|off`: whether askers may see you suggested for their questions."""
+
+    suggest: bool
+
+
+@dataclass(frozen=True)
+class ChangeNudges:
+    """`/fitness nudges ...`: show (nothing set), switch on or off, reschedule, snooze or end a snooze."""
+
+    enabled: bool | None = None
+    weekdays: tuple[int, ...] | None = None
+    minute: int | None = None
+    snooze_days: int | None = None  # 0: the rest of today
+    unsnooze: bool = False
+
+
 FitnessRequest = (
-    ShowCard | ShowFitnessHelp | SetTargets | ShowHistory | MarkRestWeek | ExportEntries | ForgetMe
+    ShowCard
+    | ShowFitnessHelp
+    | SetTargets
+    | ShowHistory
+    | MarkRestWeek
+    | ExportEntries
+    | ForgetMe
+    | SetExpert
+    | ChangeNudges
 )
 SIMPLE = {
     "": ShowCard(),
@@ -68,6 +97,8 @@ SIMPLE = {
     "forget me": ForgetMe(),
     "rest": MarkRestWeek(),
     "rest off": MarkRestWeek(undo=True),
+    "expert on": SetExpert(suggest=True),
+    "expert off": SetExpert(suggest=False),
 }
 
 
@@ -78,6 +109,12 @@ def parse_fitness(text: str) -> FitnessRequest:
     first, _, rest = words.partition(" ")
     if first in ("target", "targets"):
         return _parse_targets(rest)
+    if first in ("nudges", "nudge"):
+        return parse_nudges(rest)
+    if first == "expert":
+        raise CommandError(
+            "Use `/fitness expert on` or `/fitness expert off` (whether askers see you suggested)."
+        )
     raise CommandError(f"`/fitness {text.strip()[:100]}` is not something I know. Try {FITNESS_SUBCOMMANDS}.")
 
 
@@ -126,3 +163,51 @@ def parse_targets_form(values: dict[str, dict[str, dict[str, object]]], current:
             }
         )
     return Targets(days_per_week=int(days_text), minutes_per_week=minutes)
+
+
+NUDGES_EXAMPLE = "/fitness nudges tue thu 16:00"
+MAX_SNOOZE_DAYS = 90
+SNOOZE = re.compile(r"^(?P<count>\d+)\s*(?P<unit>d|day|days|w|wk|week|weeks)$")
+
+
+def parse_nudges(text: str) -> ChangeNudges:
+    """`on`, `off`, `tue thu 16:00`, `weekdays 9am`, `snooze today`, `snooze 7d`, `snooze off`."""
+    words = text.lower().replace(",", " ").split()
+    if not words:
+        return ChangeNudges()
+    if words in (["on"], ["off"]):
+        return ChangeNudges(enabled=words == ["on"])
+    if words[0] == "snooze":
+        return _parse_snooze(" ".join(words[1:]))
+    weekdays: list[int] = []
+    minute: int | None = None
+    for word in words:
+        if word in ("weekdays", "workdays"):
+            weekdays += range(5)
+        elif word in ("daily", "everyday"):
+            weekdays += range(7)
+        elif (day := parse_weekday(word)) is not None:
+            weekdays.append(day)
+        elif minute is None and (found := parse_time(word)) is not None:
+            minute = found
+        else:
+            raise CommandError(f"I could not read `{word}` as a day or a time. Try `{NUDGES_EXAMPLE}`.")
+    return ChangeNudges(weekdays=tuple(sorted(set(weekdays))) or None, minute=minute)
+
+
+def _parse_snooze(text: str) -> ChangeNudges:
+    if text in ("", "today", "day"):
+        return ChangeNudges(snooze_days=0)
+    if text in ("off", "end", "stop"):
+        return ChangeNudges(unsnooze=True)
+    if text in ("week", "a week"):
+        return ChangeNudges(snooze_days=7)
+    match = SNOOZE.match(text)
+    if not match:
+        raise CommandError("Snooze for `today` or a number of days, e.g. `/fitness nudges snooze 7d`.")
+    days = int(match["count"]) * (7 if match["unit"].startswith("w") else 1)
+    if not 1 <= days <= MAX_SNOOZE_DAYS:
+        raise CommandError(
+            f"Snooze for 1 to {MAX_SNOOZE_DAYS} days, or turn nudges off with `/fitness nudges off`."
+        )
+    return ChangeNudges(snooze_days=days)

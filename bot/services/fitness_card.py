@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.fitness import DayActivity, FitnessSummary, HelpEvent, Targets, fitness_summary
 from bot.services.learning import WeekSummary, week_start
-from bot.services.people import local_today
-from models import LearningEntry, Person, RestWeek, Skill, entry_skills
+from bot.services.people import local_today, zone_of
+from models import HelpCredit, LearningEntry, Person, RestWeek, Skill, entry_skills
 
 TOP_SKILLS_DAYS = 30
 TOP_SKILLS_LIMIT = 5
@@ -34,6 +34,10 @@ class FitnessCard:
     week: WeekSummary
     top_skills: list[SkillTime]
     rest_this_week: bool
+    help_given: int = 0  # times this person was credited for helping
+    help_received: int = 0  # helpers this person credited on their questions
+    next_nudge: datetime | None = None  # in the person's timezone; None while nudges are off
+    nudges_snoozed_until: datetime | None = None  # in the person's timezone, while the snooze lasts
 
 
 def targets_of(person: Person) -> Targets:
@@ -82,6 +86,22 @@ def _top_skills(session: Session, person: Person, today: date) -> list[SkillTime
     return [SkillTime(name, int(minutes)) for name, minutes in rows]
 
 
+def _help_credits(session: Session, person: Person) -> tuple[list[HelpEvent], int, int]:
+    """Help given and received, each on this person's own local day, in one query."""
+    rows = session.execute(
+        select(HelpCredit.helper_id, HelpCredit.helper_day, HelpCredit.asker_day).where(
+            HelpCredit.team_id == person.team_id,
+            or_(HelpCredit.helper_id == person.id, HelpCredit.asker_id == person.id),
+        )
+    ).all()
+    events = [
+        HelpEvent(helper_day if helper_id == person.id else asker_day)
+        for helper_id, helper_day, asker_day in rows
+    ]
+    given = sum(1 for helper_id, _, _ in rows if helper_id == person.id)
+    return events, given, len(rows) - given
+
+
 def recent_entries(session: Session, person: Person, *, limit: int, offset: int = 0) -> list[LearningEntry]:
     return list(
         session.scalars(
@@ -108,12 +128,15 @@ def load_fitness_card(
     help_events: list[HelpEvent] | None = None,
     recent: int = 5,
 ) -> FitnessCard:
-    """The card: rings, streak, this week against last, top skills and the latest entries."""
+    """The card: rings, streak, this week against last, top skills, the latest entries, and help given and
+    received (credits count as learning from people; `help_events` adds more, for benchmarks and tests)."""
     today = local_today(person, now)
     activities, entries_per_day = _daily_activity(session, person)
     rests = rest_week_starts(session, person)
     targets = targets_of(person)
-    summary = fitness_summary(activities, help_events or [], targets, today=today, rest_weeks=rests)
+    credits, given, received = _help_credits(session, person)
+    help_events = [*credits, *(help_events or [])]
+    summary = fitness_summary(activities, help_events, targets, today=today, rest_weeks=rests)
     monday = week_start(today)
     week = WeekSummary(
         week_start=monday,
@@ -127,6 +150,14 @@ def load_fitness_card(
         week=week,
         top_skills=_top_skills(session, person, today),
         rest_this_week=monday in rests,
+        help_given=given,
+        help_received=received,
+        next_nudge=person.next_nudge_at.astimezone(zone_of(person)) if person.next_nudge_at else None,
+        nudges_snoozed_until=(
+            person.snoozed_until.astimezone(zone_of(person))
+            if person.snoozed_until and person.snoozed_until > now
+            else None
+        ),
     )
 
 

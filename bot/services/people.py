@@ -82,10 +82,26 @@ def get_or_create_person(
             # Another request created them a moment ago.
             person = find_person(session, workspace, user_id)
             assert person is not None
+            return person
+        _reschedule_nudge(person, now)
         return person
+    if person.deactivated_at is not None:
+        # Slack had said the account was gone; a request from it says otherwise.
+        person.deactivated_at = None
+        _reschedule_nudge(person, now)
     if person.tz_checked_at is None or now - person.tz_checked_at >= TIMEZONE_REFRESH:
         tz = _valid_zone(lookup_timezone(user_id))
         if tz:
+            changed = tz != person.tz
             person.tz = tz
             person.tz_checked_at = now
+            if changed:
+                _reschedule_nudge(person, now)
     return person
+
+
+def _reschedule_nudge(person: Person, now: datetime) -> None:
+    # Imported here: the nudge service builds on this module.
+    from bot.services.nudges import reschedule_nudge
+
+    reschedule_nudge(person, now)

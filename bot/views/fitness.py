@@ -109,11 +109,26 @@ def fitness_card_blocks(card: FitnessCard) -> list[Block]:
         blocks.append(context(f"Top skills, last 30 days: {skills}"))
     blocks.append(
         context(
+            f":raising_hand: Help given {card.help_given} · received {card.help_received} "
+            "(each counts as learning from people) · `/ask` your peers"
+        )
+    )
+    blocks.append(
+        context(
             f"Targets: {_days(card.targets.days_per_week)} and {duration(card.targets.minutes_per_week)} a week · "
             f"week of {day_label(card.week.week_start)}, in your timezone"
         )
     )
+    blocks.append(context(_next_nudge_text(card)))
     return blocks
+
+
+def _next_nudge_text(card: FitnessCard) -> str:
+    if card.nudges_snoozed_until is not None:
+        return f":zzz: Nudges snoozed until {day_label(card.nudges_snoozed_until.date())} · `/fitness nudges`"
+    if card.next_nudge is None:
+        return ":bell: Nudges off · `/fitness nudges on` for a short reminder at a time you pick"
+    return f":bell: Next nudge: {card.next_nudge:%a %H:%M} · `/fitness nudges` to change"
 
 
 def fitness_message(card: FitnessCard) -> dict[str, Any]:
@@ -152,7 +167,7 @@ def fitness_help_message() -> dict[str, Any]:
             "`/fitness` your card · `/fitness target 4 days 90m` set targets · `/fitness history` edit or "
             "delete entries · `/fitness rest` this week is a rest week (`rest off` to undo) · "
             "`/fitness export` all your entries as CSV in your DM · `/fitness forget-me` delete everything "
-            "Learnfit holds about you"
+            "Learnfit holds about you · `/fitness expert off` (or `on`) whether askers see you suggested"
         ),
         context("Only you see your card. Team digests never show private entries by name."),
     ]

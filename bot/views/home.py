@@ -7,6 +7,7 @@ from typing import Any
 from bot.services.fitness_card import FitnessCard
 from bot.views.blocks import Block, actions, button, context, divider, header, section
 from bot.views.fitness import OPEN_TARGETS_MODAL, fitness_card_blocks, latest_entries_blocks
+from bot.views.help import OPEN_ASK_MODAL
 from bot.views.learning import OPEN_LOG_MODAL
 
 OPEN_GOAL_MODAL = "open_goal_modal"
@@ -23,6 +24,7 @@ def home_view(card: FitnessCard, goal_blocks: list[Block]) -> dict[str, Any]:
                 button("Log learning", OPEN_LOG_MODAL, style="primary"),
                 button("Add a goal", OPEN_GOAL_MODAL),
                 button("Change targets", OPEN_TARGETS_MODAL),
+                button("Ask for help", OPEN_ASK_MODAL),
             ),
             divider(),
             section("*Your learning fitness*"),

@@ -182,3 +182,87 @@ def date_value(value: str) -> dict[str, Any]:
 
 def url_value(value: str | None) -> dict[str, Any]:
     return {"type": "url_text_input", "value": value}
+
+
+def message_event(
+    *,
+    user_id: str,
+    channel_id: str,
+    ts: str,
+    text: str = "",
+    thread_ts: str | None = None,
+    subtype: str | None = None,
+    bot_id: str | None = None,
+) -> dict[str, Any]:
+    """A `message` event as the Events API delivers it (message.channels / message.groups)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel": channel_id,
+        "user": user_id,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "group" if channel_id.startswith("G") else "channel",
+        "team": TEAM_ID,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    if subtype:
+        event["subtype"] = subtype
+    if bot_id:
+        event["bot_id"] = bot_id
+    return event
+
+
+def message_changed_event(
+    *, user_id: str, channel_id: str, ts: str, thread_ts: str, text: str, event_ts: str
+) -> dict[str, Any]:
+    """Slack's `message_changed`: the edited message nested under `message`."""
+    edited = {"type": "message", "user": user_id, "text": text, "ts": ts, "thread_ts": thread_ts}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel_id,
+        "ts": event_ts,
+        "event_ts": event_ts,
+        "message": {**edited, "edited": {"user": user_id, "ts": event_ts}},
+        "previous_message": {**edited, "text": "(before)"},
+        "channel_type": "channel",
+    }
+
+
+def message_deleted_event(
+    *, user_id: str, channel_id: str, ts: str, thread_ts: str, event_ts: str
+) -> dict[str, Any]:
+    """Slack's `message_deleted`: the deleted message's ts, and what it was under `previous_message`."""
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": channel_id,
+        "ts": event_ts,
+        "event_ts": event_ts,
+        "deleted_ts": ts,
+        "previous_message": {
+            "type": "message",
+            "user": user_id,
+            "text": "",
+            "ts": ts,
+            "thread_ts": thread_ts,
+        },
+        "channel_type": "channel",
+    }
+
+
+def reaction_added_event(
+    *, user_id: str, reaction: str, channel_id: str, message_ts: str, item_user: str = "U0BOT"
+) -> dict[str, Any]:
+    return {
+        "type": "reaction_added",
+        "user": user_id,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel_id, "ts": message_ts},
+        "event_ts": f"{next(_counter)}.000300",
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -10,12 +11,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.listeners.actions.nudges import change_nudges
 from bot.listeners.common import home_for, person_scope, publish_home
 from bot.parsing import CommandError
 from bot.parsing.fitness import (
+    ChangeNudges,
     ExportEntries,
     ForgetMe,
     MarkRestWeek,
+    SetExpert,
     SetTargets,
     ShowCard,
     ShowFitnessHelp,
@@ -30,6 +34,7 @@ from bot.services.fitness_card import (
     set_targets,
     targets_of,
 )
+from bot.services.help import set_suggest_as_expert
 from bot.services.people import local_today
 from bot.services.privacy import entries_csv, holdings
 from bot.views.fitness import (
@@ -42,6 +47,7 @@ from bot.views.fitness import (
     targets_set_message,
 )
 from bot.views.format import day_label
+from bot.views.help import expert_setting_message
 from bot.views.learning import error_message
 
 logger = logging.getLogger(__name__)
@@ -85,6 +91,13 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(request, ExportEntries):
             export(client, context, user_id, respond)
             return
+        if isinstance(request, ChangeNudges):
+            with person_scope(deps, context, client, user_id) as scope:
+                reply = change_nudges(scope, **asdict(request))
+                home = home_for(scope)
+            respond(**reply)
+            publish_home(client, user_id, home)
+            return
         home = None
         with person_scope(deps, context, client, user_id) as scope:
             if isinstance(request, ShowCard):
@@ -103,6 +116,9 @@ def register(app: App, deps: Deps) -> None:
                     else f"The week of {day_label(monday)} is an ordinary week again."
                 )
                 home = home_for(scope)
+            elif isinstance(request, SetExpert):
+                set_suggest_as_expert(scope.person, request.suggest)
+                reply = expert_setting_message(request.suggest)
             else:
                 assert isinstance(request, ForgetMe)
                 reply = forget_me_question(holdings(scope.session, scope.person))

@@ -1,0 +1,185 @@
+"""/ask: a question in one line or the ask modal's state; and `/team help-channel #channel`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.parsing.learn import CommandError, FormErrors
+from bot.services.help import QuestionDraft
+from bot.services.learning import DraftError
+from models import Urgency
+
+ASK_EXAMPLE = "/ask How do I read a Postgres query plan? #postgres #performance"
+HELP_CHANNEL_EXAMPLE = "/team help-channel #help"
+HELP_WORDS = {"help", "?", "-h", "--help"}
+URGENCY_OPTION = re.compile(r"^(?:urgency|u):(?P<value>[a-z]+)$", re.IGNORECASE)
+URGENCY_WORDS = {"low": Urgency.LOW, "normal": Urgency.NORMAL, "high": Urgency.HIGH, "urgent": Urgency.HIGH}
+# A tag counts as a skill only with a letter in it: "bug #42" stays part of the question.
+SKILL_TAG = re.compile(r"^#[^\s#]*[^\W\d_][^\s#]*$")
+# Slack escapes slash-command text (the manifest sets should_escape for /ask and /team): mentions, channels
+# and links arrive as <...>, and a literal <, > or & as an HTML entity.
+SLACK_MARKUP = re.compile(r"<(?P<body>[^<>]*)>")
+CHANNEL_REFERENCE = re.compile(r"^<#(?P<id>[CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+@dataclass(frozen=True)
+class ShowAskHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenAskModal:
+    pass
+
+
+@dataclass(frozen=True)
+class AskNow:
+    draft: QuestionDraft
+
+
+AskRequest = ShowAskHelp | OpenAskModal | AskNow
+
+
+@dataclass(frozen=True)
+class ShowHelpChannel:
+    pass
+
+
+@dataclass(frozen=True)
+class SetHelpChannel:
+    channel_id: str | None  # None: questions go where /ask is typed
+
+
+HelpChannelRequest = ShowHelpChannel | SetHelpChannel
+
+
+def _plain_markup(match: re.Match[str]) -> str:
+    """One piece of Slack markup as plain text: people and channels stay references, the rest words."""
+    target, _, label = match["body"].partition("|")
+    if target.startswith("@"):
+        return f"<{target}>"  # a person: shown as their name when posted
+    if target.startswith("#"):
+        return f"#{label}" if label else f"<{target}>"  # #name reads as a skill, like any tag
+    if target.startswith("!"):
+        return label or "@" + target[1:].split("^")[0]  # @here and friends, never a broadcast
+    return target  # a link: the URL itself
+
+
+def from_slack_text(text: str) -> str:
+    """Slash-command text as the person typed it (Slack's escaping undone)."""
+    text = SLACK_MARKUP.sub(_plain_markup, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _urgency(word: str) -> Urgency | None:
+    match = URGENCY_OPTION.match(word)
+    if not match:
+        return None
+    value = match["value"].lower()
+    if value not in URGENCY_WORDS:
+        raise CommandError(
+            f"`{word}` is not an urgency. Use `urgency:low`, `urgency:normal` or `urgency:high`."
+        )
+    return URGENCY_WORDS[value]
+
+
+def _is_skill(word: str) -> bool:
+    return bool(SKILL_TAG.match(word.rstrip(".,;:!?)")))
+
+
+def parse_ask(text: str) -> AskRequest:
+    """`/ask` text: #skills and `urgency:` at either end, the question in between."""
+    text = from_slack_text(text).strip()
+    if not text:
+        return OpenAskModal()
+    if text.lower() in HELP_WORDS:
+        return ShowAskHelp()
+    words = text.split()
+    leading: list[str] = []
+    trailing: list[str] = []
+    urgency = Urgency.NORMAL
+    for from_end, skills in ((False, leading), (True, trailing)):
+        while words:
+            word = words[-1] if from_end else words[0]
+            if _is_skill(word):
+                skills.append(word)
+            elif (found := _urgency(word)) is not None:
+                urgency = found
+            else:
+                break
+            words = words[:-1] if from_end else words[1:]
+    skills = leading + trailing[::-1]
+    question = " ".join(words)
+    if not question:
+        raise CommandError(
+            f"What is your question? Type it after `/ask`, with any #skills at the end: `{ASK_EXAMPLE}`. "
+            "Nothing was posted."
+        )
+    skills += [word for word in words if _is_skill(word)]
+    try:
+        draft = QuestionDraft.build(text=question, skills=skills, urgency=urgency)
+    except DraftError as exc:
+        raise CommandError(f"{exc.message} Nothing was posted; try `{ASK_EXAMPLE}`.") from None
+    return AskNow(draft)
+
+
+@dataclass(frozen=True)
+class AskForm:
+    draft: QuestionDraft
+    channel_id: str | None  # the channel picked in the form, when it offers a choice
+
+
+def _value(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> dict[str, object]:
+    return values.get(block_id, {}).get("value", {})
+
+
+_FORM_FIELDS = {"text": "question", "details": "details", "skills": "skills"}
+
+
+def parse_ask_form(values: dict[str, dict[str, dict[str, object]]]) -> AskForm:
+    """Read the ask modal's `view.state.values`, or raise FormErrors under each field that is wrong."""
+    selected = _value(values, "urgency").get("selected_option") or {}
+    skills_text = str(_value(values, "skills").get("value") or "")
+    fields: dict[str, object] = {
+        "text": _value(values, "question").get("value") or "",
+        "details": _value(values, "details").get("value"),
+        "skills": [word for word in re.split(r"[\s,]+", skills_text) if word],
+        "urgency": selected.get("value", Urgency.NORMAL.value),  # type: ignore[union-attr]
+    }
+    errors: dict[str, str] = {}
+    # Field by field, so the person sees every problem at once.
+    for name, block_id in _FORM_FIELDS.items():
+        try:
+            QuestionDraft.build(**{"text": "x", name: fields[name]})
+        except DraftError as exc:
+            errors[block_id] = exc.message
+    if errors:
+        raise FormErrors(errors)
+    try:
+        draft = QuestionDraft.build(**fields)
+    except DraftError as exc:
+        raise FormErrors({_FORM_FIELDS.get(exc.field, "question"): exc.message}) from None
+    channel = _value(values, "channel").get("selected_conversation")
+    return AskForm(draft, str(channel) if channel else None)
+
+
+def selected_users(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> list[str]:
+    users = _value(values, block_id).get("selected_users") or []
+    return [str(user) for user in users]  # type: ignore[union-attr]
+
+
+def parse_help_channel(text: str) -> HelpChannelRequest:
+    """The words after `/team help-channel`: a #channel Slack linked, `off`, or nothing (show it)."""
+    words = text.strip()
+    if not words:
+        return ShowHelpChannel()
+    if words.lower() in ("off", "none", "clear"):
+        return SetHelpChannel(None)
+    match = CHANNEL_REFERENCE.match(words)
+    if match:
+        return SetHelpChannel(match["id"])
+    raise CommandError(
+        f"Pick the channel with # so Slack links it: `{HELP_CHANNEL_EXAMPLE}` (or `off` to post questions "
+        "where /ask is typed)."
+    )

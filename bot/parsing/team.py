@@ -1,0 +1,205 @@
+"""/team: teams, their members and leads, and their weekly digest.
+
+Slack escapes mentions in /team (the manifest sets should_escape), so people arrive as `<@U123|ana>` and
+channels as `<#C123|platform>`. A team is named before the rest when the person is in several:
+`/team add Platform @ana`, `/team digest Platform monday 09:00`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.parsing.learn import CommandError
+
+USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list` or `help`"
+
+
+@dataclass(frozen=True)
+class ShowTeamHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class ListTeams:
+    pass
+
+
+@dataclass(frozen=True)
+class CreateTeam:
+    name: str
+
+
+@dataclass(frozen=True)
+class AddMembers:
+    team: str | None
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemoveMembers:
+    team: str | None
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MakeLeads:
+    team: str | None
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SetDigestTime:
+    team: str | None
+    weekday: int  # Monday = 0
+    minute: int
+
+
+@dataclass(frozen=True)
+class SetDigestChannel:
+    team: str | None
+    channel_id: str | None  # None: each lead's DM
+
+
+@dataclass(frozen=True)
+class PreviewDigest:
+    team: str | None
+
+
+@dataclass(frozen=True)
+class SetHelpChannel:
+    """`/team help-channel #channel`: where /ask posts (peer help's setting, routed to its handler)."""
+
+    text: str
+
+
+TeamRequest = (
+    ShowTeamHelp
+    | ListTeams
+    | CreateTeam
+    | AddMembers
+    | RemoveMembers
+    | MakeLeads
+    | SetDigestTime
+    | SetDigestChannel
+    | PreviewDigest
+    | SetHelpChannel
+)
+
+
+def parse_time(text: str) -> int | None:
+    """Minutes past midnight for `09:00`, `9am`, `4:30pm`, `16`; None if it is not a time."""
+    match = TIME.match(text.strip())
+    if not match:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    half = (match["half"] or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return hour * 60 + minute
+
+
+def parse_weekday(word: str) -> int | None:
+    """0 for `monday`, `mon` or `Mon`; None if it is not a day of the week."""
+    word = word.lower().rstrip(".,")
+    if word == "weds":
+        return 2
+    if len(word) < 3:
+        return None
+    return next((index for index, name in enumerate(WEEKDAY_NAMES) if name.startswith(word)), None)
+
+
+def _team_name(text: str) -> str | None:
+    name = " ".join(text.split())
+    if not name:
+        return None
+    if "<" in name or "@" in name or "#" in name:
+        raise CommandError(
+            "Put the team's name first and then the people, e.g. `/team add Platform @ana @bo`."
+        )
+    return name
+
+
+def _people(verb: str, text: str) -> tuple[str | None, tuple[str, ...]]:
+    first = USER.search(text)
+    if first is None:
+        if "@" in text:
+            raise CommandError(
+                "I could not tell who you meant. Type @ and pick each person from Slack's list, "
+                f"e.g. `/team {verb} @ana`."
+            )
+        raise CommandError(f"Say who, e.g. `/team {verb} @ana @bo`.")
+    team = _team_name(text[: first.start()])
+    rest = USER.sub(" ", text[first.start() :])
+    if rest.strip(" ,"):
+        raise CommandError(
+            f"I could not read `{rest.strip()[:60]}`. Mention people with @, e.g. `/team {verb} @ana @bo`."
+        )
+    user_ids = tuple(dict.fromkeys(USER.findall(text)))
+    return team, user_ids
+
+
+def _digest(text: str) -> TeamRequest:
+    words = text.split()
+    lowered = [word.lower() for word in words]
+    if lowered and lowered[-1] == "preview":
+        return PreviewDigest(_team_name(" ".join(words[:-1])))
+    if lowered and lowered[-1] == "dm":
+        return SetDigestChannel(_team_name(" ".join(words[:-1])), None)
+    channel = CHANNEL.search(text)
+    if channel is not None:
+        before = text[: channel.start()].split()
+        if not before or before[-1].lower() != "channel" or text[channel.end() :].strip():
+            raise CommandError("Say `/team digest channel #channel` to post the digest in a channel.")
+        return SetDigestChannel(_team_name(" ".join(before[:-1])), channel[1])
+    if "channel" in lowered:
+        raise CommandError(
+            "Pick the channel with #, e.g. `/team digest channel #platform` (and invite Learnfit to it)."
+        )
+    if len(words) >= 2:
+        minute = parse_time(words[-1])
+        weekday = parse_weekday(words[-2])
+        if minute is not None and weekday is not None:
+            return SetDigestTime(_team_name(" ".join(words[:-2])), weekday, minute)
+        if weekday is not None or minute is not None:
+            raise CommandError("Give a day and a time, e.g. `/team digest monday 09:00`.")
+    raise CommandError(
+        "Try `/team digest monday 09:00`, `/team digest channel #platform`, `/team digest dm` "
+        "or `/team digest preview`."
+    )
+
+
+def parse_team(text: str) -> TeamRequest:
+    text = " ".join(text.split())
+    verb, _, rest = text.partition(" ")
+    verb = verb.lower()
+    if verb in ("", "help", "?"):
+        return ShowTeamHelp()
+    if verb in ("list", "ls"):
+        return ListTeams()
+    if verb == "create":
+        name = rest.strip()
+        if not name:
+            raise CommandError("Name the team, e.g. `/team create Platform`.")
+        if "<" in name:
+            raise CommandError("Team names are plain words, e.g. `/team create Platform`.")
+        return CreateTeam(name)
+    if verb == "add":
+        return AddMembers(*_people("add", rest))
+    if verb == "remove":
+        return RemoveMembers(*_people("remove", rest))
+    if verb in ("lead", "leads"):
+        return MakeLeads(*_people("lead", rest))
+    if verb == "digest":
+        return _digest(rest)
+    if verb == "help-channel":
+        return SetHelpChannel(rest)
+    raise CommandError(f"`/team {text[:100]}` is not something I know. Try {TEAM_SUBCOMMANDS}.")

@@ -1,0 +1,376 @@
+"""Weekly team digests: when each team's digest is due, who gets it, and what it says.
+
+A digest celebrates what a team learned in seven days: how many people learned, the time and sessions
+against the week before, the 70/20/10 mix, top skills, help asked and given, goals reached and streak
+milestones. It never ranks people by time. Private entries count in the totals only: never by name, skill
+or text. Everything is aggregated by the database in a fixed number of statements per team, however
+large the team or long its history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Integer, Select, case, cast, distinct, func, literal, literal_column, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.services.fitness import DayActivity, Targets, streak
+from bot.services.learning import week_start
+from bot.services.nudges import next_slot, uninstalled_workspace, zone
+from models import (
+    EntryKind,
+    Goal,
+    GoalStatus,
+    HelpAnswer,
+    HelpCredit,
+    HelpQuestion,
+    LearningEntry,
+    LearningTeam,
+    Person,
+    RestWeek,
+    Skill,
+    TeamMember,
+    TeamRole,
+    Visibility,
+    entry_skills,
+)
+
+# A digest that could not go out within this long after its time is skipped as missed.
+DIGEST_WINDOW = timedelta(hours=12)
+DIGEST_DAYS = 7
+TOP_SKILLS = 5
+TOP_HELPERS = 3
+STREAK_MILESTONES = (4, 8, 12, 26, 52)
+STREAK_HISTORY_WEEKS = 60  # enough to see the 52-week milestone being reached
+EPOCH_MONDAY = date(2000, 1, 3)
+
+
+# ---------------------------------------------------------------------- schedule
+
+
+def leads_query(team_id: int) -> Select[tuple[Person]]:
+    return (
+        select(Person)
+        .join(TeamMember, TeamMember.person_id == Person.id)
+        .where(TeamMember.learning_team_id == team_id, TeamMember.role == TeamRole.LEAD)
+        .order_by(Person.id)
+    )
+
+
+def team_timezone(session: Session, team: LearningTeam) -> str:
+    """A team's digest time is its first lead's local time (UTC while it has no lead)."""
+    first = session.scalars(leads_query(team.id).limit(1)).first()
+    return first.tz if first is not None else "UTC"
+
+
+def next_digest_at(team: LearningTeam, tz: str, *, after: datetime) -> datetime | None:
+    return next_slot(tz, (team.digest_weekday,), team.digest_minute, after=after)
+
+
+def reschedule_digest(session: Session, team: LearningTeam, now: datetime) -> None:
+    team.next_digest_at = next_digest_at(team, team_timezone(session, team), after=now)
+
+
+def due_teams_query(now: datetime, limit: int) -> Select[tuple[LearningTeam]]:
+    """Teams whose digest time has come, through the index on next_digest_at (rows locked, SKIP LOCKED)."""
+    return (
+        select(LearningTeam)
+        .where(LearningTeam.next_digest_at <= now, ~uninstalled_workspace(LearningTeam.team_id))
+        .order_by(LearningTeam.next_digest_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=LearningTeam)
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where one copy of a digest goes: a channel, or a lead's DM (their user id)."""
+
+    channel_id: str
+    person_id: int | None  # the lead, for a DM
+
+
+def recipients(session: Session, team: LearningTeam) -> list[Recipient]:
+    if team.digest_channel_id:
+        return [Recipient(team.digest_channel_id, None)]
+    return [
+        Recipient(lead.user_id, lead.id)
+        for lead in session.scalars(leads_query(team.id))
+        if lead.deactivated_at is None
+    ]
+
+
+def digest_key(team: LearningTeam, send_day: date, recipient: Recipient) -> str:
+    """One digest per team, ISO week and recipient, whatever happens."""
+    year, week, _ = send_day.isocalendar()
+    return f"digest:{team.team_id}:{team.id}:{year}-W{week:02d}:{recipient.channel_id}"
+
+
+# ---------------------------------------------------------------------- content
+
+
+@dataclass(frozen=True)
+class Milestone:
+    user_id: str
+    weeks: int
+
+
+@dataclass(frozen=True)
+class TeamDigest:
+    team_name: str
+    first_day: date
+    last_day: date
+    members: int
+    active: int  # people who logged anything (private entries count here, never by name)
+    minutes: int
+    sessions: int
+    previous_minutes: int
+    previous_sessions: int
+    mix: dict[EntryKind, int]
+    top_skills: list[str]  # from entries shared with the team only
+    asked: int
+    answered: int
+    resolved: int
+    helpers: list[str] = field(default_factory=list)  # user ids of the people most thanked for help
+    goals_reached: int = 0
+    milestones: list[Milestone] = field(default_factory=list)
+
+    @property
+    def quiet(self) -> bool:
+        return self.sessions == 0 and self.asked == 0 and self.answered == 0 and self.goals_reached == 0
+
+
+def _day_number(session: Session, day: ColumnElement[date]) -> ColumnElement[int]:
+    """Days since a fixed Monday, in SQL (each dialect subtracts dates its own way)."""
+    # The epoch is written into the SQL (not bound), so GROUP BY sees the very expression SELECT has.
+    epoch = f"'{EPOCH_MONDAY.isoformat()}'"
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(day - literal_column(f"DATE {epoch}"), Integer)
+    return cast(func.julianday(day) - func.julianday(literal_column(epoch)), Integer)
+
+
+def _utc_bounds(tz: str, first_day: date, end_day: date) -> tuple[datetime, datetime]:
+    local_zone = zone(tz)
+    return (
+        datetime.combine(first_day, time(0), tzinfo=local_zone).astimezone(UTC),
+        datetime.combine(end_day, time(0), tzinfo=local_zone).astimezone(UTC),
+    )
+
+
+def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str) -> TeamDigest:
+    """The digest of the seven local days before `end_day`, compared with the seven before those.
+
+    Eight statements, whatever the team's size or history.
+    """
+    first_day = end_day - timedelta(days=DIGEST_DAYS)
+    previous_first = first_day - timedelta(days=DIGEST_DAYS)
+    last_day = end_day - timedelta(days=1)
+    since, until = _utc_bounds(tz, first_day, end_day)
+    member_ids = select(TeamMember.person_id).where(TeamMember.learning_team_id == team.id)
+    ours = (LearningEntry.team_id == team.team_id, LearningEntry.person_id.in_(member_ids))
+    this_week = LearningEntry.local_day >= first_day
+
+    # 1. The members.
+    members = session.execute(
+        select(Person.id, Person.user_id, Person.target_days_per_week, Person.target_minutes_per_week)
+        .join(TeamMember, TeamMember.person_id == Person.id)
+        .where(TeamMember.learning_team_id == team.id)
+    ).all()
+
+    # 2. Totals, this week and the week before, and the mix, in one pass.
+    def this_week_sum(value: ColumnElement[int]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((this_week, value), else_=0)), 0)
+
+    totals = session.execute(
+        select(
+            func.count(distinct(case((this_week, LearningEntry.person_id)))),
+            this_week_sum(LearningEntry.minutes),
+            this_week_sum(literal(1)),
+            func.coalesce(func.sum(case((~this_week, LearningEntry.minutes), else_=0)), 0),
+            func.coalesce(func.sum(case((~this_week, 1), else_=0)), 0),
+            *(
+                this_week_sum(case((LearningEntry.kind == kind, LearningEntry.minutes), else_=0))
+                for kind in EntryKind
+            ),
+        ).where(*ours, LearningEntry.local_day >= previous_first, LearningEntry.local_day < end_day)
+    ).one()
+    active, minutes, sessions, previous_minutes, previous_sessions, *kind_minutes = (int(v) for v in totals)
+
+    # 3. Top skills, from shared entries only; by how many people learned them, then time.
+    top_skills = list(
+        session.scalars(
+            select(Skill.name)
+            .join(entry_skills, entry_skills.c.skill_id == Skill.id)
+            .join(LearningEntry, LearningEntry.id == entry_skills.c.entry_id)
+            .where(
+                *ours,
+                LearningEntry.visibility == Visibility.TEAM,
+                this_week,
+                LearningEntry.local_day < end_day,
+            )
+            .group_by(Skill.name)
+            .order_by(
+                func.count(distinct(LearningEntry.person_id)).desc(),
+                func.sum(LearningEntry.minutes).desc(),
+                Skill.name,
+            )
+            .limit(TOP_SKILLS)
+        )
+    )
+
+    # 4. Help asked, answered and resolved by the team's members: three counts in one statement.
+    member_users = select(Person.user_id).where(Person.id.in_(member_ids))
+    asked, answered, resolved = session.execute(
+        select(
+            select(func.count(HelpQuestion.id))
+            .where(
+                HelpQuestion.team_id == team.team_id,
+                HelpQuestion.asker_id.in_(member_ids),
+                HelpQuestion.created_at >= since,
+                HelpQuestion.created_at < until,
+            )
+            .scalar_subquery(),
+            select(func.count(HelpAnswer.id))
+            .where(
+                HelpAnswer.team_id == team.team_id,
+                HelpAnswer.user_id.in_(member_users),
+                HelpAnswer.deleted_at.is_(None),
+                HelpAnswer.created_at >= since,
+                HelpAnswer.created_at < until,
+            )
+            .scalar_subquery(),
+            select(func.count(HelpQuestion.id))
+            .where(
+                HelpQuestion.team_id == team.team_id,
+                HelpQuestion.asker_id.in_(member_ids),
+                HelpQuestion.resolved_at >= since,
+                HelpQuestion.resolved_at < until,
+            )
+            .scalar_subquery(),
+        )
+    ).one()
+
+    # 5. The people most thanked for their help (named to thank them, never with numbers).
+    helpers = list(
+        session.scalars(
+            select(Person.user_id)
+            .join(HelpCredit, HelpCredit.helper_id == Person.id)
+            .where(
+                HelpCredit.team_id == team.team_id,
+                HelpCredit.helper_id.in_(member_ids),
+                HelpCredit.created_at >= since,
+                HelpCredit.created_at < until,
+            )
+            .group_by(Person.user_id)
+            .order_by(func.count(HelpCredit.id).desc(), Person.user_id)
+            .limit(TOP_HELPERS)
+        )
+    )
+
+    # 6. Goals reached (counted only: goals are private to their owner).
+    finished_at = func.coalesce(Goal.reached_at, Goal.updated_at)
+    goals_reached = session.scalar(
+        select(func.count(Goal.id)).where(
+            Goal.team_id == team.team_id,
+            Goal.person_id.in_(member_ids),
+            Goal.status == GoalStatus.DONE,
+            finished_at >= since,
+            finished_at < until,
+        )
+    )
+
+    milestones = _milestones(session, team, members, ours, end_day=end_day)
+    return TeamDigest(
+        team_name=team.name,
+        first_day=first_day,
+        last_day=last_day,
+        members=len(members),
+        active=active,
+        minutes=minutes,
+        sessions=sessions,
+        previous_minutes=previous_minutes,
+        previous_sessions=previous_sessions,
+        mix=dict(zip(EntryKind, kind_minutes, strict=True)),
+        top_skills=top_skills,
+        asked=int(asked or 0),
+        answered=int(answered or 0),
+        resolved=int(resolved or 0),
+        helpers=helpers,
+        goals_reached=int(goals_reached or 0),
+        milestones=milestones,
+    )
+
+
+def _milestones(
+    session: Session,
+    team: LearningTeam,
+    members: list,  # type: ignore[type-arg]
+    ours: tuple[ColumnElement[bool], ...],
+    *,
+    end_day: date,
+) -> list[Milestone]:
+    """Members whose streak reached a milestone with the digest's last week (shared entries only)."""
+    last_day = end_day - timedelta(days=1)
+    since = week_start(last_day) - timedelta(weeks=STREAK_HISTORY_WEEKS)
+    week_number = _day_number(session, LearningEntry.local_day) // 7
+    # 7. Each member's learning days and minutes per week, aggregated by the database.
+    weeks = session.execute(
+        select(
+            LearningEntry.person_id,
+            week_number,
+            func.count(distinct(LearningEntry.local_day)),
+            func.sum(LearningEntry.minutes),
+        )
+        .where(
+            *ours,
+            LearningEntry.visibility == Visibility.TEAM,
+            LearningEntry.local_day >= since,
+            LearningEntry.local_day <= last_day,
+        )
+        .group_by(LearningEntry.person_id, week_number)
+    ).all()
+    # 8. Their rest weeks.
+    rests = session.execute(
+        select(RestWeek.person_id, RestWeek.week_start).where(
+            RestWeek.team_id == team.team_id,
+            RestWeek.person_id.in_([member.id for member in members]),
+            RestWeek.week_start >= since,
+        )
+    ).all()
+    activities: dict[int, list[DayActivity]] = {}
+    for person_id, number, days, minutes in weeks:
+        monday = EPOCH_MONDAY + timedelta(weeks=int(number))
+        # A week is what the streak rules need of it: how many learning days, how many minutes.
+        days_in_week = [monday + timedelta(days=offset) for offset in range(int(days))]
+        activities.setdefault(person_id, []).extend(
+            DayActivity(day, int(minutes) if index == 0 else 0, EntryKind.JOB)
+            for index, day in enumerate(days_in_week)
+        )
+    rest_weeks: dict[int, list[date]] = {}
+    for person_id, monday in rests:
+        rest_weeks.setdefault(person_id, []).append(monday)
+    reached = []
+    this_monday = week_start(last_day)
+    for member_id, user_id, target_days, target_minutes in members:
+        history = activities.get(member_id)
+        if not history:
+            continue
+        targets = Targets(days_per_week=target_days, minutes_per_week=target_minutes)
+        this_week = [activity for activity in history if activity.day >= this_monday]
+        met_this_week = (
+            len(this_week) >= target_days
+            and sum(activity.minutes for activity in this_week) >= target_minutes
+        )
+        # The synthetic days of the last week may fall after last_day; the rules only need the count.
+        current = streak(
+            history,
+            [],
+            targets,
+            today=this_monday + timedelta(days=6),
+            rest_weeks=rest_weeks.get(member_id, []),
+        ).current
+        if met_this_week and current in STREAK_MILESTONES:
+            reached.append(Milestone(user_id, current))
+    return sorted(reached, key=lambda milestone: (-milestone.weeks, milestone.user_id))

@@ -1,0 +1,274 @@
+"""Learning teams: who is in them, who leads them, and when and where their digest goes.
+
+A workspace admin creates a team and becomes its first lead; its leads (or any admin) manage it. People
+added to a team get a Person row so the digest can count them, but no nudges until they use Learnfit
+themselves (the scheduler only schedules people who have logged learning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services.digests import reschedule_digest
+from bot.services.people import Workspace, find_person
+from models import LearningTeam, Person, TeamMember, TeamRole
+
+MAX_TEAM_NAME = 80
+MAX_TEAMS_LISTED = 45
+
+
+class TeamError(ValueError):
+    """Something the person can fix, worded for them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """What the listener read from users.info about someone mentioned in a command."""
+
+    user_id: str
+    tz: str | None = None
+    is_bot: bool = False
+    deleted: bool = False
+
+
+def find_team(session: Session, workspace: Workspace, name: str) -> LearningTeam | None:
+    return session.scalar(
+        select(LearningTeam).where(
+            LearningTeam.team_id == workspace.team_id, func.lower(LearningTeam.name) == name.strip().lower()
+        )
+    )
+
+
+def workspace_teams(session: Session, workspace: Workspace) -> list[LearningTeam]:
+    return list(
+        session.scalars(
+            select(LearningTeam)
+            .where(LearningTeam.team_id == workspace.team_id)
+            .order_by(func.lower(LearningTeam.name))
+            .limit(MAX_TEAMS_LISTED)
+        )
+    )
+
+
+def role_of(session: Session, team: LearningTeam, person: Person) -> TeamRole | None:
+    return session.scalar(
+        select(TeamMember.role).where(
+            TeamMember.learning_team_id == team.id, TeamMember.person_id == person.id
+        )
+    )
+
+
+def teams_led_by(session: Session, person: Person) -> list[LearningTeam]:
+    return list(
+        session.scalars(
+            select(LearningTeam)
+            .join(TeamMember, TeamMember.learning_team_id == LearningTeam.id)
+            .where(
+                LearningTeam.team_id == person.team_id,
+                TeamMember.person_id == person.id,
+                TeamMember.role == TeamRole.LEAD,
+            )
+            .order_by(LearningTeam.name)
+        )
+    )
+
+
+def resolve_team(
+    session: Session, person: Person, name: str | None, *, is_admin: Callable[[], bool]
+) -> LearningTeam:
+    """The team a command means: the one named, else the only one the person leads."""
+    workspace = Workspace(person.team_id, person.enterprise_id)
+    if name:
+        team = find_team(session, workspace, name)
+        if team is None:
+            raise TeamError(f"There is no team called *{name}* here. `/team list` shows the teams.")
+        return team
+    led = teams_led_by(session, person)
+    if len(led) == 1:
+        return led[0]
+    if led:
+        names = ", ".join(f"*{team.name}*" for team in led)
+        raise TeamError(f"You lead {names}: say which one, e.g. `/team add {led[0].name} @ana`.")
+    teams = workspace_teams(session, workspace)
+    if len(teams) == 1 and is_admin():
+        return teams[0]
+    if not teams:
+        raise TeamError("There are no teams yet. A workspace admin starts one with `/team create Platform`.")
+    raise TeamError("Say which team, e.g. `/team add Platform @ana`. `/team list` shows the teams.")
+
+
+def check_can_manage(
+    session: Session, team: LearningTeam, person: Person, *, is_admin: Callable[[], bool]
+) -> None:
+    if role_of(session, team, person) is TeamRole.LEAD or is_admin():
+        return
+    raise TeamError(
+        f"Only *{team.name}*'s leads or a workspace admin can change it or see its digest. "
+        "`/team list` shows who leads it."
+    )
+
+
+def create_team(
+    session: Session, creator: Person, name: str, *, now: datetime, is_admin: Callable[[], bool]
+) -> LearningTeam:
+    """A new team, led by its creator (a workspace admin)."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_TEAM_NAME:
+        raise TeamError(f"Give the team a name of 1 to {MAX_TEAM_NAME} characters.")
+    if not is_admin():
+        raise TeamError(
+            "Only a workspace admin can create a team. Ask one to run `/team create "
+            f"{name}` and make you its lead with `/team lead @you`."
+        )
+    workspace = Workspace(creator.team_id, creator.enterprise_id)
+    if find_team(session, workspace, name) is not None:
+        raise TeamError(f"There is a team called *{name}* already. `/team list` shows the teams.")
+    team = LearningTeam(
+        team_id=creator.team_id, enterprise_id=creator.enterprise_id, name=name, created_at=now
+    )
+    try:
+        with session.begin_nested():
+            session.add(team)
+            session.flush()
+            session.add(TeamMember(learning_team_id=team.id, person_id=creator.id, role=TeamRole.LEAD))
+    except IntegrityError:
+        raise TeamError(f"There is a team called *{name}* already.") from None
+    reschedule_digest(session, team, now)
+    return team
+
+
+def people_for(
+    session: Session, workspace: Workspace, users: Sequence[SlackUser], *, now: datetime
+) -> tuple[list[Person], list[str]]:
+    """Person rows for mentioned users (created when new, without nudges), and the ids left out."""
+    people, refused = [], []
+    for user in users:
+        if user.is_bot or user.deleted:
+            refused.append(user.user_id)
+            continue
+        person = find_person(session, workspace, user.user_id)
+        if person is None:
+            person = Person(
+                team_id=workspace.team_id,
+                enterprise_id=workspace.enterprise_id,
+                user_id=user.user_id,
+                tz=user.tz or "UTC",
+                tz_checked_at=now if user.tz else None,
+                created_at=now,
+            )
+            try:
+                with session.begin_nested():
+                    session.add(person)
+            except IntegrityError:
+                person = find_person(session, workspace, user.user_id)
+                assert person is not None
+        people.append(person)
+    return people, refused
+
+
+def _membership(session: Session, team: LearningTeam, person: Person) -> TeamMember | None:
+    return session.get(TeamMember, (team.id, person.id))
+
+
+def add_members(session: Session, team: LearningTeam, people: Sequence[Person]) -> list[Person]:
+    """Add people as members; returns those who were not in the team yet."""
+    added = []
+    for person in people:
+        if _membership(session, team, person) is None:
+            session.add(TeamMember(learning_team_id=team.id, person_id=person.id, role=TeamRole.MEMBER))
+            added.append(person)
+    session.flush()
+    return added
+
+
+def make_leads(
+    session: Session, team: LearningTeam, people: Sequence[Person], *, now: datetime
+) -> list[Person]:
+    """Make people leads (adding them to the team if needed); returns those who were not leads yet."""
+    promoted = []
+    for person in people:
+        membership = _membership(session, team, person)
+        if membership is None:
+            session.add(TeamMember(learning_team_id=team.id, person_id=person.id, role=TeamRole.LEAD))
+            promoted.append(person)
+        elif membership.role is not TeamRole.LEAD:
+            membership.role = TeamRole.LEAD
+            promoted.append(person)
+    session.flush()
+    reschedule_digest(session, team, now)  # the first lead's timezone sets the digest time
+    return promoted
+
+
+def remove_members(
+    session: Session, team: LearningTeam, people: Sequence[Person], *, now: datetime
+) -> list[Person]:
+    removed = []
+    for person in people:
+        membership = _membership(session, team, person)
+        if membership is not None:
+            session.delete(membership)
+            removed.append(person)
+    session.flush()
+    reschedule_digest(session, team, now)
+    return removed
+
+
+def lead_count(session: Session, team: LearningTeam) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(TeamMember)
+            .where(TeamMember.learning_team_id == team.id, TeamMember.role == TeamRole.LEAD)
+        )
+        or 0
+    )
+
+
+def set_digest_time(
+    session: Session, team: LearningTeam, weekday: int, minute: int, *, now: datetime
+) -> None:
+    team.digest_weekday = weekday
+    team.digest_minute = minute
+    reschedule_digest(session, team, now)
+
+
+def set_digest_channel(session: Session, team: LearningTeam, channel_id: str | None) -> None:
+    """Post the digest in a channel, or (None) send it to each lead's DM."""
+    team.digest_channel_id = channel_id
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    team: LearningTeam
+    members: int
+    leads: list[str]
+
+
+def team_summaries(session: Session, workspace: Workspace) -> list[TeamSummary]:
+    """Every team with its size and leads, in two statements."""
+    teams = workspace_teams(session, workspace)
+    if not teams:
+        return []
+    rows = session.execute(
+        select(TeamMember.learning_team_id, TeamMember.role, Person.user_id)
+        .join(Person, Person.id == TeamMember.person_id)
+        .where(TeamMember.learning_team_id.in_([team.id for team in teams]))
+        .order_by(Person.user_id)
+    ).all()
+    sizes: dict[int, int] = {}
+    leads: dict[int, list[str]] = {}
+    for team_id, role, user_id in rows:
+        sizes[team_id] = sizes.get(team_id, 0) + 1
+        if role is TeamRole.LEAD:
+            leads.setdefault(team_id, []).append(user_id)
+    return [TeamSummary(team, sizes.get(team.id, 0), leads.get(team.id, [])) for team in teams]

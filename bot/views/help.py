@@ -1,0 +1,547 @@
+"""Peer help: the posted question, the ask and credit modals, and what the asker and helpers are told."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot.parsing.ask import ASK_EXAMPLE, HELP_CHANNEL_EXAMPLE
+from bot.services.help import MAX_DETAILS_LENGTH, MAX_QUESTION_LENGTH, Expert, QuestionCard
+from bot.views.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    input_block,
+    message,
+    option,
+    plain,
+    section,
+)
+from bot.views.format import duration, escape, truncate
+from models import QuestionStatus, Urgency
+
+OPEN_ASK_MODAL = "open_ask_modal"
+OFFER_HELP = "help_offer"
+RESOLVE_QUESTION = "help_resolve"
+EDIT_QUESTION = "help_edit"
+WITHDRAW_QUESTION = "help_withdraw"
+REPOST_QUESTION = "help_repost"
+INVITE_EXPERT = "help_invite"
+CREDIT_HELPERS = "help_credit"
+LOG_HELP_LEARNING = "help_log_learning"
+CLOSE_QUESTION = "help_close"
+KEEP_WAITING = "help_keep_waiting"
+ASK_MODAL = "ask_modal"
+CREDIT_MODAL = "credit_helpers_modal"
+
+URGENCY_LABELS = {
+    Urgency.LOW: "Whenever you have a moment",
+    Urgency.NORMAL: "Today or tomorrow",
+    Urgency.HIGH: "Urgent: blocking my work",
+}
+# People and channels the asker referred to stay links; nothing else in their words can ping or format.
+_REFERENCE = re.compile(r"&lt;([@#][UWCG][A-Z0-9]+)&gt;")
+_HEADINGS = {
+    QuestionStatus.UNPOSTED: ":raising_hand: *{asker} asks:*",
+    QuestionStatus.OPEN: ":raising_hand: *{asker} asks:*",
+    QuestionStatus.RESOLVED: ":white_check_mark: *Resolved* · {asker} asked:",
+    QuestionStatus.WITHDRAWN: ":no_entry_sign: *Withdrawn by {asker}*, who asked:",
+}
+
+
+def shown(text: str, limit: int) -> str:
+    """A person's words as mrkdwn: escaped, shortened, with their @person and #channel references kept."""
+    return _REFERENCE.sub(r"<\1>", escape(truncate(text, limit)))
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def mentions(user_ids: Sequence[str]) -> str:
+    names = [mention(user_id) for user_id in user_ids]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _where(channel_id: str | None) -> str:
+    return f"<#{channel_id}>" if channel_id and channel_id[0] in "CG" else "that conversation"
+
+
+def _quote(card: QuestionCard, limit: int = 150) -> str:
+    return f"“{shown(card.text, limit)}”"
+
+
+def _skills(card: QuestionCard) -> str:
+    return " ".join(f"`#{name}`" for name in card.skills)
+
+
+# ---------------------------------------------------------------------- the question in the channel
+
+
+def question_message(card: QuestionCard) -> dict[str, Any]:
+    """The question as posted: who asks, the words, skills and urgency, and its buttons while it is open."""
+    asker = mention(card.asker)
+    blocks: list[Block] = [
+        section(
+            f"{_HEADINGS[card.status].format(asker=asker)}\n{shown(card.text, MAX_QUESTION_LENGTH - 200)}"
+        )
+    ]
+    if card.details:
+        blocks.append(section(shown(card.details, MAX_DETAILS_LENGTH - 100)))
+    facts = [item for item in (_skills(card), URGENCY_LABELS[card.urgency]) if item]
+    if card.status is QuestionStatus.OPEN:
+        facts.append("Reply in the thread to help.")
+    elif card.status is QuestionStatus.RESOLVED:
+        facts.append(f"Helped by {mentions(card.helpers)}" if card.helpers else "Resolved by the asker")
+    blocks.append(context(" · ".join(facts)))
+    if card.status is QuestionStatus.OPEN:
+        value = str(card.id)
+        blocks.append(
+            actions(
+                button("I can help", OFFER_HELP, value=value, style="primary"),
+                button("Resolved", RESOLVE_QUESTION, value=value),
+                button("Edit", EDIT_QUESTION, value=value),
+                {
+                    **button("Withdraw", WITHDRAW_QUESTION, value=value, style="danger"),
+                    "confirm": {
+                        "title": plain("Withdraw this question?"),
+                        "text": plain("The message stays, marked as withdrawn, and its buttons go away."),
+                        "confirm": plain("Withdraw"),
+                        "deny": plain("Keep it"),
+                        "style": "danger",
+                    },
+                },
+            )
+        )
+    status = {QuestionStatus.RESOLVED: "Resolved: ", QuestionStatus.WITHDRAWN: "Withdrawn: "}
+    return message(f"{status.get(card.status, '')}{asker} asks: {shown(card.text, 150)}", blocks)
+
+
+def reposted_message(card: QuestionCard) -> dict[str, Any]:
+    """What the old message says once the asker reposted the question as a new one."""
+    text = f":arrows_counterclockwise: {mention(card.asker)} reposted this question: {_quote(card)}"
+    return message(text, [section(text)])
+
+
+def offer_thread_message(helper: str) -> dict[str, Any]:
+    text = f":raised_hand: {mention(helper)} can help with this."
+    return message(text, [section(text)])
+
+
+def invite_thread_message(expert: str, inviter: str) -> dict[str, Any]:
+    text = f":wave: {mention(expert)}, {mention(inviter)} thinks you may know about this. Reply here if you can help."
+    return message(text, [section(text)])
+
+
+def thanks_thread_message(card: QuestionCard, helpers: Sequence[str]) -> dict[str, Any]:
+    text = f":tada: Thank you {mentions(helpers)}! {mention(card.asker)} credited your help on this question."
+    return message(text, [section(text)])
+
+
+# ---------------------------------------------------------------------- what the asker sees
+
+
+def _expert_blocks(
+    card: QuestionCard, experts: Sequence[Expert], invited: Sequence[str], on: str
+) -> list[Block]:
+    if not experts:
+        return []
+    blocks: list[Block] = [section("*Peers who may know* (only you see this):")]
+    for expert in experts:
+        facts = [mention(expert.user_id)]
+        if expert.minutes:
+            facts.append(f"{duration(expert.minutes)} of shared learning on these skills")
+        if expert.credits:
+            facts.append(f"helped {expert.credits} {'time' if expert.credits == 1 else 'times'} on them")
+        if expert.user_id in invited:
+            blocks.append(section(" · ".join([*facts, ":white_check_mark: invited"])))
+            continue
+        value = json.dumps({"q": card.id, "u": expert.user_id, "in": list(invited), "on": on})
+        blocks.append(
+            section(" · ".join(facts), accessory=button("Invite to the thread", INVITE_EXPERT, value=value))
+        )
+    return blocks
+
+
+def asked_message(
+    card: QuestionCard, experts: Sequence[Expert], invited: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The asker's private confirmation, with the peers they may invite."""
+    text = f":white_check_mark: Your question is posted in {_where(card.channel_id)}: {_quote(card)}"
+    blocks: list[Block] = [
+        section(text),
+        context(
+            "Replies come in its thread. Click *Resolved* on it (or react :white_check_mark:) once you have "
+            "your answer, and credit who helped."
+        ),
+        *_expert_blocks(card, experts, invited, "asked"),
+    ]
+    return message(text, blocks)
+
+
+def duplicate_ask_message(card: QuestionCard) -> dict[str, Any]:
+    text = f"You asked this already (Slack sent it twice): {_quote(card)}"
+    return message(text, [section(text)])
+
+
+POST_PROBLEMS = {
+    "not_in_channel": (
+        "Learnfit is not in {where}, so your question is not posted yet. Type `/invite @Learnfit` in {where}, "
+        "then click *Repost*."
+    ),
+    "channel_not_found": (
+        "I cannot see {where} (it may be a private channel Learnfit is not in), so your question is not "
+        "posted yet. Type `/invite @Learnfit` there, then click *Repost*."
+    ),
+    "is_archived": (
+        "{where} is archived, so your question is not posted yet. Ask a workspace admin to pick a help "
+        f"channel with `{HELP_CHANNEL_EXAMPLE}`, then click *Repost*."
+    ),
+    "no_channel": (
+        "There is no help channel, and no channel to post your question in. Ask a workspace admin to pick "
+        f"one with `{HELP_CHANNEL_EXAMPLE}` (or `/ask` in a channel), then click *Repost*."
+    ),
+    "direct_message": (
+        "Questions go to a channel where peers can answer, and this is a direct message, so your question "
+        f"is not posted yet. Ask a workspace admin to pick a help channel with `{HELP_CHANNEL_EXAMPLE}` "
+        "(or invite Learnfit to a channel and `/ask` there), then click *Repost*."
+    ),
+}
+
+
+def post_problem(error: str, channel_id: str | None) -> str:
+    """Exactly how to fix a post Slack refused, in the asker's words."""
+    template = POST_PROBLEMS.get(error)
+    if template is None:
+        return f"Slack did not let me post your question (`{error}`). Nothing is lost: click *Repost* in a minute."
+    return template.format(where=_where(channel_id))
+
+
+def unposted_message(card: QuestionCard) -> dict[str, Any]:
+    problem = post_problem(card.post_error or "unknown", card.channel_id)
+    blocks: list[Block] = [
+        section(f":warning: {problem}"),
+        context(f"Your question is kept: {_quote(card, 300)}"),
+        actions(button("Repost", REPOST_QUESTION, value=str(card.id), style="primary")),
+    ]
+    return message(problem, blocks)
+
+
+def offer_notice(card: QuestionCard, helper: str) -> dict[str, Any]:
+    text = (
+        f":raised_hand: {mention(helper)} can help with your question {_quote(card)} "
+        f"in {_where(card.channel_id)}. Their replies come in its thread."
+    )
+    return message(text, [section(text)])
+
+
+def credit_prompt_message(card: QuestionCard) -> dict[str, Any]:
+    """For the asker who resolved with a reaction: Slack gives no trigger to open a form, so ask here."""
+    text = f":white_check_mark: You marked {_quote(card)} resolved. Who helped? Credit them: it counts for both of you."
+    blocks: list[Block] = [
+        section(text),
+        actions(button("Credit helpers", CREDIT_HELPERS, value=str(card.id), style="primary")),
+    ]
+    return message(text, blocks)
+
+
+def resolved_message(card: QuestionCard, credited: Sequence[str], *, newly_resolved: bool) -> dict[str, Any]:
+    """The asker's confirmation, with the offer to log what they learned as learning from people."""
+    lines = [f":white_check_mark: Resolved: {_quote(card)}" if newly_resolved else f"Updated: {_quote(card)}"]
+    if credited:
+        lines.append(
+            f"You credited {mentions(credited)}: help given counts for them and help received for you, "
+            "as learning from people."
+        )
+    elif not card.helpers:
+        lines.append(
+            "No one is credited. If someone helped you elsewhere, you can still thank them in person."
+        )
+    text = "\n".join(lines)
+    blocks: list[Block] = [
+        section(text),
+        actions(button("Log what you learned", LOG_HELP_LEARNING, value=str(card.id), style="primary")),
+    ]
+    return message(text, blocks)
+
+
+def follow_up_message(
+    card: QuestionCard, experts: Sequence[Expert], invited: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The one follow-up for a question nobody has answered in a working day."""
+    text = (
+        f":hourglass: Your question {_quote(card)} in {_where(card.channel_id)} has had no replies for a "
+        "working day. Would you like to repost it, close it, or wait a little longer?"
+    )
+    value = str(card.id)
+    blocks: list[Block] = [
+        section(text),
+        *_expert_blocks(card, experts, invited, "follow_up"),
+        actions(
+            button("Repost", REPOST_QUESTION, value=value, style="primary"),
+            button("Close it", CLOSE_QUESTION, value=value),
+            button("Keep waiting", KEEP_WAITING, value=value),
+        ),
+    ]
+    return message(text, blocks)
+
+
+def note(text: str) -> dict[str, Any]:
+    return message(text, [section(text)])
+
+
+def not_yours_message(card: QuestionCard, verb: str) -> dict[str, Any]:
+    return note(
+        f"Only {mention(card.asker)}, who asked, or a workspace admin can {verb} this question. "
+        "Nothing changed. If you know the answer, reply in its thread."
+    )
+
+
+def own_offer_message() -> dict[str, Any]:
+    return note(
+        "This is your own question, so *I can help* is for your peers: when they click it, you hear from "
+        "me. Click *Resolved* once you have your answer."
+    )
+
+
+def no_longer_open_message(card: QuestionCard) -> dict[str, Any]:
+    state = {QuestionStatus.RESOLVED: "resolved", QuestionStatus.WITHDRAWN: "withdrawn"}
+    return note(f"That question is {state.get(card.status, 'not posted yet')}, so nothing changed.")
+
+
+def ask_error_message(problem: str) -> dict[str, Any]:
+    return message(problem, [section(f":warning: {problem}"), context("Type `/ask help` for examples.")])
+
+
+def ask_help_message() -> dict[str, Any]:
+    text = "How to ask your peers with /ask"
+    blocks: list[Block] = [
+        section(
+            "*Ask in one line:*\n"
+            f"`{ASK_EXAMPLE}`\n"
+            "`/ask urgency:high Why does our deploy hang at migrations? #deploys`"
+        ),
+        section(
+            "*Skills:* `#tags` at either end (up to 10): they find peers who have learned about them.\n"
+            "*Urgency:* `urgency:low`, `urgency:normal` (the default) or `urgency:high`.\n"
+            "`/ask` alone opens a form with room for details."
+        ),
+        section(
+            "Your question is posted with your name in the help channel (or where you typed `/ask`). Peers "
+            "reply in its thread. Click *Resolved* or react :white_check_mark: when you have your answer, and "
+            "credit who helped: it counts as learning from people for both of you."
+        ),
+    ]
+    return message(text, blocks)
+
+
+# ---------------------------------------------------------------------- modals
+
+
+@dataclass(frozen=True)
+class AskModalContext:
+    """What the ask modal remembers between opening and submission (kept in private_metadata)."""
+
+    channel_id: str | None = None  # where it was opened: the confirmation goes there
+    question_id: int | None = None  # editing this question
+
+    def dump(self) -> str:
+        return json.dumps({key: value for key, value in asdict(self).items() if value is not None})
+
+    @classmethod
+    def load(cls, raw: str | None) -> AskModalContext:
+        try:
+            data = json.loads(raw or "{}")
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        question_id = data.get("question_id")
+        channel_id = data.get("channel_id")
+        return cls(
+            channel_id=channel_id if isinstance(channel_id, str) else None,
+            question_id=question_id if isinstance(question_id, int) else None,
+        )
+
+
+def _text_input(
+    initial: str | None, placeholder: str, *, max_length: int, multiline: bool = True
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "placeholder": plain(placeholder),
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    return element
+
+
+def ask_modal(
+    modal_context: AskModalContext, *, card: QuestionCard | None = None, help_channel_id: str | None = None
+) -> dict[str, Any]:
+    """The form behind `/ask`, the Home button and Edit (with `card`). There is no anonymous option:
+    answers need someone to thank. Without a help channel, a new question asks where to go."""
+    urgency_options = [option(label, urgency.value) for urgency, label in URGENCY_LABELS.items()]
+    picked = (card.urgency if card else Urgency.NORMAL).value
+    blocks: list[Block] = [
+        input_block(
+            "question",
+            "Your question",
+            _text_input(
+                card.text if card else None,
+                "e.g. How do I read a Postgres query plan?",
+                max_length=MAX_QUESTION_LENGTH,
+            ),
+        ),
+        input_block(
+            "details",
+            "Details",
+            _text_input(
+                card.details if card else None,
+                "What you tried, what you expected, links",
+                max_length=MAX_DETAILS_LENGTH,
+            ),
+            optional=True,
+        ),
+        input_block(
+            "skills",
+            "Skills",
+            _text_input(
+                " ".join(f"#{name}" for name in card.skills) if card else None,
+                "e.g. #postgres #performance",
+                max_length=600,
+                multiline=False,
+            ),
+            optional=True,
+            hint="Up to 10. They find peers who have learned about them.",
+        ),
+        input_block(
+            "urgency",
+            "How soon do you need it?",
+            {
+                "type": "radio_buttons",
+                "action_id": "value",
+                "options": urgency_options,
+                "initial_option": next(item for item in urgency_options if item["value"] == picked),
+            },
+        ),
+    ]
+    if card is None and help_channel_id is None:
+        channel: dict[str, Any] = {
+            "type": "conversations_select",
+            "action_id": "value",
+            "placeholder": plain("Pick a channel"),
+            "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+        }
+        if modal_context.channel_id and modal_context.channel_id[0] in "CG":
+            channel["initial_conversation"] = modal_context.channel_id
+        blocks.append(
+            input_block("channel", "Post in", channel, hint="Learnfit must be in it: /invite @Learnfit")
+        )
+    if card is None:
+        where = f" in <#{help_channel_id}>" if help_channel_id else ""
+        blocks.append(
+            context(f"Your question is posted{where} with your name, so helpers know whom they help.")
+        )
+    return {
+        "type": "modal",
+        "callback_id": ASK_MODAL,
+        "title": plain("Edit your question" if card else "Ask for help"),
+        "submit": plain("Save" if card else "Post"),
+        "close": plain("Cancel"),
+        "private_metadata": modal_context.dump(),
+        "blocks": blocks,
+    }
+
+
+def credit_modal(
+    card: QuestionCard, repliers: Sequence[str], *, channel_id: str | None = None
+) -> dict[str, Any]:
+    """Who helped? Everyone who replied in the thread is already picked; the asker can change it."""
+    element: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": "value",
+        "placeholder": plain("Pick the people who helped"),
+    }
+    if repliers:
+        element["initial_users"] = list(repliers[:100])
+    resolving = card.status is QuestionStatus.OPEN
+    return {
+        "type": "modal",
+        "callback_id": CREDIT_MODAL,
+        "title": plain("Who helped?"),
+        "submit": plain("Resolve" if resolving else "Credit"),
+        "close": plain("Cancel"),
+        "private_metadata": json.dumps({"question_id": card.id, "channel_id": channel_id}),
+        "blocks": [
+            section(f"{'Resolve' if resolving else 'Your question'} {_quote(card, 500)}"),
+            input_block(
+                "helpers",
+                "They helped me",
+                element,
+                optional=True,
+                hint="Everyone who replied in the thread is picked. Each gets credit for helping, once.",
+            ),
+        ],
+    }
+
+
+def credit_modal_context(raw: str | None) -> tuple[int | None, str | None]:
+    """The question id and confirmation channel a credit modal was opened with."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    question_id, channel_id = data.get("question_id"), data.get("channel_id")
+    return (
+        question_id if isinstance(question_id, int) else None,
+        channel_id if isinstance(channel_id, str) else None,
+    )
+
+
+# ---------------------------------------------------------------------- settings
+
+
+def help_channel_message(channel_id: str | None, *, changed: bool) -> dict[str, Any]:
+    if channel_id is None:
+        text = (
+            "Questions from `/ask` now go to the channel where it is typed."
+            if changed
+            else f"There is no help channel: `/ask` posts where it is typed. Set one with `{HELP_CHANNEL_EXAMPLE}`."
+        )
+    elif changed:
+        text = (
+            f":white_check_mark: Questions from `/ask` now go to <#{channel_id}>. "
+            f"Make sure Learnfit is in it: type `/invite @Learnfit` in <#{channel_id}>."
+        )
+    else:
+        text = f"Questions from `/ask` go to <#{channel_id}>."
+    return note(text)
+
+
+def admins_only_message() -> dict[str, Any]:
+    return ask_error_message(
+        "Only a workspace admin or owner can pick the help channel. Nothing changed; ask an admin to run "
+        f"`{HELP_CHANNEL_EXAMPLE}`."
+    )
+
+
+def expert_setting_message(suggest: bool) -> dict[str, Any]:
+    if suggest:
+        return note(
+            ":raising_hand: You may be suggested to askers whose questions match what you have shared. "
+            "`/fitness expert off` stops it."
+        )
+    return note(
+        "You will not be suggested to askers any more. You can still answer any question. "
+        "`/fitness expert on` undoes it."
+    )

@@ -1,0 +1,91 @@
+"""`learnfit scheduler`: APScheduler (3.x, BlockingScheduler) in its own process, in UTC.
+
+APScheduler 3 cannot share a job store between processes, so it holds no job per person: a tick every
+minute asks the database what is due (and an hourly job schedules whoever has no next time yet). Any
+number of these processes can run at once; the delivery ledger and row locks keep every send to one.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from bot import db
+from bot.deps import Clock, utc_now
+from bot.settings import Settings
+from bot.slack_client import Sleep
+from scheduler.jobs import Runner, TickReport
+from scheduler.pacing import Pacer
+from scheduler.workspaces import WorkspaceClients
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+SCHEDULE_MISSING_SECONDS = 3600
+
+
+def build_runner(
+    settings: Settings,
+    engine: Engine,
+    *,
+    sleep: Sleep = time.sleep,
+    clock: Clock = utc_now,
+    pacer: Pacer | None = None,
+    worker: str | None = None,
+    batch_size: int | None = None,
+) -> Runner:
+    """The scheduler's runner, reading the same settings as the web process (database, tokens, API URL)."""
+    extra: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
+    return Runner(
+        db.make_sessionmaker(engine),
+        WorkspaceClients(settings, engine, sleep=sleep),
+        pacer=pacer or Pacer(sleep=sleep),
+        clock=clock,
+        worker=worker,
+        **extra,
+    )
+
+
+def run_once(runner: Runner, now: datetime | None = None) -> TickReport:
+    """Every due job once (`learnfit scheduler --once [--now ...]`)."""
+    runner.schedule_missing(now)
+    return runner.run_due(now)
+
+
+def build_scheduler(runner: Runner) -> BlockingScheduler:
+    """APScheduler with the two periodic jobs (in memory: nothing per person lives in APScheduler)."""
+    scheduler = BlockingScheduler(timezone=UTC)
+    start = datetime.now(UTC)
+    # One instance of each at a time; a tick that overruns is skipped, not queued (the next one catches up).
+    common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": TICK_SECONDS}
+    scheduler.add_job(
+        runner.run_due, IntervalTrigger(seconds=TICK_SECONDS), id="tick", next_run_time=start, **common
+    )
+    scheduler.add_job(
+        runner.schedule_missing,
+        IntervalTrigger(seconds=SCHEDULE_MISSING_SECONDS),
+        id="schedule_missing",
+        next_run_time=start,
+        **common,
+    )
+    return scheduler
+
+
+def run_forever(runner: Runner) -> None:
+    scheduler = build_scheduler(runner)
+
+    def stop(signum: int, _frame: object) -> None:
+        # Whatever a tick had claimed and not sent is retried by the next process once its lease runs out.
+        logger.info("signal %s: stopping the scheduler", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    logger.info("Learnfit scheduler running as %s (a tick every %ss, UTC)", runner.worker, TICK_SECONDS)
+    scheduler.start()

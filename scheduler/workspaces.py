@@ -1,0 +1,107 @@
+"""Which token the scheduler uses for a workspace, and a Web API client for it.
+
+One workspace (SLACK_BOT_TOKEN): that token everywhere. OAuth (SLACK_CLIENT_ID): the bot that
+slack_sdk's installation store holds for the workspace, refreshed first when token rotation is on and
+the token is about to expire (the refreshed installation is saved for the web process too).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.token_rotation import TokenRotator
+from sqlalchemy import Engine
+
+from bot.settings import InstallMode, Settings
+from bot.slack_client import Sleep, make_web_client
+
+logger = logging.getLogger(__name__)
+
+# Refresh a rotating token when it has less than this left: longer than one tick's sends.
+ROTATE_MINUTES_BEFORE_EXPIRY = 15
+
+
+@dataclass(frozen=True)
+class Workspace:
+    team_id: str
+    enterprise_id: str | None = None
+
+
+class NotInstalled(Exception):
+    """No usable token for the workspace (never installed, or its token could not be refreshed)."""
+
+
+class WorkspaceClients:
+    """Web API clients by workspace, each with the right token and an injected sleep for retries."""
+
+    def __init__(self, settings: Settings, engine: Engine, *, sleep: Sleep = time.sleep) -> None:
+        self.settings = settings
+        self.sleep = sleep
+        self._clients: dict[str, WebClient] = {}
+        self._by_workspace: dict[Workspace, WebClient] = {}
+        self._store: SQLAlchemyInstallationStore | None = None
+        self._rotator: TokenRotator | None = None
+        if settings.install_mode is InstallMode.OAUTH:
+            assert settings.slack_client_id and settings.slack_client_secret
+            self._store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
+            self._rotator = TokenRotator(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret,
+                client=make_web_client(settings.slack_api_url, sleep=sleep),
+            )
+
+    def _client(self, token: str) -> WebClient:
+        client = self._clients.get(token)
+        if client is None:
+            client = self._clients[token] = make_web_client(
+                self.settings.slack_api_url, token, sleep=self.sleep
+            )
+        return client
+
+    def token_for(self, workspace: Workspace) -> str:
+        if self._store is None:
+            if not self.settings.slack_bot_token:
+                raise NotInstalled("SLACK_BOT_TOKEN is not set")
+            return self.settings.slack_bot_token
+        bot = self._store.find_bot(enterprise_id=workspace.enterprise_id, team_id=workspace.team_id)
+        if bot is None or not bot.bot_token:
+            raise NotInstalled(f"no installation for {workspace.team_id}")
+        if bot.bot_refresh_token and self._rotator is not None:
+            return self._rotated_token(workspace, bot.bot_token)
+        return bot.bot_token
+
+    def _rotated_token(self, workspace: Workspace, current: str) -> str:
+        assert self._store is not None and self._rotator is not None
+        installation = self._store.find_installation(
+            enterprise_id=workspace.enterprise_id, team_id=workspace.team_id
+        )
+        if installation is None:
+            return current
+        try:
+            rotated = self._rotator.perform_token_rotation(
+                installation=installation, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
+            )
+        except (SlackTokenRotationError, SlackApiError) as exc:
+            logger.warning("refreshing the bot token of %s failed: %s", workspace.team_id, exc)
+            raise NotInstalled(f"the bot token of {workspace.team_id} could not be refreshed") from None
+        if rotated is None:
+            return installation.bot_token or current
+        self._store.save(rotated)
+        logger.info("refreshed the rotating bot token of %s", workspace.team_id)
+        return rotated.bot_token or current
+
+    def client_for(self, workspace: Workspace) -> WebClient:
+        """A client with the workspace's token (looked up once a tick); raises NotInstalled if there is none."""
+        client = self._by_workspace.get(workspace)
+        if client is None:
+            client = self._by_workspace[workspace] = self._client(self.token_for(workspace))
+        return client
+
+    def forget(self) -> None:
+        """Look tokens up again (each tick starts here: installations and rotations change)."""
+        self._by_workspace.clear()
