@@ -254,6 +254,13 @@ def test_two_rest_weeks_within_four_weeks_break_the_streak():
     assert streak(history, [], DEFAULT, today=day(0, 2), rest_weeks=rest_weeks) == Streak(current=1, best=2)
 
 
+def test_a_second_rest_three_weeks_later_is_an_ordinary_week():
+    history = met_week(-6) + met_week(-5) + met_week(-3) + met_week(-2)
+    rest_weeks = {day(-4), day(-1)}  # both in the four weeks from -4 to -1
+
+    assert streak(history, [], DEFAULT, today=day(0, 2), rest_weeks=rest_weeks) == Streak(current=0, best=4)
+
+
 def test_rest_weeks_four_weeks_apart_both_count():
     history = met_week(-7) + met_week(-6) + met_week(-5) + met_week(-3) + met_week(-2) + met_week(-1)
     rest_weeks = {day(-8), day(-4)}  # the first rest, before any learning, counts but adds nothing
@@ -327,56 +334,81 @@ def test_fitness_summary_gathers_this_weeks_rings_the_streak_and_the_comparison(
 FIRST_MONDAY = date(2024, 1, 1)
 BEFORE_EVERYTHING = FIRST_MONDAY - timedelta(weeks=1)  # before any generated day, rest week or today
 WEEKS_OF_HISTORY = 104
+GAP_WEEKS = 9
+
+# A generated week sits right on the person's targets or just below them, so both sides of every
+# boundary come up; GAP skips nine weeks, so a few dozen plans can span two years. A week is drawn as
+# (plan, marked as rest): mostly met weeks, with rested misses often enough to run into one-in-four.
+PLANS = ("met", "met with help", "a day short", "a minute short", "empty", "gap")
+MET, MET_WITH_HELP, DAY_SHORT, MINUTE_SHORT, EMPTY, GAP = PLANS
+WEEK_PLANS = st.sampled_from(
+    [(MET, False)] * 5
+    + [(plan, False) for plan in PLANS]
+    + [(MET, True)]
+    + [(plan, True) for plan in (DAY_SHORT, MINUTE_SHORT, EMPTY)] * 2
+)
+PLAN_COUNT = st.integers(0, 40)
+ANY_DAY = st.integers(0, 7 * WEEKS_OF_HISTORY - 1)
+STRAYS = st.lists(st.tuples(ANY_DAY, st.integers(0, 240), st.sampled_from(KINDS)), max_size=5)
+ODD_DAYS = st.lists(ANY_DAY, max_size=3)  # stray help events and rest marks
 
 
-SPANS_IN_WEEKS = (1, 4, 12, 30, WEEKS_OF_HISTORY)
-# Built once per span: making strategies inside the composite costs more than drawing from them.
-RUNS = {
-    weeks: st.tuples(
-        st.integers(0, weeks - 1),
-        st.integers(1, weeks),
-        st.integers(1, 127),
-        st.integers(0, 60),
-        st.sampled_from(KINDS),
-    )
-    for weeks in SPANS_IN_WEEKS
-}
-ANY_DAY = {weeks: st.integers(0, 7 * weeks - 1) for weeks in SPANS_IN_WEEKS}
-TODAY = {weeks: st.integers(-7, 7 * weeks + 21) for weeks in SPANS_IN_WEEKS}
-STRAYS = {
-    weeks: st.tuples(ANY_DAY[weeks], st.integers(0, 240), st.sampled_from(KINDS)) for weeks in SPANS_IN_WEEKS
-}
-DAYS_TARGET = st.one_of(st.integers(1, 3), st.integers(1, 7))
-MINUTES_TARGET = st.one_of(st.integers(10, 60), st.integers(10, 1200))
+def planned_week(plan: str, monday: date, targets: Targets) -> tuple[list[DayActivity], list[HelpEvent]]:
+    days, minutes = targets.days_per_week, targets.minutes_per_week
+    rotation = monday.toordinal() // 7  # vary the weekdays and kinds from week to week
+
+    def spread(day_count: int, total: int) -> list[DayActivity]:
+        return [
+            DayActivity(
+                monday + timedelta(days=(rotation + k) % 7),
+                total // day_count + (total % day_count if k == 0 else 0),
+                KINDS[(rotation + k) % 3],
+            )
+            for k in range(day_count)
+        ]
+
+    if plan == MET:
+        return spread(days, minutes), []
+    if plan == MET_WITH_HELP:  # help is the last learning day (or shares the only one)
+        return spread(max(days - 1, 1), minutes), [
+            HelpEvent(monday + timedelta(days=(rotation + days - 1) % 7))
+        ]
+    if plan == DAY_SHORT:
+        return (spread(days - 1, minutes) if days > 1 else []), []
+    if plan == MINUTE_SHORT:
+        return spread(days, minutes - 1), []
+    return [], []
 
 
 @st.composite
 def histories(draw: st.DrawFn) -> tuple[list[DayActivity], list[HelpEvent], Targets, date, set[date]]:
-    """Up to two years of learning, drawn as runs of similar weeks so met weeks, misses and rests interleave.
-
-    A run repeats the same weekdays, minutes and kind for some weeks in a row; stray entries, help events
-    and rest days land anywhere."""
-    weeks = draw(st.sampled_from(SPANS_IN_WEEKS))
-    start = FIRST_MONDAY + timedelta(weeks=draw(st.integers(0, WEEKS_OF_HISTORY - weeks)))
+    """Up to two years of weeks planned around random targets, with rests, gaps and stray entries."""
+    targets = Targets(days_per_week=draw(st.integers(1, 7)), minutes_per_week=draw(st.integers(10, 1200)))
+    start = FIRST_MONDAY + timedelta(weeks=draw(st.integers(0, 26)))
+    activities, help_events, rest_weeks = [], [], set()
+    monday = start
+    for plan, rest in draw(st.lists(WEEK_PLANS, min_size=draw(PLAN_COUNT), max_size=40)):
+        if monday >= start + timedelta(weeks=WEEKS_OF_HISTORY):
+            break
+        if plan == GAP:
+            monday += timedelta(weeks=GAP_WEEKS)
+            continue
+        entries, helped = planned_week(plan, monday, targets)
+        activities += entries
+        help_events += helped
+        if rest:
+            rest_weeks.add(monday + timedelta(days=len(activities) % 7))  # any day of the week marks it
+        monday += timedelta(weeks=1)
 
     def on(offset: int) -> date:
         return start + timedelta(days=offset)
 
-    activities = [
-        DayActivity(on(7 * week + weekday), minutes, kind)
-        for first, length, weekdays, minutes, kind in draw(st.lists(RUNS[weeks], max_size=6))
-        for week in range(first, min(first + length, weeks))
-        for weekday in range(7)
-        if weekdays >> weekday & 1
-    ]
-    activities += [
-        DayActivity(on(offset), minutes, kind)
-        for offset, minutes, kind in draw(st.lists(STRAYS[weeks], max_size=8))
-    ]
-    help_events = [HelpEvent(on(offset)) for offset in draw(st.lists(ANY_DAY[weeks], max_size=8))]
-    targets = Targets(days_per_week=draw(DAYS_TARGET), minutes_per_week=draw(MINUTES_TARGET))
-    today = on(draw(TODAY[weeks]))
-    rest_weeks = {on(offset) for offset in draw(st.lists(ANY_DAY[weeks], max_size=15))}
+    activities += [DayActivity(on(offset), minutes, kind) for offset, minutes, kind in draw(STRAYS)]
+    help_events += [HelpEvent(on(offset)) for offset in draw(ODD_DAYS)]
+    rest_weeks |= {on(offset) for offset in draw(ODD_DAYS)}
+    # Today anywhere from the week before the history to a fortnight after it, shrinking towards the start.
+    history_days = (monday - start).days + 21
+    today = start - timedelta(days=7) + timedelta(days=history_days * draw(st.integers(0, 1000)) // 1000)
     return activities, help_events, targets, today, rest_weeks
 
 
@@ -497,7 +529,9 @@ def test_summary_agrees_with_the_separate_rules(history):
         activities, help_events, targets, week_start=this_monday, today=today
     )
     assert summary.streak == streak(activities, help_events, targets, today=today, rest_weeks=rest_weeks)
+    days = by_day(activities, help_events)
+    this_week_days, this_week_minutes = slow_week(days, this_monday, today)
+    last_week_days, last_week_minutes = slow_week(days, this_monday - timedelta(weeks=1), today)
     assert summary.comparison == WeekComparison(
-        *slow_week(by_day(activities, help_events), this_monday, today)[::-1],
-        *slow_week(by_day(activities, help_events), this_monday - timedelta(weeks=1), today)[::-1],
+        this_week_minutes, this_week_days, last_week_minutes, last_week_days
     )

@@ -25,34 +25,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.services.learning import week_start
+from bot.services.learning import week_start  # one definition of a week, shared with logging
 from models import EntryKind
 
 HELP_EVENT_MINUTES = 15  # what one help given or received weighs in Mix; it never adds to Time
 MIX_WEEKS = 4
-REST_ONE_IN_WEEKS = 5
+REST_ONE_IN_WEEKS = 4
 MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK = 1, 7
 MIN_MINUTES_PER_WEEK, MAX_MINUTES_PER_WEEK = 10, 1200
 WEEK = timedelta(weeks=1)
-
-__all__ = [
-    "HELP_EVENT_MINUTES",
-    "DayActivity",
-    "FitnessSummary",
-    "HelpEvent",
-    "MixRing",
-    "Ring",
-    "Rings",
-    "Streak",
-    "Targets",
-    "WeekComparison",
-    "fitness_summary",
-    "rings_for_week",
-    "streak",
-    "week_comparison",
-    "week_met",
-    "week_start",
-]
 
 
 @dataclass(frozen=True)
@@ -189,16 +170,14 @@ def _weeks(
 ) -> dict[date, _Week]:
     """Each week's totals in one pass, so every later question is a few look-ups."""
     weeks: dict[date, _Week] = {}
-    learning_days: set[date] = set()
+    week_of_day: dict[date, _Week] = {}  # also the set of learning days seen so far
 
     def week_of(day: date) -> _Week:
-        monday = week_start(day)
-        week = weeks.get(monday)
+        week = week_of_day.get(day)
         if week is None:
-            week = weeks[monday] = _Week()
-        if day not in learning_days:
-            learning_days.add(day)
+            week = weeks.setdefault(week_start(day), _Week())
             week.days += 1
+            week_of_day[day] = week
         return week
 
     for activity in activities:
