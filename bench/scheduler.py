@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+# Run as a script, this file's folder comes first on sys.path and `scheduler` would import this very file.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, event, insert, select, text
@@ -216,7 +217,9 @@ def find_due(engine, now: datetime) -> None:
         ).all()
         all_at_once = time.perf_counter() - start
     assert len(everyone) == DUE
-    print(f"  due query, batch of {BATCH} (rows locked): median {statistics.median(timings) * 1000:.2f} ms")
+    print(
+        f"  due query, batch of {BATCH} (its claiming transaction): median {statistics.median(timings) * 1000:.2f} ms"
+    )
     print(f"  all {DUE:,} due ids at once: {all_at_once * 1000:.1f} ms")
     print("  query plan:")
     for line in query_plan(engine, now):

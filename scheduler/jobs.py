@@ -15,7 +15,7 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -25,16 +25,20 @@ from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Clock, utc_now
+from bot.listeners.help_questions import send_follow_up
 from bot.services import digests, nudges
+from bot.services import help as peer_help
 from bot.views.nudges import nudge_message
 from bot.views.teams import digest_message
 from models import (
     Delivery,
     DeliveryKind,
     DeliveryStatus,
+    HelpQuestion,
     LearningEntry,
     LearningTeam,
     Person,
+    QuestionStatus,
     SlackWorkspace,
 )
 from scheduler import ledger
@@ -59,11 +63,20 @@ TRANSIENT = frozenset(
 # Built once: every tick asks it, and most ticks find nothing else to do.
 ANYTHING_DUE = select(
     select(Delivery.id)
-    .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at <= bindparam("stale"))
+    .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_at < bindparam("stale"))
     .exists(),
     select(Person.id).where(Person.next_nudge_at <= bindparam("now")).exists(),
     select(LearningTeam.id).where(LearningTeam.next_digest_at <= bindparam("now")).exists(),
+    select(HelpQuestion.id)
+    .where(
+        HelpQuestion.status == QuestionStatus.OPEN,
+        HelpQuestion.followed_up_at.is_(None),
+        HelpQuestion.posted_at <= bindparam("asked_before"),
+    )
+    .exists(),
 )
+# A follow-up claimed and not sent (its process died) is retried for this long.
+FOLLOW_UP_WINDOW = timedelta(days=2)
 
 
 class Outcome(StrEnum):
@@ -115,6 +128,11 @@ def _retry_after(headers: Any) -> float:
     return 1.0
 
 
+def follow_up_key(question: HelpQuestion) -> str:
+    """The ledger key of a question's one follow-up (the question id last: recovery reads it back)."""
+    return f"follow_up:{question.team_id}:{question.id}"
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -155,25 +173,30 @@ class Runner:
         self._digest_cache.clear()
         report = TickReport()
         try:
-            claims_left, people_due, teams_due = self._peek()
+            claims_left, people_due, teams_due, questions_waiting = self._peek()
             if claims_left:
                 self.recover(report)
             if people_due:
                 self.run_nudges(report)
             if teams_due:
                 self.run_digests(report)
+            if questions_waiting:
+                self.run_follow_ups(report)
         finally:
             self._pinned = None
         if report.outcomes:
             logger.info("tick at %s: %s", (now or self.clock()).isoformat(), report)
         return report
 
-    def _peek(self) -> tuple[bool, bool, bool]:
+    def _peek(self) -> tuple[bool, bool, bool, bool]:
         """One cheap statement to learn whether anything is due at all (most ticks find nothing)."""
         now = self.now()
         with self.sessions() as session:
-            row = session.execute(ANYTHING_DUE, {"now": now, "stale": now - ledger.LEASE}).one()
-        return bool(row[0]), bool(row[1]), bool(row[2])
+            row = session.execute(
+                ANYTHING_DUE,
+                {"now": now, "stale": now - ledger.LEASE, "asked_before": now - peer_help.FOLLOW_UP_AFTER},
+            ).one()
+        return bool(row[0]), bool(row[1]), bool(row[2]), bool(row[3])
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
@@ -182,10 +205,15 @@ class Runner:
 
     def recover(self, report: TickReport) -> None:
         """Send what a dead (or rate-limited) process claimed and never settled, while its window is open."""
+        stale_before = self.now() - ledger.LEASE
         while True:
             with self._transaction() as session:
                 claims = ledger.reclaim_expired(
-                    session, worker=self.worker, now=self.now(), limit=self.batch_size
+                    session,
+                    worker=self.worker,
+                    now=self.now(),
+                    limit=self.batch_size,
+                    stale_before=stale_before,
                 )
             if not claims:
                 return
@@ -201,8 +229,7 @@ class Runner:
         elif claim.kind is DeliveryKind.DIGEST:
             report.count(claim.kind, self.send_digest(claim))
         else:
-            # Follow-ups are claimed by peer help's job; until it runs here, leave them to their owner.
-            logger.warning("no sender for %s claims; %s left as it is", claim.kind, claim.key)
+            report.count(claim.kind, self.send_follow_up(claim))
 
     # ------------------------------------------------------------------ nudges
 
@@ -376,6 +403,52 @@ class Runner:
                 digest = digests.build_digest(session, team, end_day=end_day, tz=tz)
                 cached = self._digest_cache[(team.id, end_day)] = digest_message(digest)
             return cached
+
+    # ------------------------------------------------------------------ peer help follow-ups
+
+    def run_follow_ups(self, report: TickReport) -> None:
+        """Claim the follow-up of each question left unanswered too long, then send them one by one."""
+        now = self.now()
+        claims = []
+        with self._transaction() as session:
+            for question in peer_help.due_follow_ups(session, now=now):
+                claim = ledger.claim(
+                    session,
+                    key=follow_up_key(question),
+                    kind=DeliveryKind.FOLLOW_UP,
+                    team_id=question.team_id,
+                    enterprise_id=question.enterprise_id,
+                    person_id=question.asker_id,
+                    worker=self.worker,
+                    now=now,
+                    window_ends_at=now + FOLLOW_UP_WINDOW,
+                )
+                if claim is not None:
+                    claims.append(claim)
+        for claim in claims:
+            report.count(DeliveryKind.FOLLOW_UP, self.send_follow_up(claim))
+
+    def send_follow_up(self, claim: ledger.Claim) -> Outcome:
+        workspace = Workspace(claim.team_id, claim.enterprise_id)
+        if not self._take(claim):
+            return Outcome.LOST
+        if workspace.team_id in self._gone:
+            return self._settle(claim, DeliveryStatus.FAILED, "workspace_uninstalled")
+        if not self.pacer.acquire(workspace.team_id, "chat.postMessage", None):
+            return self._release(claim, "ratelimited")
+        try:
+            client = self.clients.client_for(workspace)
+        except NotInstalled:
+            return self._release(claim, "no_token")
+        question_id = int(claim.key.rsplit(":", 1)[1])
+        # Peer help's sender marks the question followed up and answers Slack's errors itself; the
+        # ledger around it makes the follow-up exactly-once across processes and crashes.
+        with self._transaction() as session:
+            question = session.get(HelpQuestion, question_id)
+            sent = question is not None and send_follow_up(client, session, question, self.now())
+        if sent:
+            return self._settle(claim, DeliveryStatus.SENT)
+        return self._settle(claim, DeliveryStatus.SKIPPED, "not_sent")
 
     # ------------------------------------------------------------------ Slack, and what its answers mean
 

@@ -193,18 +193,20 @@ def reclaim_expired(
     now: datetime,
     limit: int,
     kinds: tuple[DeliveryKind, ...] = tuple(DeliveryKind),
-    lease: timedelta = LEASE,
+    stale_before: datetime | None = None,
 ) -> list[Claim]:
     """Take over claims whose lease ran out while their window is open (their process died or gave up).
 
+    `stale_before` (default: a lease ago) is fixed for a whole tick, so a claim handed back during the
+    tick (its claimed_at set a lease back from then) waits for the next tick instead of going round again.
     Claims whose window closed meanwhile are settled as failed, so the ledger never keeps a send hanging.
     """
-    stale = now - lease
+    stale = stale_before or now - LEASE
     session.execute(
         update(Delivery)
         .where(
             Delivery.status == DeliveryStatus.CLAIMED,
-            Delivery.claimed_at <= stale,
+            Delivery.claimed_at < stale,
             Delivery.window_ends_at <= now,
             Delivery.kind.in_(kinds),
         )
@@ -216,7 +218,7 @@ def reclaim_expired(
             select(Delivery)
             .where(
                 Delivery.status == DeliveryStatus.CLAIMED,
-                Delivery.claimed_at <= stale,
+                Delivery.claimed_at < stale,
                 Delivery.window_ends_at > now,
                 Delivery.kind.in_(kinds),
             )

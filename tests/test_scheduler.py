@@ -11,7 +11,15 @@ from sqlalchemy import select, update
 
 from bot import db
 from bot.services.nudges import nudge_key
-from models import Delivery, DeliveryKind, DeliveryStatus, Person, SlackWorkspace
+from models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    HelpQuestion,
+    Person,
+    QuestionStatus,
+    SlackWorkspace,
+)
 from scheduler import build_runner, ledger
 from scheduler.pacing import Pacer
 from tests.conftest import ANA, BO, KEN
@@ -186,8 +194,9 @@ def test_a_short_429_is_waited_out_through_retry_after_and_the_nudge_goes_once(
 
 
 def test_a_long_429_hands_the_workspace_back_and_a_later_tick_sends_every_nudge_once(
-    slack, fake_slack, clock, runner, session, sleeps, timer
+    slack, fake_slack, clock, settings, engine, session, sleeps, timer
 ):
+    runner = make_runner(settings, engine, sleeps, timer, batch_size=2)
     for user in (ANA, KEN, BO):
         start_using(slack, clock, user, datetime(2026, 11, 23, 12, tzinfo=UTC))
     # Tokyo's nudge time is the earliest; make everyone due in one tick.
@@ -202,9 +211,13 @@ def test_a_long_429_hands_the_workspace_back_and_a_later_tick_sends_every_nudge_
     assert 120 not in sleeps
     assert {row[1] for row in ledger_rows(session)} == {DeliveryStatus.CLAIMED}
 
+    # A tick while Slack still says wait: the claims are handed back again, once each, and kept.
+    runner.run_due(now=datetime(2026, 11, 24, 16, 2, tzinfo=UTC))
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    assert {row[1] for row in ledger_rows(session)} == {DeliveryStatus.CLAIMED}
+
     timer.now += 120  # Retry-After has passed
     runner.run_due(now=datetime(2026, 11, 24, 16, 3, tzinfo=UTC))
-    runner.run_due(now=datetime(2026, 11, 24, 16, 4, tzinfo=UTC))
 
     assert sorted(dm_posts(fake_slack)) == sorted([ANA, KEN, BO])
     assert {row[1] for row in ledger_rows(session)} == {DeliveryStatus.SENT}
@@ -455,3 +468,40 @@ def test_the_scheduler_paces_a_batch_of_nudges(slack, fake_slack, clock, runner,
     assert len(dm_posts(fake_slack)) == 3
     # users.info and chat.postMessage each at most 5 a second in a workspace: 0.2 s apart.
     assert timer.waits == pytest.approx([0.2, 0.2])
+
+
+# ---------------------------------------------------------------------- peer help follow-ups
+
+
+def test_an_unanswered_question_gets_one_follow_up_through_the_ledger(
+    slack, fake_slack, clock, runner, session
+):
+    start_using(slack, clock, ANA, datetime(2026, 11, 23, 9, tzinfo=UTC))
+    asked = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    ana_id = session.scalar(select(Person.id).where(Person.user_id == ANA))
+    session.execute(update(Person).values(next_nudge_at=None))
+    session.add(
+        HelpQuestion(
+            team_id=TEAM_ID,
+            asker_id=ana_id,
+            text="How do I read a query plan?",
+            status=QuestionStatus.OPEN,
+            channel_id="C0HELP",
+            message_ts="1795000000.000100",
+            created_at=asked,
+            updated_at=asked,
+            posted_at=asked,
+        )
+    )
+    session.commit()
+
+    runner.run_due(now=datetime(2026, 11, 26, 12, tzinfo=UTC))
+    runner.run_due(now=datetime(2026, 11, 26, 12, 1, tzinfo=UTC))
+
+    [row] = session.scalars(select(Delivery)).all()
+    assert (row.kind, row.status, row.key.rsplit(":", 2)[0]) == (
+        DeliveryKind.FOLLOW_UP,
+        DeliveryStatus.SENT,
+        "follow_up",
+    )
+    assert dm_posts(fake_slack) == [ANA]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from models import LearningTeam, Person, TeamMember, TeamRole
+from models import LearningTeam, Person, SlackWorkspace, TeamMember, TeamRole
 from tests.conftest import ANA, BO, KEN
 from tests.helpers import last_response, text_of
 from tests.test_scheduler import FakeTimer, make_runner
@@ -164,3 +164,9 @@ def test_list_shows_teams_sizes_and_leads_to_anyone(slack, fake_slack):
 def test_help_and_mistakes_are_answered_at_once(slack, fake_slack, session, text, advice):
     assert advice in team_text(slack, fake_slack, text)
     assert session.scalars(select(LearningTeam)).all() == []
+
+
+def test_help_channel_is_peer_helps_setting_reached_through_team(slack, fake_slack, session):
+    team_text(slack, fake_slack, "help-channel <#C0HELP|help>")
+
+    assert session.scalar(select(SlackWorkspace.help_channel_id)) == "C0HELP"

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.listeners.commands.ask import handle_help_channel_command
 from bot.listeners.common import PersonScope, person_scope
 from bot.parsing import CommandError
 from bot.parsing.team import (
@@ -75,7 +76,9 @@ def _channel_problem(client: WebClient, channel_id: str) -> str | None:
     """Why the digest could not be posted in a channel, if it could not."""
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError:
+    except SlackApiError as exc:
+        if exc.response.get("error") == "missing_scope":
+            return None  # the app may not read channels (no channels:read): the first digest will tell
         return (
             f"I can't see <#{channel_id}>. Invite Learnfit there first (`/invite @Learnfit`), then try again."
         )
@@ -182,7 +185,8 @@ def register(app: App, deps: Deps) -> None:
             ack(**team_help_message())
             return
         if isinstance(request, SetHelpChannel):
-            ack(**team_error_message("Setting the help channel is not available yet."))
+            ack()  # where /ask posts is peer help's setting: its handler answers
+            handle_help_channel_command(deps, context, client, command, respond, request.text)
             return
         ack()
         user_id = command["user_id"]
