@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.listeners.help_questions import send_follow_up
 from bot.localslack.blockkit import block_kit_problems
 from bot.parsing.ask import SetHelpChannel, ShowHelpChannel, parse_help_channel
+from bot.services.drafts import MAX_SKILL_LENGTH, MAX_SKILLS
 from bot.services.help import (
     MAX_DETAILS_LENGTH,
     MAX_QUESTION_LENGTH,
@@ -23,7 +24,6 @@ from bot.services.help import (
     help_channel_of,
     set_help_channel,
 )
-from bot.services.learning import MAX_SKILL_LENGTH, MAX_SKILLS
 from bot.services.people import Workspace
 from bot.views.help import (
     CLOSE_QUESTION,

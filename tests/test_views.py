@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from bot.localslack.blockkit import block_kit_problems
+from bot.services.drafts import MAX_SKILL_LENGTH, MAX_SKILLS
 from bot.services.fitness import DayActivity, Targets, fitness_summary
 from bot.services.fitness_card import FitnessCard, SkillTime
 from bot.services.goals import GoalProgress
-from bot.services.learning import MAX_LINK_LENGTH, MAX_SKILL_LENGTH, MAX_SKILLS, MAX_WHAT_LENGTH, WeekSummary
+from bot.services.learning import MAX_LINK_LENGTH, MAX_WHAT_LENGTH, WeekSummary
 from bot.services.privacy import Holdings
 from bot.views.fitness import (
     HISTORY_PAGE,

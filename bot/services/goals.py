@@ -10,28 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import ErrorDetails
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services.learning import (
-    MAX_SKILLS,
-    _reject_control_characters,
-    _skills,
-    _workspace_of,
-    normalise_skill,
-)
+from bot.services.drafts import Draft, DraftError, no_control_characters, tidy, unique_skills
+from bot.services.learning import _skills, _workspace_of
 from bot.services.people import local_today, zone_of
 from models import Goal, GoalStatus, GoalTarget, LearningEntry, Person, entry_skills
 
@@ -55,13 +48,8 @@ FIELD_BLOCKS = {
 }
 
 
-class GoalError(ValueError):
+class GoalError(DraftError):
     """Input a person can fix; `field` is the goal modal block it belongs under."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def _optional_text(value: object) -> object:
@@ -71,19 +59,16 @@ def _optional_text(value: object) -> object:
     return value
 
 
-def _reject_control_characters_if_any(text: str | None) -> str | None:
-    return None if text is None else _reject_control_characters(text)
-
-
-class GoalDraft(BaseModel):
+class GoalDraft(Draft):
     """What a person wants to aim for, checked before anything is stored."""
 
-    model_config = ConfigDict(frozen=True)
+    first_field: ClassVar[str] = "title"
+    error_type: ClassVar[type[DraftError]] = GoalError
 
-    title: Annotated[str, AfterValidator(_reject_control_characters)] = Field(
+    title: Annotated[str, AfterValidator(no_control_characters)] = Field(
         min_length=1, max_length=MAX_TITLE_LENGTH
     )
-    why: Annotated[str | None, AfterValidator(_reject_control_characters_if_any)] = Field(
+    why: Annotated[str | None, AfterValidator(no_control_characters)] = Field(
         default=None, max_length=MAX_WHY_LENGTH
     )
     target_kind: GoalTarget
@@ -122,11 +107,7 @@ class GoalDraft(BaseModel):
     @field_validator("skills", mode="before")
     @classmethod
     def _normalise_skills(cls, value: object) -> tuple[str, ...]:
-        names = [normalise_skill(str(raw)) for raw in (value or ())]  # type: ignore[union-attr]
-        unique = tuple(dict.fromkeys(names))
-        if len(unique) > MAX_SKILLS:
-            raise ValueError(f"at most {MAX_SKILLS} skills per goal")
-        return unique
+        return unique_skills(value, per="goal")
 
     @field_validator("due_date")
     @classmethod
@@ -136,17 +117,15 @@ class GoalDraft(BaseModel):
         return value
 
     @classmethod
-    def build(cls, **fields: object) -> GoalDraft:
-        """Validate, raising GoalError with a message worded for the person (not pydantic's)."""
-        try:
-            return cls(**fields)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = str(error["loc"][0]) if error["loc"] else "title"
-            raise GoalError(FIELD_BLOCKS.get(field, "title"), _friendly(field, error)) from None
+    def friendly(cls, field: str, error: ErrorDetails) -> str:
+        return _friendly(field, error)
+
+    @classmethod
+    def error_field(cls, field: str) -> str:
+        return FIELD_BLOCKS.get(field, "title")
 
 
-def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
+def _friendly(field: str, error: ErrorDetails) -> str:
     kind = error["type"]
     if field == "title":
         if kind == "string_too_short":
@@ -158,8 +137,7 @@ def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
             )
     if field == "why" and kind == "string_too_long":
         return f"Keep why it matters to {MAX_WHY_LENGTH:,} characters."
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    return tidy(error)
 
 
 def check_due_date(due: date | None, today: date) -> None:

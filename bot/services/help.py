@@ -6,19 +6,20 @@ offered, and whom the asker credited, so both sides' learning counts. No Slack h
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, ClassVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, field_validator
+from pydantic_core import ErrorDetails
 from sqlalchemy import Integer, desc, exists, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services.learning import MAX_SKILLS, DraftError, _skills, normalise_skill
+from bot.services.drafts import Draft, no_control_characters, tidy, unique_skills
+from bot.services.learning import _skills
 from bot.services.people import (
     TimezoneLookup,
     Workspace,
@@ -51,25 +52,17 @@ MAX_SUGGESTIONS = 3
 CREDIT_WEIGHT_MINUTES = 60
 FOLLOW_UP_AFTER = timedelta(hours=24)
 WORKING_WEEKDAYS = frozenset(range(5))  # Monday to Friday
-_ALLOWED_CONTROL_CHARACTERS = {"\n", "\t"}
 
 
-def _no_control_characters(text: str | None) -> str | None:
-    for character in text or "":
-        if unicodedata.category(character) == "Cc" and character not in _ALLOWED_CONTROL_CHARACTERS:
-            raise ValueError("remove the invisible control characters (often pasted from a terminal)")
-    return text
-
-
-class QuestionDraft(BaseModel):
+class QuestionDraft(Draft):
     """A question as the asker wants it posted, checked before anything is stored."""
 
-    model_config = ConfigDict(frozen=True)
+    first_field: ClassVar[str] = "text"
 
-    text: Annotated[str, AfterValidator(_no_control_characters)] = Field(
+    text: Annotated[str, AfterValidator(no_control_characters)] = Field(
         min_length=1, max_length=MAX_QUESTION_LENGTH
     )
-    details: Annotated[str | None, AfterValidator(_no_control_characters)] = Field(
+    details: Annotated[str | None, AfterValidator(no_control_characters)] = Field(
         default=None, max_length=MAX_DETAILS_LENGTH
     )
     skills: tuple[str, ...] = ()
@@ -90,32 +83,21 @@ class QuestionDraft(BaseModel):
     @field_validator("skills", mode="before")
     @classmethod
     def _normalise_skills(cls, value: object) -> tuple[str, ...]:
-        names = [normalise_skill(str(raw)) for raw in (value or ())]  # type: ignore[union-attr]
-        unique = tuple(dict.fromkeys(names))
-        if len(unique) > MAX_SKILLS:
-            raise ValueError(f"at most {MAX_SKILLS} skills per question")
-        return unique
+        return unique_skills(value, per="question")
 
     @classmethod
-    def build(cls, **fields: object) -> QuestionDraft:
-        """Validate, raising DraftError with a message worded for the person (not pydantic's)."""
-        try:
-            return cls(**fields)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = str(error["loc"][0]) if error["loc"] else "text"
-            raise DraftError(field, _friendly(field, error)) from None
+    def friendly(cls, field: str, error: ErrorDetails) -> str:
+        return _friendly(field, error)
 
 
-def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
+def _friendly(field: str, error: ErrorDetails) -> str:
     kind = error["type"]
     if field == "text" and kind == "string_too_short":
         return "Type your question in a few words."
     if kind == "string_too_long":
         limit = MAX_QUESTION_LENGTH if field == "text" else MAX_DETAILS_LENGTH
         return f"That is too long to post: at most {limit:,} characters. Put the rest in a link."
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    return tidy(error)
 
 
 @dataclass(frozen=True)

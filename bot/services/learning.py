@@ -3,54 +3,29 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, field_validator
+from pydantic_core import ErrorDetails
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.services.drafts import (
+    Draft,
+    DraftError,
+    no_control_characters,
+    tidy,
+    unique_skills,
+)
 from bot.services.people import Workspace, local_today
 from models import EntryKind, EntrySource, Goal, LearningEntry, Person, Skill, Visibility
 
 MAX_MINUTES = 16 * 60
 MAX_WHAT_LENGTH = 3000  # Slack's plain_text_input limit, so the modal can always show it back
 MAX_LINK_LENGTH = 2000
-MAX_SKILLS = 10
-MAX_SKILL_LENGTH = 50
-ALLOWED_CONTROL_CHARACTERS = {"\n", "\t"}
-SKILL_PATTERN = re.compile(r"^[\w+#.\-]+$")
-
-
-class DraftError(ValueError):
-    """Input a person can fix; `field` names the modal field it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def normalise_skill(raw: str) -> str:
-    """`#Python`, `python` and `PYTHON.` are one skill: `python`."""
-    name = unicodedata.normalize("NFKC", raw).strip().lstrip("#").rstrip(".,;:!?)").casefold()
-    if not name:
-        raise ValueError("a skill needs a name after the #")
-    if len(name) > MAX_SKILL_LENGTH:
-        raise ValueError(f"skill names are at most {MAX_SKILL_LENGTH} characters")
-    if not SKILL_PATTERN.match(name):
-        raise ValueError(f"`{raw}` is not a skill name: use letters, digits and + # . - _ (no spaces)")
-    return name
-
-
-def _reject_control_characters(text: str) -> str:
-    for character in text:
-        if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROL_CHARACTERS:
-            raise ValueError("remove the invisible control characters (often pasted from a terminal)")
-    return text
 
 
 def _check_link(link: str | None) -> str | None:
@@ -64,12 +39,12 @@ def _check_link(link: str | None) -> str | None:
     return link
 
 
-class EntryDraft(BaseModel):
+class EntryDraft(Draft):
     """What a person wants to log, checked before anything is stored."""
 
-    model_config = ConfigDict(frozen=True)
+    first_field: ClassVar[str] = "what"
 
-    what: Annotated[str, AfterValidator(_reject_control_characters)] = Field(
+    what: Annotated[str, AfterValidator(no_control_characters)] = Field(
         min_length=1, max_length=MAX_WHAT_LENGTH
     )
     minutes: int = Field(ge=1, le=MAX_MINUTES)
@@ -88,24 +63,14 @@ class EntryDraft(BaseModel):
     @field_validator("skills", mode="before")
     @classmethod
     def _normalise_skills(cls, value: object) -> tuple[str, ...]:
-        names = [normalise_skill(str(raw)) for raw in (value or ())]  # type: ignore[union-attr]
-        unique = tuple(dict.fromkeys(names))
-        if len(unique) > MAX_SKILLS:
-            raise ValueError(f"at most {MAX_SKILLS} skills per entry")
-        return unique
+        return unique_skills(value, per="entry")
 
     @classmethod
-    def build(cls, **fields: object) -> EntryDraft:
-        """Validate, raising DraftError with a message worded for the person (not pydantic's)."""
-        try:
-            return cls(**fields)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = str(error["loc"][0]) if error["loc"] else "what"
-            raise DraftError(field, _friendly(field, error)) from None
+    def friendly(cls, field: str, error: ErrorDetails) -> str:
+        return _friendly(field, error)
 
 
-def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
+def _friendly(field: str, error: ErrorDetails) -> str:
     kind = error["type"]
     if field == "what":
         if kind == "string_too_short":
@@ -119,8 +84,7 @@ def _friendly(field: str, error: dict) -> str:  # type: ignore[type-arg]
             return "Give the time as a whole number of minutes, at least 1."
         if kind == "less_than_equal":
             return "At most 16 hours in one entry; split longer learning into several entries."
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    return tidy(error)
 
 
 @dataclass(frozen=True)

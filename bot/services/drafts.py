@@ -1,0 +1,83 @@
+"""What every draft (an entry, a goal, a question) shares: skill names, clean text, errors worded for people."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
+
+MAX_SKILLS = 10
+MAX_SKILL_LENGTH = 50
+ALLOWED_CONTROL_CHARACTERS = {"\n", "\t"}
+SKILL_PATTERN = re.compile(r"^[\w+#.\-]+$")
+
+
+class DraftError(ValueError):
+    """Input a person can fix; `field` names the form field (modal block) it belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalise_skill(raw: str) -> str:
+    """`#Python`, `python` and `PYTHON.` are one skill: `python`."""
+    name = unicodedata.normalize("NFKC", raw).strip().lstrip("#").rstrip(".,;:!?)").casefold()
+    if not name:
+        raise ValueError("a skill needs a name after the #")
+    if len(name) > MAX_SKILL_LENGTH:
+        raise ValueError(f"skill names are at most {MAX_SKILL_LENGTH} characters")
+    if not SKILL_PATTERN.match(name):
+        raise ValueError(f"`{raw}` is not a skill name: use letters, digits and + # . - _ (no spaces)")
+    return name
+
+
+def unique_skills(value: object, *, per: str) -> tuple[str, ...]:
+    """Normalised skill names, first occurrence kept, at most MAX_SKILLS (`per` names the thing they tag)."""
+    names = [normalise_skill(str(raw)) for raw in (value or ())]  # type: ignore[attr-defined]
+    unique = tuple(dict.fromkeys(names))
+    if len(unique) > MAX_SKILLS:
+        raise ValueError(f"at most {MAX_SKILLS} skills per {per}")
+    return unique
+
+
+def no_control_characters(text: str | None) -> str | None:
+    for character in text or "":
+        if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROL_CHARACTERS:
+            raise ValueError("remove the invisible control characters (often pasted from a terminal)")
+    return text
+
+
+def tidy(error: ErrorDetails) -> str:
+    """pydantic's message as a sentence: our validators' ValueErrors are already worded for people."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+class Draft(BaseModel):
+    """A validated, immutable draft; `build` raises the first problem as a DraftError worded for people."""
+
+    model_config = ConfigDict(frozen=True)
+    first_field: ClassVar[str]
+    error_type: ClassVar[type[DraftError]] = DraftError
+
+    @classmethod
+    def friendly(cls, field: str, error: ErrorDetails) -> str:
+        return tidy(error)
+
+    @classmethod
+    def error_field(cls, field: str) -> str:
+        return field
+
+    @classmethod
+    def build(cls, **fields: Any) -> Self:
+        try:
+            return cls(**fields)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = str(error["loc"][0]) if error["loc"] else cls.first_field
+            raise cls.error_type(cls.error_field(field), cls.friendly(field, error)) from None
