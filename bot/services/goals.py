@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.drafts import Draft, DraftError, no_control_characters, tidy, unique_skills
-from bot.services.learning import _skills, _workspace_of
-from bot.services.people import local_today, zone_of
+from bot.services.learning import skills_named
+from bot.services.people import local_today, workspace_of_person, zone_of
 from models import Goal, GoalStatus, GoalTarget, LearningEntry, Person, entry_skills
 
 MAX_TITLE_LENGTH = 150  # the column's length
@@ -211,7 +211,7 @@ def create_goal(
         created_at=now,
         updated_at=now,
         idempotency_key=idempotency_key,
-        skills=_skills(session, _workspace_of(person), draft.skills),
+        skills=skills_named(session, workspace_of_person(person), draft.skills),
     )
     try:
         with session.begin_nested():
@@ -239,7 +239,7 @@ def update_goal(
     goal.target_kind = draft.target_kind
     goal.target_value = draft.target_value
     goal.due_date = draft.due_date
-    goal.skills = _skills(session, _workspace_of(person), draft.skills)
+    goal.skills = skills_named(session, workspace_of_person(person), draft.skills)
     goal.updated_at = now
     return goal
 

@@ -19,13 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.drafts import Draft, no_control_characters, tidy, unique_skills
-from bot.services.learning import _skills
+from bot.services.learning import skills_named
 from bot.services.people import (
     TimezoneLookup,
     Workspace,
     find_person,
     get_or_create_person,
     local_today,
+    workspace_of_person,
     zone_of,
 )
 from models import (
@@ -132,10 +133,6 @@ class QuestionCard:
     helpers: tuple[str, ...]  # credited, in the order they were
 
 
-def _workspace_of(person: Person) -> Workspace:
-    return Workspace(person.team_id, person.enterprise_id)
-
-
 # ---------------------------------------------------------------------- the workspace's help channel
 
 
@@ -195,7 +192,7 @@ def ask_question(
     It is meant for `channel_id` when given (a channel picked in the form), else the workspace's help
     channel, else the channel it was asked in.
     """
-    workspace = _workspace_of(person)
+    workspace = workspace_of_person(person)
     existing = find_question_by_key(session, workspace, idempotency_key)
     if existing is not None:
         return AskedQuestion(existing, duplicate=True)
@@ -212,7 +209,7 @@ def ask_question(
         created_at=now,
         updated_at=now,
         idempotency_key=idempotency_key,
-        skills=_skills(session, workspace, draft.skills),
+        skills=skills_named(session, workspace, draft.skills),
     )
     try:
         with session.begin_nested():
@@ -271,7 +268,7 @@ def update_question(session: Session, question: HelpQuestion, draft: QuestionDra
     question.text = draft.text
     question.details = draft.details
     question.urgency = draft.urgency
-    question.skills = _skills(session, Workspace(question.team_id, question.enterprise_id), draft.skills)
+    question.skills = skills_named(session, Workspace(question.team_id, question.enterprise_id), draft.skills)
     question.updated_at = now
 
 

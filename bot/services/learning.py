@@ -20,7 +20,7 @@ from bot.services.drafts import (
     tidy,
     unique_skills,
 )
-from bot.services.people import Workspace, local_today
+from bot.services.people import Workspace, local_today, workspace_of_person
 from models import EntryKind, EntrySource, Goal, LearningEntry, Person, Skill, Visibility
 
 MAX_MINUTES = 16 * 60
@@ -105,7 +105,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _skills(session: Session, workspace: Workspace, names: tuple[str, ...]) -> list[Skill]:
+def skills_named(session: Session, workspace: Workspace, names: tuple[str, ...]) -> list[Skill]:
     if not names:
         return []
     existing = {
@@ -138,10 +138,6 @@ def _entry_day(person: Person, draft: EntryDraft, now: datetime) -> date:
     return draft.day
 
 
-def _workspace_of(person: Person) -> Workspace:
-    return Workspace(person.team_id, person.enterprise_id)
-
-
 def _own_goal_id(session: Session, person: Person, goal_id: int | None) -> int | None:
     """The picked goal's id if it is this person's (ids from forms are never trusted)."""
     if goal_id is None:
@@ -172,7 +168,7 @@ def log_entry(
     idempotency_key: str,
 ) -> LoggedEntry:
     """Store a new entry once per idempotency key (a Slack trigger or view id)."""
-    workspace = _workspace_of(person)
+    workspace = workspace_of_person(person)
     existing = find_by_key(session, workspace, idempotency_key)
     if existing is not None:
         return LoggedEntry(existing, duplicate=True)
@@ -190,7 +186,7 @@ def log_entry(
         created_at=now,
         updated_at=now,
         idempotency_key=idempotency_key,
-        skills=_skills(session, workspace, draft.skills),
+        skills=skills_named(session, workspace, draft.skills),
         goal_id=_own_goal_id(session, person, draft.goal_id),
     )
     try:
@@ -228,7 +224,7 @@ def update_entry(
     entry.visibility = draft.visibility
     if draft.day is not None:
         entry.local_day = _entry_day(person, draft, now)
-    entry.skills = _skills(session, _workspace_of(person), draft.skills)
+    entry.skills = skills_named(session, workspace_of_person(person), draft.skills)
     entry.goal_id = _own_goal_id(session, person, draft.goal_id)
     entry.updated_at = now
     return entry

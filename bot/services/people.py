@@ -28,6 +28,10 @@ class Workspace:
     enterprise_id: str | None = None
 
 
+def workspace_of_person(person: Person) -> Workspace:
+    return Workspace(person.team_id, person.enterprise_id)
+
+
 def zone_of(person: Person) -> ZoneInfo:
     try:
         return ZoneInfo(person.tz)
