@@ -1,4 +1,4 @@
-"""The `learnfit` command: web, socket, db (migrations), scheduler, and nudge and digest previews."""
+"""The `learnfit` command: web, socket, db (migrations), scheduler, nudge and digest previews, playground."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from slack_bolt.error import BoltError
 from sqlalchemy import Engine
@@ -104,6 +105,19 @@ def run_preview(settings: Settings, args: argparse.Namespace) -> None:
         raise ConfigError(str(exc)) from None
 
 
+def run_playground(port: int, database: Path) -> None:
+    """The app and a local Slack on one port: no Slack settings, its own SQLite file."""
+    from bot.playground.web import create_server
+    from bot.server import serve_server
+
+    server, playground = create_server(database.resolve(), port=port)
+    log.info("Learnfit playground on http://127.0.0.1:%s/ (database %s)", port, database)
+    try:
+        serve_server(server)
+    finally:
+        playground.close()
+
+
 def _instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -136,6 +150,14 @@ def parser() -> argparse.ArgumentParser:
     digest.add_argument("--team", required=True, help="the learning team's name")
     digest.add_argument("--workspace", help="Slack workspace id (T...), if several have that team")
     digest.add_argument("--dry-run", action="store_true", required=True, help="print it; send nothing")
+    playground = commands.add_parser("playground", help="try Learnfit in a browser with a local Slack")
+    playground.add_argument("--port", type=int, default=3000, help="port on 127.0.0.1 (default 3000)")
+    playground.add_argument(
+        "--db",
+        type=Path,
+        default=Path("learnfit-playground.db"),
+        help="its SQLite file (default %(default)s)",
+    )
     return root
 
 
@@ -143,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        if args.command == "playground":  # needs no settings: a fake Slack and its own database
+            run_playground(args.port, args.db)
+            return 0
         settings = load_settings()
         if args.command == "web":
             run_web(settings, args.host)

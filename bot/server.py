@@ -36,7 +36,11 @@ def serve(wsgi: WsgiApp, *, host: str, port: int, threads: int = 8) -> None:
     """Serve until SIGTERM or Ctrl-C (waitress: a production server, not Bolt's development server)."""
     from waitress.server import create_server
 
-    server = create_server(wsgi, host=host, port=port, threads=threads, ident="learnfit")
+    serve_server(create_server(wsgi, host=host, port=port, threads=threads, ident="learnfit"))
+
+
+def serve_server(server: Any) -> None:
+    """Run a bound waitress server until SIGTERM or Ctrl-C."""
 
     def stop(*_args: object) -> None:
         raise KeyboardInterrupt

@@ -246,3 +246,20 @@ def test_logging_after_ignored_nudges_ends_the_weekly_back_off(slack, fake_slack
 
     assert [row[2] for row in ledger_rows(session)] == [None, None, None, "backing_off", None]
     assert person(session).ignored_nudges == 0
+
+
+def test_someone_added_by_others_starts_getting_nudges_once_they_use_the_app(slack, session, engine):
+    from sqlalchemy.orm import Session as DbSession
+
+    from models import Person as PersonRow
+    from tests.conftest import ANA as NEWCOMER
+    from tests.conftest import START
+
+    with DbSession(engine) as writer, writer.begin():
+        writer.add(PersonRow(team_id="T0LEARN", user_id=NEWCOMER, tz="Europe/London", created_at=START))
+
+    slack.command("/fitness", "", user=NEWCOMER)
+
+    session.expire_all()
+    [person] = session.query(PersonRow).all()
+    assert person.next_nudge_at is not None and person.next_nudge_at.hour == 16  # Tuesday 16:00 London = UTC

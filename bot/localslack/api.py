@@ -153,8 +153,12 @@ class FakeSlack:
         bot_user_id: str = "U0BOT",
         bot_id: str = "B0BOT",
         app_id: str = "A0LEARN",
+        *,
+        time_source: Callable[[], float] = time.time,
     ) -> None:
         self.team_id = team_id
+        # Message timestamps follow this clock (the playground's moves forward when a person jumps a day).
+        self._time_source = time_source
         self.team_domain = team_domain
         self.team_name = team_domain.replace("-", " ").title()
         self.bot_user_id = bot_user_id
@@ -205,6 +209,10 @@ class FakeSlack:
         self._external_view_ids: dict[str, str] = {}
         self._home_view_ids: dict[str, str] = {}  # user id -> view id
         self._uploads: dict[str, dict[str, Any]] = {}
+        self._ephemerals: list[dict[str, Any]] = []
+        # Response URLs handed out with a context (who, where, which message) act on what they point at.
+        self._response_contexts: dict[str, dict[str, Any]] = {}
+        self._trigger_views: dict[str, str] = {}  # trigger_id -> id of the view opened or pushed with it
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -253,9 +261,26 @@ class FakeSlack:
         """The URL to give ``WebClient(base_url=...)``; slack_sdk appends the method name."""
         return f"{self._root_url}/api/"
 
-    def response_url(self, key: str = "") -> str:
-        """A response URL on the fake; POSTs to it are recorded as method ``"response_url"``."""
-        return f"{self._root_url}/response/{key or secrets.token_urlsafe(12)}"
+    def response_url(
+        self,
+        key: str = "",
+        *,
+        channel: str | None = None,
+        user: str | None = None,
+        message_ts: str | None = None,
+    ) -> str:
+        """A response URL on the fake; POSTs to it are recorded as method ``"response_url"``.
+
+        Given a ``channel`` and ``user``, a POST also acts as on Slack: an ephemeral reply to ``user`` (or an
+        ``in_channel`` message), or, with ``replace_original``/``delete_original``, a change to the message
+        at ``message_ts`` (a channel message or one of ``user``'s ephemerals).
+        """
+        key = key or secrets.token_urlsafe(12)
+        url = f"{self._root_url}/response/{key}"
+        if channel and user:
+            with self._cond:
+                self._response_contexts[key] = {"channel": channel, "user": user, "message_ts": message_ts}
+        return url
 
     # ------------------------------------------------------------------ set-up
 
@@ -426,6 +451,97 @@ class FakeSlack:
             view_id = self._home_view_ids.get(user_id)
         return self.view(view_id) if view_id is not None else None
 
+    def ephemerals(self, user_id: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
+        """Ephemeral messages (chat.postEphemeral, and response URLs with a context), oldest first."""
+        with self._cond:
+            return [
+                copy.deepcopy(message)
+                for message in self._ephemerals
+                if (user_id is None or message["user"] == user_id)
+                and (channel is None or message["channel"] == channel)
+            ]
+
+    def view_for_trigger(self, trigger_id: str) -> dict[str, Any] | None:
+        """The view opened or pushed with ``trigger_id``, as it is now, if any was."""
+        with self._cond:
+            view_id = self._trigger_views.get(trigger_id)
+        return self.view(view_id) if view_id is not None else None
+
+    # ------------------------------------------------------------------ acting as people
+
+    def post_as_user(
+        self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """Record a message a person wrote (the playground sends the matching ``message`` event)."""
+        with self._cond:
+            channel_id = self._resolve_channel(channel)
+            message = {
+                "channel": channel_id,
+                "ts": self._next_ts(),
+                "text": text,
+                "blocks": [],
+                "thread_ts": thread_ts,
+                "user": user_id,
+                "team": self.team_id,
+            }
+            self._messages[(channel_id, message["ts"])] = message
+            self._cond.notify_all()
+            return copy.deepcopy(message)
+
+    def react_as_user(self, user_id: str, channel: str, ts: str, name: str) -> bool:
+        """Add a person's reaction to a message; False if they had already reacted so."""
+        with self._cond:
+            channel_id = self._resolve_channel(channel)
+            message = self._messages.get((channel_id, ts))
+            if message is None:
+                return False
+            reactions = message.setdefault("reactions_by", {}).setdefault(name, [])
+            if user_id in reactions:
+                return False
+            reactions.append(user_id)
+            message.setdefault("reactions", []).append(name)
+            return True
+
+    def put_view(self, view: dict[str, Any], *, replacing: str | None = None) -> dict[str, Any]:
+        """Store a view an app returned in a response_action (update keeps ``replacing``'s id)."""
+        with self._cond:
+            existing = self._views.get(replacing) if replacing else None
+            return self._store_view(view, existing)
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """Serve the fake from another WSGI server (the playground mounts it at ``/api/``)."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        request = _HttpRequest(
+            environ["REQUEST_METHOD"],
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            headers,
+            body,
+        )
+        try:
+            reply = self._handle(request)
+        except Exception:
+            logger.exception("FakeSlack failed to handle %s %s", request.verb, request.path)
+            reply = _Reply.error("fatal_error", status=500)
+        status = f"{reply.status} {http.client.responses.get(reply.status, '')}".strip()
+        start_response(
+            status,
+            [
+                ("Content-Type", reply.content_type),
+                ("Content-Length", str(len(reply.body))),
+                *reply.headers.items(),
+            ],
+        )
+        return [reply.body]
+
     # ------------------------------------------------------------------ request handling
 
     def _handle(self, request: _HttpRequest) -> _Reply:
@@ -480,9 +596,37 @@ class FakeSlack:
         def answer() -> _Reply:
             if problems:  # response URLs answer bad payloads with a 400, unlike the Web API
                 return _Reply.error("invalid_blocks", status=400, errors=problems)
+            context = self._response_contexts.get(key)
+            if context is not None:
+                self._act_on_response(context, args)
             return _Reply.ok()
 
         return self._respond(call, problems, answer)
+
+    def _act_on_response(self, context: dict[str, Any], args: dict[str, Any]) -> None:
+        """What Slack does with a response URL POST: replace or delete the original, or post anew."""
+        original_ts = context["message_ts"]
+        target: dict[str, Any] | None = None
+        if original_ts:
+            target = self._messages.get((context["channel"], original_ts)) or next(
+                (e for e in self._ephemerals if e["ts"] == original_ts and e["user"] == context["user"]), None
+            )
+        if target is not None and _truthy(args.get("delete_original")):
+            if target in self._ephemerals:
+                self._ephemerals.remove(target)
+            else:
+                self._messages.pop((target["channel"], target["ts"]), None)
+            return
+        if target is not None and _truthy(args.get("replace_original")):
+            target["text"] = args.get("text", "")
+            target["blocks"] = copy.deepcopy(args.get("blocks") or [])
+            return
+        if not (args.get("text") or args.get("blocks")):
+            return
+        if args.get("response_type") == "in_channel":
+            self._chat_post_message({**args, "channel": context["channel"]})
+            return
+        self._chat_post_ephemeral({**args, "channel": context["channel"], "user": context["user"]})
 
     def _handle_upload(self, file_id: str, request: _HttpRequest) -> _Reply:
         args = {"file_id": file_id, "size": len(request.body), "content": request.body}
@@ -539,7 +683,7 @@ class FakeSlack:
 
     def _next_ts(self) -> str:
         # Wall-clock like Slack's, but strictly increasing so every message gets a unique ts.
-        micros = max(time.time_ns() // 1000, self._last_ts_micros + 1)
+        micros = max(int(self._time_source() * 1_000_000), self._last_ts_micros + 1)
         self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
@@ -696,7 +840,19 @@ class FakeSlack:
         if not args.get("user"):
             raise _ApiError("user_not_found")
         _require_content(args)
-        return {"message_ts": self._next_ts()}
+        ts = self._next_ts()
+        self._ephemerals.append(
+            {
+                "channel": self._resolve_channel(args.get("channel")),
+                "user": args["user"],
+                "ts": ts,
+                "text": args.get("text", ""),
+                "blocks": copy.deepcopy(args.get("blocks") or []),
+                "thread_ts": args.get("thread_ts"),
+                "bot_id": self.bot_id,
+            }
+        )
+        return {"message_ts": ts}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         message = self._find_message(args.get("channel"), args.get("ts"))
@@ -751,7 +907,9 @@ class FakeSlack:
         view = _require_view(args)
         if view.get("external_id") in self._external_view_ids:
             raise _ApiError("duplicate_external_id")
-        return {"view": self._store_view(view)}
+        stored = self._store_view(view)
+        self._trigger_views[args["trigger_id"]] = stored["id"]
+        return {"view": stored}
 
     def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
         view = _require_view(args)
@@ -918,6 +1076,10 @@ def _invalid_payload_reply(method: str, args: Mapping[str, Any], problems: list[
         return _Reply.error("invalid_arguments", response_metadata={"messages": messages})
     error = "msg_too_long" if problems == text_problems(args) else "invalid_blocks"
     return _Reply.error(error, errors=problems, response_metadata={"messages": messages})
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
 def _require_content(args: Mapping[str, Any]) -> None:

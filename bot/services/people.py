@@ -93,6 +93,9 @@ def get_or_create_person(
         # Slack had said the account was gone; a request from it says otherwise.
         person.deactivated_at = None
         _reschedule_nudge(person, now)
+    elif person.next_nudge_at is None and person.nudges_enabled:
+        # Added by someone else (/team add) and using the app now: their nudges start.
+        _reschedule_nudge(person, now)
     if person.tz_checked_at is None or now - person.tz_checked_at >= TIMEZONE_REFRESH:
         tz = _valid_zone(lookup_timezone(user_id))
         if tz:
