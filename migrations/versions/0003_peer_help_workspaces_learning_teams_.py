@@ -1,5 +1,6 @@
 """Add peer help (questions, answers, offers, credits, processed events), workspace settings,
 learning teams and members, habit-nudge settings on people, and the delivery ledger.
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 04:01:27.523081
