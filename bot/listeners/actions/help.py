@@ -25,6 +25,7 @@ from bot.listeners.help_questions import (
 )
 from bot.listeners.learning_modal import open_learning_modal
 from bot.services.help import (
+    QuestionCard,
     get_question,
     offer_help,
     question_card,
@@ -32,6 +33,7 @@ from bot.services.help import (
     suggest_experts,
     withdraw_question,
 )
+from bot.services.people import Workspace
 from bot.views.help import (
     CLOSE_QUESTION,
     CREDIT_HELPERS,
@@ -78,6 +80,31 @@ def _private(respond: Respond, payload: dict[str, Any], *, replace_original: boo
         respond(**payload, replace_original=True)
     else:
         respond(**payload, response_type="ephemeral", replace_original=False)
+
+
+def _card_to_manage(
+    deps: Deps,
+    workspace: Workspace,
+    client: WebClient,
+    respond: Respond,
+    action: dict[str, Any],
+    user_id: str,
+    *,
+    verb: str,
+    statuses: set[QuestionStatus] | None,
+) -> QuestionCard | None:
+    """The question a button is about, if it still exists, is in one of `statuses` (None: any) and this
+    person may `verb` it; otherwise they are told why privately, and None."""
+    card = load_card(deps, workspace, _question_id(action))
+    if card is None:
+        _private(respond, note(GONE))
+    elif statuses is not None and card.status not in statuses:
+        _private(respond, no_longer_open_message(card))
+    elif not may_act(client, card, user_id):
+        _private(respond, not_yours_message(card, verb))
+    else:
+        return card
+    return None
 
 
 def _permalink(client: WebClient, channel_id: str | None, message_ts: str | None) -> str | None:
@@ -143,19 +170,14 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = body["user"]["id"]
         workspace = workspace_of(context)
-        card = load_card(deps, workspace, _question_id(action))
-        if card is None:
-            _private(respond, note(GONE))
-            return
         # Crediting stays possible once resolved (the reaction path resolves first, then asks).
         still_possible = {QuestionStatus.OPEN}
         if action["action_id"] == CREDIT_HELPERS:
             still_possible.add(QuestionStatus.RESOLVED)
-        if card.status not in still_possible:
-            _private(respond, no_longer_open_message(card))
-            return
-        if not may_act(client, card, user_id):
-            _private(respond, not_yours_message(card, "resolve"))
+        card = _card_to_manage(
+            deps, workspace, client, respond, action, user_id, verb="resolve", statuses=still_possible
+        )
+        if card is None:
             return
         with deps.sessions() as session, session.begin():
             question = get_question(session, workspace, card.id)
@@ -176,14 +198,17 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        card = load_card(deps, workspace_of(context), _question_id(action))
-        if card is None:
-            _private(respond, note(GONE))
-        elif card.status is not QuestionStatus.OPEN:
-            _private(respond, no_longer_open_message(card))
-        elif not may_act(client, card, user_id):
-            _private(respond, not_yours_message(card, "edit"))
-        else:
+        card = _card_to_manage(
+            deps,
+            workspace_of(context),
+            client,
+            respond,
+            action,
+            user_id,
+            verb="edit",
+            statuses={QuestionStatus.OPEN},
+        )
+        if card is not None:
             modal_context = AskModalContext(channel_id=_channel_id(body), question_id=card.id)
             open_ask_modal(deps, context, client, body["trigger_id"], modal_context, card)
 
@@ -201,12 +226,10 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = body["user"]["id"]
         workspace = workspace_of(context)
-        card = load_card(deps, workspace, _question_id(action))
+        card = _card_to_manage(
+            deps, workspace, client, respond, action, user_id, verb="withdraw", statuses=None
+        )
         if card is None:
-            _private(respond, note(GONE))
-            return
-        if not may_act(client, card, user_id):
-            _private(respond, not_yours_message(card, "withdraw"))
             return
         with deps.sessions() as session, session.begin():
             question = get_question(session, workspace, card.id)
@@ -231,14 +254,17 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = body["user"]["id"]
         workspace = workspace_of(context)
-        card = load_card(deps, workspace, _question_id(action))
-        if card is None:
-            _private(respond, note(GONE))
-        elif card.status not in (QuestionStatus.UNPOSTED, QuestionStatus.OPEN):
-            _private(respond, no_longer_open_message(card))
-        elif not may_act(client, card, user_id):
-            _private(respond, not_yours_message(card, "repost"))
-        elif (published := publish_question(deps, workspace, client, card.id)) is not None:
+        card = _card_to_manage(
+            deps,
+            workspace,
+            client,
+            respond,
+            action,
+            user_id,
+            verb="repost",
+            statuses={QuestionStatus.UNPOSTED, QuestionStatus.OPEN},
+        )
+        if card is not None and (published := publish_question(deps, workspace, client, card.id)) is not None:
             _private(respond, published.reply, replace_original=True)
 
     @app.action(INVITE_EXPERT)
