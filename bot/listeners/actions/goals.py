@@ -94,15 +94,19 @@ def register(app: App, deps: Deps) -> None:
             ModalPrefill(goal_id=goal_id),
         )
 
+    @app.action(MARK_GOAL_DONE)
+    @app.action(DROP_GOAL)
     def finish(
+        ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: Respond,
         client: WebClient,
         context: BoltContext,
-        *,
-        drop: bool,
     ) -> None:
+        """Mark done, or Drop (after its confirm dialog): the goal list redrawn with what changed."""
+        ack()
+        drop = action["action_id"] == DROP_GOAL
         user_id, goal_id = body["user"]["id"], _goal_id(action)
         with person_scope(deps, context, client, user_id) as scope:
             change = drop_goal if drop else mark_goal_done
@@ -130,30 +134,6 @@ def register(app: App, deps: Deps) -> None:
         else:
             notify(client, user_id, reply, channel_id=_channel_id(body))
         refresh_home(deps, context, client, user_id)
-
-    @app.action(MARK_GOAL_DONE)
-    def mark_done(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        finish(body, action, respond, client, context, drop=False)
-
-    @app.action(DROP_GOAL)
-    def drop(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        finish(body, action, respond, client, context, drop=True)
 
     @app.action(EDIT_GOAL)
     def edit_goal(
