@@ -1,12 +1,36 @@
-"""Every Slack listener, grouped by the surface Slack calls it from, wired in one place."""
+"""Every Slack listener, grouped by the surface Slack calls it from, wired in one place.
 
-from slack_bolt import App
+Listeners are module-level functions. What they need from the process reaches them the bolt-python way,
+by argument name from the request's context: `deps` (database sessions, clock) and `gateway` (Slack calls
+with one error policy, made with this request's workspace client), both put there by `ProvideDeps`.
+"""
+
+from collections.abc import Callable
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.deps import Deps
+from bot.gateway import SlackGateway
 from bot.listeners import actions, commands, events, shortcuts, views
 
 
+class ProvideDeps(Middleware):
+    """Puts `deps` and this request's `gateway` in the context, for Bolt to inject into listeners."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        req.context["deps"] = self.deps
+        req.context["gateway"] = SlackGateway(req.context.client)
+        return next()
+
+
 def register_listeners(app: App, deps: Deps) -> None:
+    app.use(ProvideDeps(deps))
     commands.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)

@@ -7,7 +7,7 @@ from bot.listeners.commands import ask, fitness, goal, learn, team
 
 
 def register(app: App, deps: Deps) -> None:
-    learn.register(app, deps)
+    app.command("/learn")(learn.learn_command)
     fitness.register(app, deps)
     goal.register(app, deps)
     ask.register(app, deps)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.deps import Deps
-from bot.listeners.common import home_for, person_scope, publish_home
-from bot.listeners.goal_celebration import celebrate_reached_goals
-from bot.listeners.learning_modal import open_learning_modal
+from bot.flows.goals import celebrate_reached_goals
+from bot.flows.home import home_for
+from bot.flows.learning import open_learning_modal
+from bot.flows.scope import person_scope, workspace_of
+from bot.gateway import SlackGateway
 from bot.parsing import CommandError, OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
@@ -18,40 +19,43 @@ from bot.views.learning import ModalContext, error_message, help_message, logged
 from models import EntrySource
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.command("/learn")
-    def learn(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-    ) -> None:
-        # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-        try:
-            request = parse_learn(command.get("text", ""))
-        except CommandError as exc:
-            ack(**error_message(exc.message))
-            return
-        if isinstance(request, ShowHelp):
-            ack(**help_message())
-            return
-        ack()
-        user_id = command["user_id"]
-        if isinstance(request, OpenLogModal):
-            modal_context = ModalContext(channel_id=command.get("channel_id"))
-            open_learning_modal(deps, context, client, user_id, command["trigger_id"], modal_context)
-            return
-        with person_scope(deps, context, client, user_id) as scope:
-            logged = log_entry(
-                scope.session,
-                scope.person,
-                request.draft,
-                source=EntrySource.COMMAND,
-                now=scope.now,
-                # Slack gives each invocation its own trigger id, so a redelivery cannot log twice.
-                idempotency_key=f"command:{command['trigger_id']}",
-            )
-            scope.session.flush()
-            card = load_fitness_card(scope.session, scope.person, now=scope.now)
-            reply = logged_message(logged.entry, card.week, duplicate=logged.duplicate)
-            home = home_for(scope, card)
-        respond(**reply)
-        publish_home(client, user_id, home)
-        celebrate_reached_goals(deps, context, client, user_id)
+def learn_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
+    try:
+        request = parse_learn(command.get("text", ""))
+    except CommandError as exc:
+        ack(**error_message(exc.message))
+        return
+    if isinstance(request, ShowHelp):
+        ack(**help_message())
+        return
+    ack()
+    user_id, workspace = command["user_id"], workspace_of(context)
+    if isinstance(request, OpenLogModal):
+        modal_context = ModalContext(channel_id=command.get("channel_id"))
+        open_learning_modal(deps, workspace, gateway, user_id, command["trigger_id"], modal_context)
+        return
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        logged = log_entry(
+            scope.session,
+            scope.person,
+            request.draft,
+            source=EntrySource.COMMAND,
+            now=scope.now,
+            # Slack gives each invocation its own trigger id, so a redelivery cannot log twice.
+            idempotency_key=f"command:{command['trigger_id']}",
+        )
+        scope.session.flush()
+        card = load_fitness_card(scope.session, scope.person, now=scope.now)
+        reply = logged_message(logged.entry, card.week, duplicate=logged.duplicate)
+        home = home_for(scope, card)
+    respond(**reply)
+    gateway.publish_home(user_id, home)
+    celebrate_reached_goals(deps, workspace, gateway, user_id)

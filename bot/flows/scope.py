@@ -1,0 +1,43 @@
+"""A request's workspace and person: one database session for one person's request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_bolt import BoltContext
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.gateway import SlackGateway
+from bot.services.people import Workspace, get_or_create_person
+from models import Person
+
+
+def workspace_of(context: BoltContext) -> Workspace:
+    team_id = context.team_id or context.enterprise_id
+    if not team_id:
+        raise ValueError("a Slack request without a team or enterprise id")
+    return Workspace(team_id=team_id, enterprise_id=context.enterprise_id)
+
+
+@dataclass
+class PersonScope:
+    session: Session
+    person: Person
+    now: datetime
+
+
+@contextmanager
+def person_scope(
+    deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str
+) -> Iterator[PersonScope]:
+    """The person's row (created on first use, timezone from Slack), committed at the end unless it raised."""
+    now = deps.clock()
+    with deps.sessions() as session, session.begin():
+        person = get_or_create_person(
+            session, workspace, user_id, now=now, lookup_timezone=gateway.timezone_of
+        )
+        yield PersonScope(session, person, now)
