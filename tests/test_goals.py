@@ -410,6 +410,20 @@ def test_edit_opens_the_goal_prefilled_and_saving_redraws_the_list(slack, fake_s
     )
 
 
+def test_an_edit_whose_form_slack_will_not_open_tells_the_person_and_changes_nothing(
+    slack, fake_slack, session
+):
+    slack.command("/goal", EXAMPLE, user=ANA)
+    goal_id = button_value(goal_list(slack, fake_slack), EDIT_GOAL)
+    fake_slack.fail_next("views.open", error="expired_trigger_id")
+
+    reply = slack.click(EDIT_GOAL, user=ANA, value=goal_id, response_url=fake_slack.response_url("goal-list"))
+
+    assert reply.status == 200
+    assert "Something went wrong on our side" in text_of(last_response(fake_slack))
+    assert [goal.title for goal in goals(session)] == ["Learn Kubernetes basics"]
+
+
 @pytest.mark.parametrize("action_id", [LOG_TOWARD_GOAL, MARK_GOAL_DONE, DROP_GOAL, EDIT_GOAL, SHARE_GOAL])
 def test_someone_else_clicking_a_goal_button_is_refused_and_nothing_changes(
     slack, fake_slack, session, action_id

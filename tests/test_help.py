@@ -601,6 +601,23 @@ def test_the_asker_privately_sees_peers_who_know_and_invites_one_on_click(
     assert INVITE_EXPERT in action_ids(redrawn)  # the others can still be invited
 
 
+def test_only_the_asker_invites_peers_and_an_unreadable_invite_does_nothing(
+    slack, fake_slack, session, help_channel, peers
+):
+    ask(slack)
+    question = the_question(session)
+    invite_lia = json.dumps({"q": question.id, "u": LIA, "in": []})
+
+    # Inviting speaks for the asker in the thread, so not even an admin may do it for them.
+    for user in (BO, ADMIN):
+        click(slack, fake_slack, INVITE_EXPERT, user=user, value=invite_lia)
+        assert "can invite peers to this question" in text_of(last_response(fake_slack))
+    responses = len(fake_slack.calls_to("response_url"))
+    click(slack, fake_slack, INVITE_EXPERT, user=ANA, value="not json")
+    assert len(fake_slack.calls_to("response_url")) == responses
+    assert thread(fake_slack, question) == []
+
+
 def test_fitness_shows_help_given_and_received_and_counts_it_as_learning_from_people(
     slack, fake_slack, session, help_channel
 ):

@@ -11,9 +11,11 @@ from bot.views.nudges import (
     NUDGE_DAYS,
     NUDGE_LOG_NOW,
     NUDGE_SETTINGS,
+    NUDGE_SNOOZE_TODAY,
     NUDGE_SNOOZE_WEEK,
     NUDGE_TIME,
     NUDGE_TOGGLE,
+    NUDGE_UNSNOOZE,
 )
 from models import HelpQuestion, Person, QuestionStatus, Skill, question_skills
 from tests.conftest import ANA, BO
@@ -200,6 +202,24 @@ def test_snooze_a_week_from_the_nudge_replaces_it_and_the_next_nudges_are_skippe
     runner.run_due(now=TUESDAY_NUDGE + timedelta(days=7))  # next Tuesday: back
     assert [row[2] for row in ledger_rows(session)] == [None, "snoozed", None]
     assert dm_posts(fake_slack) == [ANA, ANA]
+
+
+def test_not_today_from_the_nudge_snoozes_until_tomorrow_and_end_snooze_undoes_it(
+    slack, fake_slack, clock, runner, session
+):
+    slack.command("/fitness", "", user=ANA)
+    runner.run_due(now=TUESDAY_NUDGE)
+    clock.set(TUESDAY_NUDGE + timedelta(minutes=5))
+
+    slack.click(NUDGE_SNOOZE_TODAY, user=ANA, value="0", channel_id=f"D{ANA}")
+    reply = last_response(fake_slack)
+    assert reply["replace_original"] is True and "Snoozed until Wed 25 Nov 00:00" in text_of(reply)
+    assert person(session).snoozed_until == datetime(2026, 11, 25, 0, tzinfo=UTC)
+
+    slack.click(NUDGE_UNSNOOZE, user=ANA, channel_id=f"D{ANA}")
+    reply = last_response(fake_slack)
+    assert reply["replace_original"] is True and "Snooze ended." in text_of(reply)
+    assert person(session).snoozed_until is None
 
 
 def test_log_now_opens_the_learning_form(slack, fake_slack, clock, runner):

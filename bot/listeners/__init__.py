@@ -32,7 +32,7 @@ class ProvideDeps(Middleware):
 def register_listeners(app: App, deps: Deps) -> None:
     app.use(ProvideDeps(deps))
     commands.register(app, deps)
-    actions.register(app, deps)
+    actions.register(app)
     views.register(app, deps)
     shortcuts.register(app, deps)
     events.register(app, deps)

@@ -1,91 +1,73 @@
-"""Buttons on learning messages and App Home: Log learning, Edit, Undo."""
+"""Buttons on learning messages, nudges and App Home: Log learning, Edit, Undo."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.deps import Deps
-from bot.listeners.common import home_for, person_scope, publish_home
-from bot.listeners.learning_modal import open_learning_modal
+from bot.flows.home import home_for
+from bot.flows.learning import open_learning_modal
+from bot.flows.scope import person_scope, workspace_of
+from bot.gateway import SlackGateway
+from bot.listeners.payload import channel_of, id_value
 from bot.services.learning import delete_entry, get_entry
-from bot.views.learning import (
-    EDIT_ENTRY,
-    OPEN_LOG_MODAL,
-    UNDO_ENTRY,
-    ModalContext,
-    ModalPrefill,
-    error_message,
-    undone_message,
-)
+from bot.views.learning import ModalContext, ModalPrefill, error_message, undone_message
 
 
-def _entry_id(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value", ""))
-    return int(value) if value.isdigit() else None
+def open_log_modal(
+    ack: Ack, body: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway
+) -> None:
+    """An empty learning form: Log learning on App Home, or Log now on a nudge."""
+    ack()
+    modal_context = ModalContext(channel_id=channel_of(body))
+    open_learning_modal(
+        deps, workspace_of(context), gateway, body["user"]["id"], body["trigger_id"], modal_context
+    )
 
 
-def _channel_id(body: dict[str, Any]) -> str | None:
-    return (body.get("channel") or {}).get("id")
-
-
-def register(app: App, deps: Deps) -> None:
-    @app.action(OPEN_LOG_MODAL)
-    def open_log_modal(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
-        open_learning_modal(
-            deps,
-            context,
-            client,
-            body["user"]["id"],
-            body["trigger_id"],
-            ModalContext(channel_id=_channel_id(body)),
+def edit_entry(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    ack()
+    user_id, entry_id, workspace = body["user"]["id"], id_value(action), workspace_of(context)
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        entry = get_entry(scope.session, scope.person, entry_id) if entry_id else None
+        prefill = ModalPrefill.from_entry(entry) if entry else None
+    if prefill is None:
+        respond(
+            **error_message("That entry no longer exists, so there is nothing to edit."),
+            replace_original=False,
         )
+        return
+    modal_context = ModalContext(
+        entry_id=entry_id, channel_id=channel_of(body), response_url=body.get("response_url")
+    )
+    open_learning_modal(deps, workspace, gateway, user_id, body["trigger_id"], modal_context, prefill)
 
-    @app.action(EDIT_ENTRY)
-    def edit_entry(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        entry_id = _entry_id(action)
-        with person_scope(deps, context, client, user_id) as scope:
-            entry = get_entry(scope.session, scope.person, entry_id) if entry_id else None
-            prefill = ModalPrefill.from_entry(entry) if entry else None
-        if prefill is None:
-            respond(
-                **error_message("That entry no longer exists, so there is nothing to edit."),
-                replace_original=False,
-            )
-            return
-        modal_context = ModalContext(
-            entry_id=entry_id, channel_id=_channel_id(body), response_url=body.get("response_url")
-        )
-        open_learning_modal(deps, context, client, user_id, body["trigger_id"], modal_context, prefill)
 
-    @app.action(UNDO_ENTRY)
-    def undo_entry(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        entry_id = _entry_id(action)
-        with person_scope(deps, context, client, user_id) as scope:
-            removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
-            scope.session.flush()
-            reply = undone_message(removed)
-            home = home_for(scope)
-        respond(**reply, replace_original=True)
-        publish_home(client, user_id, home)
+def undo_entry(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    ack()
+    user_id, entry_id = body["user"]["id"], id_value(action)
+    with person_scope(deps, workspace_of(context), gateway, user_id) as scope:
+        removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
+        scope.session.flush()
+        reply = undone_message(removed)
+        home = home_for(scope)
+    respond(**reply, replace_original=True)
+    gateway.publish_home(user_id, home)

@@ -1,33 +1,22 @@
-"""Nudge buttons (Log now, Not today, Snooze a week, Settings) and the nudge settings controls."""
+"""Nudge buttons (Not today, Snooze a week, Settings) and the nudge settings controls.
+
+Log now on a nudge opens the same empty learning form as Log learning (actions/learning.py).
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.deps import Deps
-from bot.listeners.common import PersonScope, person_scope
-from bot.listeners.learning_modal import open_learning_modal
+from bot.flows.scope import PersonScope, person_scope, workspace_of
+from bot.gateway import SlackGateway
 from bot.parsing.team import parse_time
 from bot.services import nudges
-from bot.views.learning import ModalContext
-from bot.views.nudges import (
-    NUDGE_DAYS,
-    NUDGE_LOG_NOW,
-    NUDGE_SETTINGS,
-    NUDGE_SNOOZE_TODAY,
-    NUDGE_SNOOZE_WEEK,
-    NUDGE_TIME,
-    NUDGE_TOGGLE,
-    NUDGE_UNSNOOZE,
-    nudge_settings_message,
-    snoozed_message,
-)
+from bot.views.nudges import NUDGE_SNOOZE_TODAY, NUDGE_SNOOZE_WEEK, nudge_settings_message, snoozed_message
 
-logger = logging.getLogger(__name__)
+SNOOZE_DAYS = {NUDGE_SNOOZE_TODAY: 0, NUDGE_SNOOZE_WEEK: 7}
 
 
 def change_nudges(
@@ -56,105 +45,104 @@ def change_nudges(
     return nudge_settings_message(nudges.nudge_settings(person, now), note=note)
 
 
-def _channel_id(body: dict[str, Any]) -> str | None:
-    return (body.get("channel") or {}).get("id")
+def snooze(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """Not today, or Snooze a week: the nudge becomes the snooze's confirmation."""
+    ack()
+    with person_scope(deps, workspace_of(context), gateway, body["user"]["id"]) as scope:
+        reply = change_nudges(scope, snooze_days=SNOOZE_DAYS[action["action_id"]])
+    respond(**reply, replace_original=True)
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.action(NUDGE_LOG_NOW)
-    def log_now(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
-        open_learning_modal(
-            deps,
-            context,
-            client,
-            body["user"]["id"],
-            body["trigger_id"],
-            ModalContext(channel_id=_channel_id(body)),
-        )
+def show_settings(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """Settings on a nudge: the settings in a new message, the nudge stays."""
+    ack()
+    with person_scope(deps, workspace_of(context), gateway, body["user"]["id"]) as scope:
+        reply = change_nudges(scope)
+    respond(**reply, replace_original=False)
 
-    def snooze_for(days: int) -> Any:
-        def snooze(
-            ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-        ) -> None:
-            ack()
-            with person_scope(deps, context, client, body["user"]["id"]) as scope:
-                reply = change_nudges(scope, snooze_days=days)
-            respond(**reply, replace_original=True)
 
-        return snooze
+def set_days(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    ack()
+    chosen = tuple(
+        int(item["value"])
+        for item in action.get("selected_options") or []
+        if str(item.get("value")).isdigit()
+    )
+    with person_scope(deps, workspace_of(context), gateway, body["user"]["id"]) as scope:
+        if chosen:
+            reply = change_nudges(scope, weekdays=chosen)
+        else:
+            reply = nudge_settings_message(
+                nudges.nudge_settings(scope.person, scope.now),
+                note=":warning: Keep at least one day, or use *Turn off*.",
+            )
+    respond(**reply, replace_original=True)
 
-    app.action(NUDGE_SNOOZE_TODAY)(snooze_for(0))
-    app.action(NUDGE_SNOOZE_WEEK)(snooze_for(7))
 
-    @app.action(NUDGE_SETTINGS)
-    def settings(
-        ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-    ) -> None:
-        ack()
-        with person_scope(deps, context, client, body["user"]["id"]) as scope:
-            reply = change_nudges(scope)
-        respond(**reply, replace_original=False)
+def set_time(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """A time Slack's picker sent that does not parse leaves the schedule as it was."""
+    ack()
+    minute = parse_time(str(action.get("selected_time") or ""))
+    with person_scope(deps, workspace_of(context), gateway, body["user"]["id"]) as scope:
+        reply = change_nudges(scope, minute=minute) if minute is not None else change_nudges(scope)
+    respond(**reply, replace_original=True)
 
-    @app.action(NUDGE_DAYS)
-    def days(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        chosen = tuple(
-            int(item["value"])
-            for item in action.get("selected_options") or []
-            if str(item.get("value")).isdigit()
-        )
-        with person_scope(deps, context, client, body["user"]["id"]) as scope:
-            if chosen:
-                reply = change_nudges(scope, weekdays=chosen)
-            else:
-                reply = nudge_settings_message(
-                    nudges.nudge_settings(scope.person, scope.now),
-                    note=":warning: Keep at least one day, or use *Turn off*.",
-                )
-        respond(**reply, replace_original=True)
 
-    @app.action(NUDGE_TIME)
-    def nudge_time(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        minute = parse_time(str(action.get("selected_time") or ""))
-        with person_scope(deps, context, client, body["user"]["id"]) as scope:
-            reply = change_nudges(scope, minute=minute) if minute is not None else change_nudges(scope)
-        respond(**reply, replace_original=True)
+def toggle(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    ack()
+    with person_scope(deps, workspace_of(context), gateway, body["user"]["id"]) as scope:
+        reply = change_nudges(scope, enabled=action.get("value") == "on")
+    respond(**reply, replace_original=True)
 
-    @app.action(NUDGE_TOGGLE)
-    def toggle(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        with person_scope(deps, context, client, body["user"]["id"]) as scope:
-            reply = change_nudges(scope, enabled=action.get("value") == "on")
-        respond(**reply, replace_original=True)
 
-    @app.action(NUDGE_UNSNOOZE)
-    def unsnooze(
-        ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-    ) -> None:
-        ack()
-        with person_scope(deps, context, client, body["user"]["id"]) as scope:
-            reply = change_nudges(scope, unsnooze=True)
-        respond(**reply, replace_original=True)
+def unsnooze(
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    ack()
+    with person_scope(deps, workspace_of(context), gateway, body["user"]["id"]) as scope:
+        reply = change_nudges(scope, unsnooze=True)
+    respond(**reply, replace_original=True)
