@@ -19,7 +19,8 @@ from sqlalchemy.sql.selectable import Join
 
 from bot.services.fitness import DayActivity, Targets, streak
 from bot.services.learning import week_start
-from bot.services.nudges import next_slot, uninstalled_workspace, zone
+from bot.services.nudges import uninstalled_workspace
+from bot.services.people import next_slot, zone
 from models import (
     EntryKind,
     Goal,
