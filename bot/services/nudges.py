@@ -40,9 +40,6 @@ from models import (
     question_skills,
 )
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_WEEKDAYS = (1, 3)  # Tuesday and Thursday
-DEFAULT_MINUTE = 16 * 60
 # A nudge that could not go out within this long after its time is skipped as missed: 16:00 is a nudge,
 # 21:00 is a nag.
 NUDGE_WINDOW = timedelta(hours=3)
