@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Exists, Select, SQLColumnExpression, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.fitness_card import load_fitness_card
 from bot.services.goals import GoalProgress, goal_progress
-from bot.services.people import local_today, reschedule_nudge, weekdays_of, weekdays_text, zone_of
+from bot.services.people import local_today, weekdays_of, weekdays_text, zone_of
 
-# Transitional, for issue 9: scheduler/ and the /team listener still reach these two through this module.
-# Delete both lines once they import them from bot.services.people.
+# Transitional, for issue 9: scheduler/ and the /team listener still reach these through this module.
+# Once they import them from bot.services.people, keep reschedule_nudge in the import above, drop the rest.
 from bot.services.people import next_nudge_at as next_nudge_at
+from bot.services.people import reschedule_nudge as reschedule_nudge
 from bot.services.people import zone as zone
 from models import (
     Delivery,
@@ -139,14 +140,14 @@ def unsnooze(person: Person, *, now: datetime) -> NudgeSettings:
 # ---------------------------------------------------------------------- what is due, and whether to send it
 
 
-def uninstalled_workspace(team_id_column: object) -> object:
+def uninstalled_workspace(team_id_column: SQLColumnExpression[str]) -> Exists:
     """SQL: the row's workspace uninstalled the app (the scheduler sends nothing there any more)."""
     return exists().where(
         SlackWorkspace.team_id == team_id_column, SlackWorkspace.uninstalled_at.is_not(None)
     )
 
 
-def due_people_query(now: datetime, limit: int) -> Select[tuple[Person]]:
+def due_people_query(now: datetime, limit: int) -> Select[Person]:
     """People whose nudge time has come, oldest first, through the index on next_nudge_at.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so schedulers running at once take different people.
