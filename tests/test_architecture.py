@@ -1,5 +1,5 @@
-"""Which way imports go (docs/architecture.md): read from the source with `ast`, function-local imports
-included, so a cycle or a Slack import cannot hide inside a function."""
+"""Which way imports go between the layers, read from the source with `ast` (function-local imports
+included, so a cycle or a Slack import cannot hide inside a function)."""
 
 from __future__ import annotations
 
