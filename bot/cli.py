@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from slack_bolt import App
 from slack_bolt.error import BoltError
 from sqlalchemy import Engine
 
@@ -30,7 +31,7 @@ def _prepare_database(settings: Settings) -> Engine:
     return engine
 
 
-def _build(settings: Settings, engine: Engine, *, process_before_response: bool = False):  # noqa: ANN202
+def _build(settings: Settings, engine: Engine, *, process_before_response: bool = False) -> App:
     from bot.app import build_app
     from bot.deps import Deps
 
@@ -64,7 +65,8 @@ def run_socket(settings: Settings) -> None:
     engine = _prepare_database(settings)
     app = _build(settings, engine)
     log.info("Learnfit connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    # slack_bolt leaves SocketModeHandler.start() unannotated (it returns nothing and blocks).
+    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
 
 
 def run_db(settings: Settings, action: str) -> None:

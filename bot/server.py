@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.db import is_healthy
 
@@ -34,12 +35,10 @@ def build_wsgi_app(app: App, engine: Engine) -> WsgiApp:
 
 def serve(wsgi: WsgiApp, *, host: str, port: int, threads: int = 8) -> None:
     """Serve until SIGTERM or Ctrl-C (waitress: a production server, not Bolt's development server)."""
-    from waitress.server import create_server
-
     serve_server(create_server(wsgi, host=host, port=port, threads=threads, ident="learnfit"))
 
 
-def serve_server(server: Any) -> None:
+def serve_server(server: MultiSocketServer | BaseWSGIServer) -> None:
     """Run a bound waitress server until SIGTERM or Ctrl-C."""
 
     def stop(*_args: object) -> None:

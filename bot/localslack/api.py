@@ -475,7 +475,7 @@ class FakeSlack:
         """Record a message a person wrote (the playground sends the matching ``message`` event)."""
         with self._cond:
             channel_id = self._resolve_channel(channel)
-            message = {
+            message: dict[str, Any] = {
                 "channel": channel_id,
                 "ts": self._next_ts(),
                 "text": text,
@@ -735,9 +735,9 @@ class FakeSlack:
             if value[0] == "D" or value in self._channels:
                 return value
         name = value.removeprefix("#")
-        for channel in self._channels.values():
+        for channel_id, channel in self._channels.items():
             if channel["name"] == name:
-                return channel["id"]
+                return channel_id
         raise _ApiError("channel_not_found")
 
     def _postable_channel(self, value: Any) -> str:
@@ -1038,8 +1038,9 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
-        fields[str(name)] = payload if part.get_filename() else payload.decode("utf-8")
+        payload = part.get_payload(decode=True)  # bytes for a leaf part; None for a nested multipart
+        content = payload if isinstance(payload, bytes) else b""
+        fields[str(name)] = content if part.get_filename() else content.decode("utf-8")
     return fields
 
 

@@ -71,7 +71,7 @@ def _view_problems(view: Mapping[str, Any], surface: str) -> list[str]:
 
 
 def _blocks_problems(blocks: list[Any]) -> list[str]:
-    problems = []
+    problems: list[str] = []
     for index, block in enumerate(blocks):
         problems.extend(f"blocks[{index}]: {problem}" for problem in _block_problems(block))
     block_ids = [block.get("block_id") for block in blocks if isinstance(block, dict)]

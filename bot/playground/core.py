@@ -14,6 +14,7 @@ import secrets
 import threading
 import urllib.request
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -93,7 +94,7 @@ def demo_fake_slack(clock: PlaygroundClock) -> FakeSlack:
 def playground_settings(database_url: str, api_url: str, signing_secret: str) -> Settings:
     # Explicit Nones: a developer's own Slack variables in the environment must not leak in.
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=signing_secret,
         SLACK_API_URL=api_url,
@@ -165,7 +166,10 @@ class Playground:
     # ------------------------------------------------------------------ sending to the app
 
     def _dispatch(self, body: bytes, content_type: str) -> tuple[int, str]:
-        headers = payloads.signed_headers(body, self.signing_secret, content_type=content_type)
+        # BoltRequest's headers may hold several values each; a copy of ours is typed to match.
+        headers: dict[str, str | Sequence[str]] = {
+            **payloads.signed_headers(body, self.signing_secret, content_type=content_type)
+        }
         response = self.app.dispatch(BoltRequest(body=body.decode(), headers=headers))
         if response.status >= 400:
             logger.warning("the app answered %s: %s", response.status, response.body)

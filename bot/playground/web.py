@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from waitress.server import BaseWSGIServer
+from waitress.server import create_server as waitress_server
+
 from bot.playground.core import Playground, PlaygroundError
 from bot.server import WsgiApp, build_wsgi_app
 
@@ -123,14 +126,14 @@ def _static(path: str, start_response: Callable[..., Any]) -> list[bytes]:
 
 def create_server(
     database_path: Path, *, host: str = "127.0.0.1", port: int = 3000
-) -> tuple[Any, Playground]:
+) -> tuple[BaseWSGIServer, Playground]:
     """Bind the port, then build the playground against it; returns (waitress server, playground)."""
-    from waitress.server import create_server as waitress_server
-
     router = PlaygroundServer()
     # Requests to the app call the fake API on this same server: enough threads for both at once.
     server = waitress_server(router, host=host, port=port, threads=16, ident="learnfit-playground")
-    bound_port = server.effective_port  # type: ignore[union-attr]
+    # One host and port make one listening socket, for which waitress returns that socket's own server.
+    assert isinstance(server, BaseWSGIServer)
+    _, bound_port = server.getsockname()
     playground = Playground(f"sqlite:///{database_path}", api_url=f"http://127.0.0.1:{bound_port}/api/")
     router.attach(playground)
     return server, playground

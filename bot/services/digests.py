@@ -9,17 +9,32 @@ large the team or long its history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Integer, Select, case, cast, distinct, func, join, literal, literal_column, select
+from sqlalchemy import (
+    Integer,
+    Row,
+    Select,
+    SQLColumnExpression,
+    case,
+    cast,
+    distinct,
+    func,
+    join,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Join
 
 from bot.services.fitness import DayActivity, Targets, streak
 from bot.services.learning import week_start
-from bot.services.nudges import next_slot, uninstalled_workspace, zone
+from bot.services.nudges import uninstalled_workspace
+from bot.services.people import next_slot, zone
 from models import (
     EntryKind,
     Goal,
@@ -52,7 +67,7 @@ EPOCH_MONDAY = date(2000, 1, 3)
 # ---------------------------------------------------------------------- schedule
 
 
-def leads_query(team_id: int) -> Select[tuple[Person]]:
+def leads_query(team_id: int) -> Select[Person]:
     return (
         select(Person)
         .join(TeamMember, TeamMember.person_id == Person.id)
@@ -75,7 +90,7 @@ def reschedule_digest(session: Session, team: LearningTeam, now: datetime) -> No
     team.next_digest_at = next_digest_at(team, team_timezone(session, team), after=now)
 
 
-def due_teams_query(now: datetime, limit: int) -> Select[tuple[LearningTeam]]:
+def due_teams_query(now: datetime, limit: int) -> Select[LearningTeam]:
     """Teams whose digest time has come, through the index on next_digest_at (rows locked, SKIP LOCKED)."""
     return (
         select(LearningTeam)
@@ -144,7 +159,7 @@ class TeamDigest:
         return self.sessions == 0 and self.asked == 0 and self.answered == 0 and self.goals_reached == 0
 
 
-def _day_number(session: Session, day: ColumnElement[date]) -> ColumnElement[int]:
+def _day_number(session: Session, day: SQLColumnExpression[date]) -> ColumnElement[int]:
     """Days since a fixed Monday, in SQL (each dialect subtracts dates its own way)."""
     # The epoch is written into the SQL (not bound), so GROUP BY sees the very expression SELECT has.
     epoch = f"'{EPOCH_MONDAY.isoformat()}'"
@@ -186,7 +201,7 @@ def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str
     ).all()
 
     # 2. Totals, this week and the week before, and the mix, in one pass.
-    def this_week_sum(value: ColumnElement[int]) -> ColumnElement[int]:
+    def this_week_sum(value: SQLColumnExpression[int]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((this_week, value), else_=0)), 0)
 
     totals = session.execute(
@@ -322,7 +337,7 @@ def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str
 def _milestones(
     session: Session,
     team: LearningTeam,
-    members: list,  # type: ignore[type-arg]
+    members: Sequence[Row[int, str, int, int]],  # id, user id, target days, target minutes
     members_entries: Join,
     ours: tuple[ColumnElement[bool], ...],
     *,

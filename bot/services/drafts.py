@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -38,7 +39,10 @@ def normalise_skill(raw: str) -> str:
 
 def unique_skills(value: object, *, per: str) -> tuple[str, ...]:
     """Normalised skill names, first occurrence kept, at most MAX_SKILLS (`per` names the thing they tag)."""
-    names = [normalise_skill(str(raw)) for raw in (value or ())]  # type: ignore[attr-defined]
+    items = value or ()
+    if not isinstance(items, Iterable):
+        raise TypeError(f"skills come as a list, not {type(value).__name__}")
+    names = [normalise_skill(str(raw)) for raw in items]
     unique = tuple(dict.fromkeys(names))
     if len(unique) > MAX_SKILLS:
         raise ValueError(f"at most {MAX_SKILLS} skills per {per}")

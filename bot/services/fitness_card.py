@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.services.fitness import DayActivity, FitnessSummary, HelpEvent, Targets, fitness_summary
 from bot.services.learning import WeekSummary, week_start
@@ -49,8 +50,8 @@ def set_targets(person: Person, targets: Targets) -> None:
     person.target_minutes_per_week = targets.minutes_per_week
 
 
-def _mine(person: Person):  # noqa: ANN202 - a tuple of SQL conditions
-    return (LearningEntry.team_id == person.team_id, LearningEntry.person_id == person.id)
+def _mine(person: Person) -> ColumnElement[bool]:
+    return and_(LearningEntry.team_id == person.team_id, LearningEntry.person_id == person.id)
 
 
 def _daily_activity(session: Session, person: Person) -> tuple[list[DayActivity], dict[date, int]]:
@@ -62,7 +63,7 @@ def _daily_activity(session: Session, person: Person) -> tuple[list[DayActivity]
             func.sum(LearningEntry.minutes),
             func.count(LearningEntry.id),
         )
-        .where(*_mine(person))
+        .where(_mine(person))
         .group_by(LearningEntry.local_day, LearningEntry.kind)
     ).all()
     activities = [DayActivity(day=day, minutes=int(minutes), kind=kind) for day, kind, minutes, _ in rows]
@@ -78,7 +79,7 @@ def _top_skills(session: Session, person: Person, today: date) -> list[SkillTime
         select(Skill.name, func.sum(LearningEntry.minutes).label("minutes"))
         .join(entry_skills, entry_skills.c.skill_id == Skill.id)
         .join(LearningEntry, LearningEntry.id == entry_skills.c.entry_id)
-        .where(*_mine(person), LearningEntry.local_day >= since)
+        .where(_mine(person), LearningEntry.local_day >= since)
         .group_by(Skill.name)
         .order_by(func.sum(LearningEntry.minutes).desc(), Skill.name)
         .limit(TOP_SKILLS_LIMIT)
@@ -106,7 +107,7 @@ def recent_entries(session: Session, person: Person, *, limit: int, offset: int 
     return list(
         session.scalars(
             select(LearningEntry)
-            .where(*_mine(person))
+            .where(_mine(person))
             .order_by(
                 LearningEntry.local_day.desc(), LearningEntry.created_at.desc(), LearningEntry.id.desc()
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -19,9 +19,10 @@ from pydantic import (
     field_validator,
 )
 from pydantic_core import ErrorDetails
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.services.drafts import Draft, DraftError, no_control_characters, tidy, unique_skills
 from bot.services.learning import skills_named
@@ -166,13 +167,13 @@ class CreatedGoal:
     duplicate: bool  # True for a Slack retry or a double submission of a goal already stored
 
 
-def _owned(person: Person) -> list[object]:
-    return [Goal.team_id == person.team_id, Goal.person_id == person.id]
+def _owned(person: Person) -> ColumnElement[bool]:
+    return and_(Goal.team_id == person.team_id, Goal.person_id == person.id)
 
 
 def get_goal(session: Session, person: Person, goal_id: int) -> Goal | None:
     """A goal, only if it belongs to this person (ids from buttons and forms are never trusted)."""
-    return session.scalar(select(Goal).where(Goal.id == goal_id, *_owned(person)))
+    return session.scalar(select(Goal).where(Goal.id == goal_id, _owned(person)))
 
 
 def _find_by_key(session: Session, person: Person, idempotency_key: str) -> Goal | None:
@@ -190,7 +191,7 @@ def create_goal(
         return CreatedGoal(existing, duplicate=True)
     check_due_date(draft.due_date, local_today(person, now))
     active = session.scalar(
-        select(func.count(Goal.id)).where(*_owned(person), Goal.status == GoalStatus.ACTIVE)
+        select(func.count(Goal.id)).where(_owned(person), Goal.status == GoalStatus.ACTIVE)
     )
     if (active or 0) >= MAX_ACTIVE_GOALS:
         raise GoalError(
@@ -279,7 +280,7 @@ def active_goal_choices(
         shown = or_(shown, Goal.id == including)
     rows = session.execute(
         select(Goal.id, Goal.title)
-        .where(*_owned(person), shown)
+        .where(_owned(person), shown)
         .order_by(Goal.due_date.asc().nulls_last(), Goal.created_at, Goal.id)
     )
     return [(goal_id, title) for goal_id, title in rows]
@@ -374,7 +375,7 @@ def goal_progress(session: Session, person: Person, *, now: datetime) -> list[Go
         session.scalars(
             select(Goal)
             .where(
-                *_owned(person),
+                _owned(person),
                 or_(
                     Goal.status == GoalStatus.ACTIVE,
                     and_(Goal.status == GoalStatus.DONE, Goal.updated_at >= now - DONE_SHOWN_FOR),
@@ -397,7 +398,7 @@ def reach_goals(session: Session, person: Person, *, now: datetime) -> list[Goal
     candidates = list(
         session.scalars(
             select(Goal).where(
-                *_owned(person),
+                _owned(person),
                 Goal.status == GoalStatus.ACTIVE,
                 Goal.reached_at.is_(None),
                 Goal.target_kind.in_([GoalTarget.MINUTES, GoalTarget.SESSIONS]),
@@ -411,13 +412,17 @@ def reach_goals(session: Session, person: Person, *, now: datetime) -> list[Goal
         minutes, sessions = totals.get(goal.id, (0, 0))
         if not _target_met(goal, minutes, sessions):
             continue
-        marked = session.execute(
-            update(Goal)
-            .where(Goal.id == goal.id, Goal.reached_at.is_(None), Goal.status == GoalStatus.ACTIVE)
-            .values(status=GoalStatus.DONE, reached_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
+        # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed for any statement.
+        marked = cast(
+            CursorResult[Any],
+            session.execute(
+                update(Goal)
+                .where(Goal.id == goal.id, Goal.reached_at.is_(None), Goal.status == GoalStatus.ACTIVE)
+                .values(status=GoalStatus.DONE, reached_at=now, updated_at=now)
+                .execution_options(synchronize_session=False)
+            ),
         )
-        if marked.rowcount == 1:  # type: ignore[attr-defined]
+        if marked.rowcount == 1:
             session.refresh(goal)
             reached.append(_progress(goal, minutes, sessions, today))
     return reached

@@ -291,11 +291,6 @@ def resolve_question(question: HelpQuestion, *, now: datetime) -> bool:
     return True
 
 
-def may_manage(question: HelpQuestion, user_id: str, *, is_admin: bool) -> bool:
-    """Only the asker, or a workspace admin, may resolve, edit or withdraw a question."""
-    return is_admin or question.asker.user_id == user_id
-
-
 # ---------------------------------------------------------------------- offers, answers, events
 
 

@@ -1,4 +1,5 @@
-"""Logging learning: validate a draft, store it once, edit it, undo it, and summarise a person's week."""
+"""Logging learning: validate a draft, store it once, edit it and undo it; where a week starts, and what a
+week's summary holds."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, field_validator
 from pydantic_core import ErrorDetails
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -237,26 +238,3 @@ def delete_entry(session: Session, person: Person, entry_id: int) -> LearningEnt
         return None
     session.delete(entry)
     return entry
-
-
-def week_summary(session: Session, person: Person, *, now: datetime, recent_limit: int = 5) -> WeekSummary:
-    """This local week's minutes and entries (weeks start on Monday), and the latest entries."""
-    start = week_start(local_today(person, now))
-    minutes, count = session.execute(
-        select(func.coalesce(func.sum(LearningEntry.minutes), 0), func.count(LearningEntry.id)).where(
-            LearningEntry.team_id == person.team_id,
-            LearningEntry.person_id == person.id,
-            LearningEntry.local_day >= start,
-        )
-    ).one()
-    recent = list(
-        session.scalars(
-            select(LearningEntry)
-            .where(LearningEntry.team_id == person.team_id, LearningEntry.person_id == person.id)
-            .order_by(
-                LearningEntry.local_day.desc(), LearningEntry.created_at.desc(), LearningEntry.id.desc()
-            )
-            .limit(recent_limit)
-        )
-    )
-    return WeekSummary(week_start=start, minutes=int(minutes), entries=int(count), recent=recent)

@@ -1,27 +1,33 @@
-"""Habit nudges: when each person's next nudge is due in their own timezone, whether it should go, and
-what it says about them.
+"""Habit nudges: a person's nudge settings, whether a due nudge should go, and what it says about them.
 
 `Person.next_nudge_at` (UTC, indexed) is the only thing the scheduler's tick queries; every change to a
-person's schedule, timezone or on/off switch recomputes it here. Whether a due nudge is skipped is decided
-from the database (switched off, snoozed, already learned that day, backing off after ignored nudges);
-the scheduler adds the one check that needs Slack (an away or holiday status).
+person's schedule, timezone or on/off switch recomputes it through bot/services/people.py, which knows the
+person's timezone. Whether a due nudge is skipped is decided from the database (switched off, snoozed,
+already learned that day, backing off after ignored nudges); the scheduler adds the one check that needs
+Slack (an away or holiday status).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Exists, Select, SQLColumnExpression, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.fitness_card import load_fitness_card
 from bot.services.goals import GoalProgress, goal_progress
+from bot.services.people import local_today, weekdays_of, weekdays_text, zone_of
+
+# Transitional, for issue 9: scheduler/ and the /team listener still reach these through this module.
+# Once they import them from bot.services.people, keep reschedule_nudge in the import above, drop the rest.
+from bot.services.people import next_nudge_at as next_nudge_at
+from bot.services.people import reschedule_nudge as reschedule_nudge
+from bot.services.people import zone as zone
 from models import (
     Delivery,
     DeliveryStatus,
@@ -35,9 +41,6 @@ from models import (
     question_skills,
 )
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_WEEKDAYS = (1, 3)  # Tuesday and Thursday
-DEFAULT_MINUTE = 16 * 60
 # A nudge that could not go out within this long after its time is skipped as missed: 16:00 is a nudge,
 # 21:00 is a nag.
 NUDGE_WINDOW = timedelta(hours=3)
@@ -61,59 +64,6 @@ class SkipReason(StrEnum):
     MISSED = "missed_window"
 
 
-def zone(tz: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def weekdays_of(person: Person) -> tuple[int, ...]:
-    """The person's nudge days, Monday = 0, from the stored "1,3"."""
-    days = {int(part) for part in re.findall(r"\d", person.nudge_weekdays or "")}
-    return tuple(sorted(day for day in days if 0 <= day <= 6))
-
-
-def weekdays_text(days: Iterable[int]) -> str:
-    return ",".join(str(day) for day in sorted(set(days)))
-
-
-def next_slot(tz: str | None, weekdays: Sequence[int], minute: int, *, after: datetime) -> datetime | None:
-    """The first of the chosen local weekdays at `minute` past local midnight strictly after `after`, in UTC.
-
-    Computed in the zone itself, so 16:00 stays 16:00 on either side of a daylight-saving change (a time
-    that does not exist that night falls forward by the gap, as zoneinfo resolves it).
-    """
-    if not weekdays:
-        return None
-    local_zone = zone(tz)
-    first_day = after.astimezone(local_zone).date()
-    at = time(minute // 60, minute % 60)
-    for offset in range(8):
-        day = first_day + timedelta(days=offset)
-        if day.weekday() not in weekdays:
-            continue
-        slot = datetime.combine(day, at, tzinfo=local_zone).astimezone(UTC)
-        if slot > after:
-            return slot
-    return None
-
-
-def next_nudge_at(person: Person, *, after: datetime) -> datetime | None:
-    if not person.nudges_enabled or person.deactivated_at is not None:
-        return None
-    return next_slot(person.tz, weekdays_of(person), person.nudge_minute, after=after)
-
-
-def reschedule_nudge(person: Person, now: datetime) -> None:
-    """Recompute the person's next nudge from their timezone and settings (None: nothing to send)."""
-    person.next_nudge_at = next_nudge_at(person, after=now)
-
-
-def local_day_of(person: Person, moment: datetime) -> date:
-    return moment.astimezone(zone(person.tz)).date()
-
-
 def nudge_key(team_id: str, user_id: str, day: date) -> str:
     """The ledger key of one person's nudge on one local day: at most one, whatever happens."""
     return f"nudge:{team_id}:{user_id}:{day.isoformat()}"
@@ -132,7 +82,7 @@ class NudgeSettings:
 
 
 def nudge_settings(person: Person, now: datetime) -> NudgeSettings:
-    local_zone = zone(person.tz)
+    local_zone = zone_of(person)
     snoozed = person.snoozed_until if person.snoozed_until and person.snoozed_until > now else None
     return NudgeSettings(
         enabled=person.nudges_enabled,
@@ -171,7 +121,7 @@ def set_nudge_schedule(
 
 def snooze_until(person: Person, *, now: datetime, days: int) -> datetime:
     """The local midnight `days` days after today (0: the end of today), in UTC."""
-    local_zone = zone(person.tz)
+    local_zone = zone_of(person)
     day = now.astimezone(local_zone).date() + timedelta(days=days + 1 if days == 0 else days)
     return datetime.combine(day, time(0), tzinfo=local_zone).astimezone(UTC)
 
@@ -190,14 +140,14 @@ def unsnooze(person: Person, *, now: datetime) -> NudgeSettings:
 # ---------------------------------------------------------------------- what is due, and whether to send it
 
 
-def uninstalled_workspace(team_id_column: object) -> object:
+def uninstalled_workspace(team_id_column: SQLColumnExpression[str]) -> Exists:
     """SQL: the row's workspace uninstalled the app (the scheduler sends nothing there any more)."""
     return exists().where(
         SlackWorkspace.team_id == team_id_column, SlackWorkspace.uninstalled_at.is_not(None)
     )
 
 
-def due_people_query(now: datetime, limit: int) -> Select[tuple[Person]]:
+def due_people_query(now: datetime, limit: int) -> Select[Person]:
     """People whose nudge time has come, oldest first, through the index on next_nudge_at.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so schedulers running at once take different people.
@@ -279,7 +229,7 @@ def decide_nudges(
     the whole batch, whatever its size.
     """
     slots = {person.id: now if due_now else person.next_nudge_at or now for person in people}
-    days = {person.id: local_day_of(person, slots[person.id]) for person in people}
+    days = {person.id: local_today(person, slots[person.id]) for person in people}
     learned = _learned_on(session, {(person.id, days[person.id]) for person in people})
     last_logged = _last_logged(session, {person.id for person in people})
     lookback = {
@@ -306,7 +256,7 @@ def decide_nudges(
             skip = SkipReason.ALREADY_LEARNED
         elif (
             len(ignored_at) >= BACKOFF_AFTER
-            and (day - local_day_of(person, ignored_at[-1])).days < BACKOFF_DAYS
+            and (day - local_today(person, ignored_at[-1])).days < BACKOFF_DAYS
         ):
             skip = SkipReason.BACKING_OFF
         decisions.append(
@@ -328,7 +278,7 @@ def recheck_nudge(session: Session, person: Person, *, slot: datetime) -> SkipRe
         return SkipReason.NUDGES_OFF
     if person.snoozed_until is not None and person.snoozed_until > slot:
         return SkipReason.SNOOZED
-    day = local_day_of(person, slot)
+    day = local_today(person, slot)
     if (person.id, day) in _learned_on(session, {(person.id, day)}):
         return SkipReason.ALREADY_LEARNED
     return None
@@ -400,7 +350,7 @@ def _open_question(session: Session, person: Person, *, now: datetime) -> OpenQu
     """A recent open question from a peer that shares a skill this person logged lately."""
     if not person.suggest_as_expert:
         return None
-    since_day = local_day_of(person, now) - timedelta(days=QUESTION_SKILLS_DAYS)
+    since_day = local_today(person, now) - timedelta(days=QUESTION_SKILLS_DAYS)
     my_skills = (
         select(entry_skills.c.skill_id)
         .join(LearningEntry, LearningEntry.id == entry_skills.c.entry_id)
@@ -436,7 +386,7 @@ def nudge_facts(session: Session, person: Person, *, now: datetime) -> NudgeFact
     goal = next(
         (progress for progress in goal_progress(session, person, now=now) if not progress.reached), None
     )
-    day = local_day_of(person, now)
+    day = local_today(person, now)
     return NudgeFacts(
         user_id=person.user_id,
         day=day,

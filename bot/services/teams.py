@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.digests import reschedule_digest
-from bot.services.people import Workspace, find_person
+from bot.services.people import Workspace, add_person, find_person
 from models import LearningTeam, Person, TeamMember, TeamRole
 
 MAX_TEAM_NAME = 80
@@ -158,20 +158,7 @@ def people_for(
             continue
         person = find_person(session, workspace, user.user_id)
         if person is None:
-            person = Person(
-                team_id=workspace.team_id,
-                enterprise_id=workspace.enterprise_id,
-                user_id=user.user_id,
-                tz=user.tz or "UTC",
-                tz_checked_at=now if user.tz else None,
-                created_at=now,
-            )
-            try:
-                with session.begin_nested():
-                    session.add(person)
-            except IntegrityError:
-                person = find_person(session, workspace, user.user_id)
-                assert person is not None
+            person, _ = add_person(session, workspace, user.user_id, tz=user.tz, now=now)
         people.append(person)
     return people, refused
 

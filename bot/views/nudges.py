@@ -59,16 +59,6 @@ def moment_label(moment: datetime) -> str:
     return f"{day_label(moment.date())} {moment:%H:%M}"
 
 
-def next_nudge_label(settings: NudgeSettings) -> str:
-    """`Next nudge: Thu 16:00`, for the fitness card."""
-    if not settings.enabled or settings.next_local is None:
-        return "Nudges off (`/fitness nudges on`)"
-    text = f"Next nudge: {settings.next_local:%a %H:%M}"
-    if settings.snoozed_until_local is not None:
-        text += f" (snoozed until {day_label(settings.snoozed_until_local.date())})"
-    return text
-
-
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
