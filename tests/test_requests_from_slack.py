@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import time
 
+from sqlalchemy import select
+
 from bot.localslack.payloads import SlackPayloads, signed_headers
-from tests.conftest import ANA
+from bot.views.learning import OPEN_LOG_MODAL
+from models import Person
+from tests.conftest import ANA, BO, KEN
 from tests.helpers import button_value, entries, last_response
 from tests.support.payloads import CHANNEL_ID, TEST_TEAM
 
 OTHER_TEAM = SlackPayloads(team_id="T0OTHER", team_domain="another-workspace")
+ORG_TEAM = SlackPayloads(
+    team_id="T0ORG", team_domain="org-workspace", enterprise_id="E0ORG", enterprise_name="Learnfit Org"
+)
 
 
 def learn_body(text: str, response_url: str) -> bytes:
@@ -67,6 +74,15 @@ def test_same_user_id_in_two_workspaces_are_two_people(slack, fake_slack, sessio
         ("T0OTHER", "in the second workspace"),
     ]
     assert stored[0].person_id != stored[1].person_id
+
+
+def test_people_met_in_an_enterprise_org_workspace_belong_to_its_org(slack, session):
+    slack.command("/learn", "30m in the org", user=ANA, team=ORG_TEAM)
+    slack.click(OPEN_LOG_MODAL, user=BO, channel_id=None, team=ORG_TEAM)
+    slack.event(ORG_TEAM.app_home_opened(KEN))
+
+    people = session.execute(select(Person.user_id, Person.team_id, Person.enterprise_id)).all()
+    assert sorted(people) == [(ANA, "T0ORG", "E0ORG"), (BO, "T0ORG", "E0ORG"), (KEN, "T0ORG", "E0ORG")]
 
 
 def test_healthz_reports_the_database(slack):
