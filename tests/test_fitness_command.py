@@ -22,7 +22,6 @@ from bot.views.learning import EDIT_ENTRY
 from models import Person, RestWeek
 from tests.conftest import ANA, BO
 from tests.helpers import button_value, entries, last_opened_view, last_response, text_of
-from tests.support import payloads
 from tests.support.payloads import form_values, text_value
 
 MONDAY = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -116,11 +115,11 @@ def test_targets_modal_checks_the_time_and_saves(slack, fake_slack, session):
         },
         minutes=text_value("a lot"),
     )
-    refused = slack.interact(payloads.view_submission(view, values, user_id=ANA, view_id="V0T"))
+    refused = slack.submit(view, values, user=ANA, view_id="V0T")
     assert refused.json["response_action"] == "errors" and "minutes" in refused.json["errors"]
 
     values["minutes"] = {"value": text_value("2h")}
-    slack.interact(payloads.view_submission(view, values, user_id=ANA, view_id="V0T"))
+    slack.submit(view, values, user=ANA, view_id="V0T")
     [ana] = session.scalars(select(Person)).all()
     assert (ana.target_days_per_week, ana.target_minutes_per_week) == (5, 120)
 

@@ -26,7 +26,6 @@ from bot.views.home import OPEN_GOAL_MODAL
 from models import Goal, GoalStatus, GoalTarget, Skill
 from tests.conftest import ANA, BO, KEN, START
 from tests.helpers import button_value, entries, initial_values, last_opened_view, last_response, text_of
-from tests.support import payloads
 from tests.support.payloads import date_value, form_values, radio_value, text_value, url_value
 
 EXAMPLE = "Learn Kubernetes basics #kubernetes 10h by 2027-01-31"
@@ -77,7 +76,7 @@ def learning_form(*, what="Pods and services", minutes="2h", skills="", day="202
 
 
 def submit(slack, view, values, *, user=ANA, view_id="V0GOAL1"):
-    return slack.interact(payloads.view_submission(view, values, user_id=user, view_id=view_id))
+    return slack.submit(view, values, user=user, view_id=view_id)
 
 
 def goal_list(slack, fake_slack, user=ANA) -> dict:

@@ -65,16 +65,15 @@ from models import (
 )
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN
 from tests.helpers import initial_values, last_opened_view, last_response, text_of
-from tests.support import payloads
-from tests.support.payloads import form_values, radio_value, text_value
+from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM, form_values, radio_value, text_value
 
 HELP = "C0HELP"
-GENERAL = payloads.CHANNEL_ID
+GENERAL = CHANNEL_ID
 ADMIN = "U0ADMIN"
 LIA = "U0LIA"
 DEV = "U0DEV"
 ZED = "U0ZED"
-WORKSPACE = Workspace(payloads.TEAM_ID)
+WORKSPACE = Workspace(TEAM_ID)
 QUESTION = "How do I read a Postgres query plan? #postgres #performance"
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # 10:00 in London
 
@@ -132,38 +131,36 @@ def thread(fake_slack, question: HelpQuestion) -> list[str]:
 
 def click(slack, fake_slack, action_id: str, *, user: str, value: str, channel: str | None = HELP):
     """A button on a message in `channel` (the question, or a DM when channel starts with D)."""
-    return slack.interact(
-        payloads.block_actions(
-            action_id,
-            user_id=user,
-            value=value,
-            response_url=fake_slack.response_url(),
-            container={"type": "message", "message_ts": "1700000000.000100", "is_ephemeral": False},
-            channel_id=channel,
-        )
+    return slack.click(
+        action_id,
+        user=user,
+        value=value,
+        response_url=fake_slack.response_url(),
+        channel_id=channel,
+        ephemeral=False,
     )
 
 
 def reply(slack, question: HelpQuestion, user: str, ts: str, *, event_id: str | None = None, retry: int = 0):
-    event = payloads.message_event(
+    event = TEST_TEAM.message_event(
         user_id=user,
         channel_id=question.channel_id,
         ts=ts,
         text="Try EXPLAIN ANALYZE",
         thread_ts=question.message_ts,
     )
-    return slack.event(payloads.event_envelope(event, event_id=event_id), retry_num=retry or None)
+    return slack.event(TEST_TEAM.event_envelope(event, event_id=event_id), retry_num=retry or None)
 
 
 def react(slack, question: HelpQuestion, user: str, reaction: str = "white_check_mark"):
-    event = payloads.reaction_added_event(
+    event = TEST_TEAM.reaction_added_event(
         user_id=user, reaction=reaction, channel_id=question.channel_id, message_ts=question.message_ts
     )
-    return slack.event(payloads.event_envelope(event))
+    return slack.event(TEST_TEAM.event_envelope(event))
 
 
 def submit(slack, view: dict[str, Any], values: dict[str, Any], *, user: str = ANA, view_id: str = "V0ASK1"):
-    return slack.interact(payloads.view_submission(view, values, user_id=user, view_id=view_id))
+    return slack.submit(view, values, user=user, view_id=view_id)
 
 
 def ask_form(question="How do I read a query plan?", details=None, skills="#postgres", urgency="normal"):
@@ -466,7 +463,7 @@ def test_ask_modal_errors_appear_under_each_field(slack, fake_slack, session, he
 
 
 def test_ask_for_help_on_home_asks_where_to_post_when_there_is_no_help_channel(slack, fake_slack, session):
-    slack.event(payloads.app_home_opened(ANA))
+    slack.event(TEST_TEAM.app_home_opened(ANA))
     home = fake_slack.home_view(ANA)
     assert OPEN_ASK_MODAL in action_ids(home)
 
@@ -632,7 +629,7 @@ def test_fitness_shows_help_given_and_received_and_counts_it_as_learning_from_pe
     assert "From people 100%" in bo_card and "1 of 3 days" in bo_card  # helping is a learning day
     slack.command("/fitness", "", user=ANA)
     assert "Help given 0 · received 1" in text_of(last_response(fake_slack))
-    slack.event(payloads.app_home_opened(ANA))
+    slack.event(TEST_TEAM.app_home_opened(ANA))
     assert "Help given 0 · received 1" in text_of(fake_slack.home_view(ANA))
 
 
@@ -647,7 +644,7 @@ def test_edits_deletions_bots_and_other_threads_are_handled(slack, fake_slack, s
     reply(slack, question, BO, "1800000001.000100", event_id="EvOTHER")
     assert count(session, HelpAnswer) == 1
 
-    edited = payloads.message_changed_event(
+    edited = TEST_TEAM.message_changed_event(
         user_id=BO,
         channel_id=HELP,
         ts="1800000001.000100",
@@ -655,36 +652,36 @@ def test_edits_deletions_bots_and_other_threads_are_handled(slack, fake_slack, s
         text="Better:",
         event_ts="1800000005.000100",
     )
-    slack.event(payloads.event_envelope(edited))
+    slack.event(TEST_TEAM.event_envelope(edited))
     session.expire_all()
     assert session.scalar(select(HelpAnswer.edited_at)) is not None
 
     reply(slack, question, KEN, "1800000002.000100")
-    deleted = payloads.message_deleted_event(
+    deleted = TEST_TEAM.message_deleted_event(
         user_id=KEN,
         channel_id=HELP,
         ts="1800000002.000100",
         thread_ts=question.message_ts,
         event_ts="1800000006.000100",
     )
-    slack.event(payloads.event_envelope(deleted))
+    slack.event(TEST_TEAM.event_envelope(deleted))
 
     # Our own app and other bots are not helpers.
     for bot_id, user in (("B0BOT", "U0BOT"), ("B0OTHER", "U0OTHERBOT")):
-        event = payloads.message_event(
+        event = TEST_TEAM.message_event(
             user_id=user,
             channel_id=HELP,
             ts=f"18000000{len(bot_id)}9.000100",
             thread_ts=question.message_ts,
             bot_id=bot_id,
         )
-        slack.event(payloads.event_envelope(event))
+        slack.event(TEST_TEAM.event_envelope(event))
     # A reply in some other thread leaves no trace.
-    other = payloads.message_event(
+    other = TEST_TEAM.message_event(
         user_id=BO, channel_id=HELP, ts="1800000009.000100", thread_ts="1700000000.000001"
     )
     events_before = count(session, ProcessedEvent)
-    slack.event(payloads.event_envelope(other))
+    slack.event(TEST_TEAM.event_envelope(other))
     assert count(session, ProcessedEvent) == events_before
 
     session.expire_all()

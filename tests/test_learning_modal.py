@@ -11,8 +11,15 @@ from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, UNDO_ENTRY
 from models import EntryKind, EntrySource, Visibility
 from tests.conftest import ANA, BO
 from tests.helpers import button_value, entries, initial_values, last_opened_view, last_response, text_of
-from tests.support import payloads
-from tests.support.payloads import date_value, form_values, radio_value, text_value, url_value
+from tests.support.payloads import (
+    CHANNEL_ID,
+    TEST_TEAM,
+    date_value,
+    form_values,
+    radio_value,
+    text_value,
+    url_value,
+)
 
 
 def filled_form(
@@ -37,7 +44,7 @@ def filled_form(
 
 
 def submit(slack, view, values, *, user=ANA, view_id="V0MODAL1"):
-    return slack.interact(payloads.view_submission(view, values, user_id=user, view_id=view_id))
+    return slack.submit(view, values, user=user, view_id=view_id)
 
 
 def test_learn_alone_opens_the_modal_with_plain_words_for_each_kind(slack, fake_slack):
@@ -75,7 +82,7 @@ def test_submitting_the_modal_logs_the_entry_and_confirms_where_it_was_opened(sl
     assert entry.local_day == date(2026, 11, 23)
     assert entry.link == "https://docs.python.org/3/library/asyncio.html"
     [ephemeral] = fake_slack.calls_to("chat.postEphemeral")
-    assert ephemeral.args["channel"] == payloads.CHANNEL_ID and ephemeral.args["user"] == ANA
+    assert ephemeral.args["channel"] == CHANNEL_ID and ephemeral.args["user"] == ANA
     assert "Read the asyncio docs" in text_of(ephemeral.args)
 
 
@@ -168,16 +175,13 @@ def test_editing_someone_elses_entry_is_refused(slack, fake_slack, session):
 
 
 def test_save_as_learning_prefills_the_message_and_its_permalink(slack, fake_slack, session):
-    reply = slack.interact(
-        payloads.message_action(
-            SAVE_AS_LEARNING,
-            user_id=ANA,
-            message_text="Tip: use `EXPLAIN (ANALYZE, BUFFERS)`",
-            message_user=BO,
-            message_ts="1700000000.000200",
-            channel_id="C0GENERAL",
-        )
-    )
+    tip = {
+        "type": "message",
+        "user": BO,
+        "text": "Tip: use `EXPLAIN (ANALYZE, BUFFERS)`",
+        "ts": "1700000000.000200",
+    }
+    reply = slack.shortcut(SAVE_AS_LEARNING, tip, user=ANA)
 
     assert reply.status == 200
     view = last_opened_view(fake_slack)
@@ -194,16 +198,8 @@ def test_save_as_learning_prefills_the_message_and_its_permalink(slack, fake_sla
 def test_save_as_learning_still_opens_when_the_permalink_is_unavailable(slack, fake_slack):
     fake_slack.fail_next("chat.getPermalink", error="channel_not_found")
 
-    slack.interact(
-        payloads.message_action(
-            SAVE_AS_LEARNING,
-            user_id=ANA,
-            message_text="x" * 4000,
-            message_user=ANA,
-            message_ts="1700000000.000300",
-            channel_id="C0GENERAL",
-        )
-    )
+    long_message = {"type": "message", "user": ANA, "text": "x" * 4000, "ts": "1700000000.000300"}
+    slack.shortcut(SAVE_AS_LEARNING, long_message, user=ANA)
 
     values = initial_values(last_opened_view(fake_slack))
     assert values["link"] is None and len(values["what"]) == 3000 and values["kind"] == "job"
@@ -211,7 +207,7 @@ def test_save_as_learning_still_opens_when_the_permalink_is_unavailable(slack, f
 
 def test_home_shows_the_week_and_logs_from_its_button(slack, fake_slack, session):
     slack.command("/learn", "25m #go Goroutines", user=ANA)
-    slack.event(payloads.app_home_opened(ANA))
+    slack.event(TEST_TEAM.app_home_opened(ANA))
 
     home = fake_slack.calls_to("views.publish")[-1].args
     assert home["user_id"] == ANA

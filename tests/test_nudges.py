@@ -20,8 +20,7 @@ from bot.views.nudges import (
 from models import HelpQuestion, Person, QuestionStatus, Skill, question_skills
 from tests.conftest import ANA, BO
 from tests.helpers import last_opened_view, last_response, text_of
-from tests.support import payloads
-from tests.support.payloads import TEAM_ID
+from tests.support.payloads import MESSAGE_TS, TEAM_ID, TEST_TEAM
 from tests.test_scheduler import FakeTimer, dm_posts, ledger_rows, make_runner
 
 TUESDAY_NUDGE = datetime(2026, 11, 24, 16, tzinfo=UTC)  # 16:00 in London
@@ -43,10 +42,10 @@ def nudge_for(fake_slack, user_id=ANA):
     return posts[-1]
 
 
-def select_action(action_id, user, **fields):
-    payload = payloads.block_actions(action_id, user_id=user, response_url=None, channel_id=f"D{user}")
-    payload["actions"][0].update(fields)
-    return payload
+def select_action(action_id, user, **element):
+    """A pick in a menu of a nudge in the person's DM (which Slack sends without a response_url)."""
+    action = {"action_id": action_id, "block_id": "b1", **element}
+    return TEST_TEAM.block_actions(action, user_id=user, channel_id=f"D{user}", message_ts=MESSAGE_TS)
 
 
 # ---------------------------------------------------------------------- /fitness nudges

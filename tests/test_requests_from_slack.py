@@ -5,14 +5,29 @@ from __future__ import annotations
 import json
 import time
 
-from tests.conftest import ANA
+from sqlalchemy import select
+
+from bot.localslack.payloads import SlackPayloads, signed_headers
+from bot.views.learning import OPEN_LOG_MODAL
+from models import Person
+from tests.conftest import ANA, BO, KEN
 from tests.helpers import button_value, entries, last_response
-from tests.support import payloads
-from tests.support.driver import signed_headers
+from tests.support.payloads import CHANNEL_ID, TEST_TEAM
+
+OTHER_TEAM = SlackPayloads(team_id="T0OTHER", team_domain="another-workspace")
+ORG_TEAM = SlackPayloads(
+    team_id="T0ORG", team_domain="org-workspace", enterprise_id="E0ORG", enterprise_name="Learnfit Org"
+)
+
+
+def learn_body(text: str, response_url: str) -> bytes:
+    return TEST_TEAM.command_body(
+        "/learn", text, user_id=ANA, channel_id=CHANNEL_ID, response_url=response_url
+    )
 
 
 def test_forged_signature_gets_401_and_stores_nothing(slack, fake_slack, session):
-    body = payloads.command_body("/learn", "30m forged", user_id=ANA, response_url=fake_slack.response_url())
+    body = learn_body("30m forged", fake_slack.response_url())
     headers = signed_headers(body, "not-the-secret", content_type="application/x-www-form-urlencoded")
 
     response = slack.client.post("/slack/events", data=body, headers=headers)
@@ -22,9 +37,7 @@ def test_forged_signature_gets_401_and_stores_nothing(slack, fake_slack, session
 
 
 def test_stale_request_over_five_minutes_old_gets_401(slack, fake_slack, session):
-    body = payloads.command_body(
-        "/learn", "30m replayed", user_id=ANA, response_url=fake_slack.response_url()
-    )
+    body = learn_body("30m replayed", fake_slack.response_url())
 
     reply = slack.post(body, timestamp=int(time.time()) - 301)
 
@@ -33,7 +46,7 @@ def test_stale_request_over_five_minutes_old_gets_401(slack, fake_slack, session
 
 
 def test_request_signed_a_moment_ago_is_accepted(slack, session):
-    body = payloads.command_body("/learn", "30m fresh", user_id=ANA, response_url=slack.fake.response_url())
+    body = learn_body("30m fresh", slack.fake.response_url())
 
     assert slack.post(body, timestamp=int(time.time()) - 240).status == 200
     assert len(entries(session)) == 1
@@ -51,17 +64,9 @@ def test_same_user_id_in_two_workspaces_are_two_people(slack, fake_slack, sessio
     slack.command("/learn", "30m in the first workspace", user=ANA)
     entry_id = button_value(last_response(fake_slack), "entry_undo")
 
-    other_team = payloads.command_body(
-        "/learn", "20m in the second workspace", user_id=ANA, response_url=fake_slack.response_url()
-    ).replace(b"team_id=T0LEARN", b"team_id=T0OTHER")
-    slack.post(other_team)
+    slack.command("/learn", "20m in the second workspace", user=ANA, team=OTHER_TEAM)
     # Undo from the second workspace with the first workspace's entry id finds nothing.
-    payload = payloads.block_actions(
-        "entry_undo", user_id=ANA, value=entry_id, response_url=fake_slack.response_url()
-    )
-    payload["team"]["id"] = "T0OTHER"
-    payload["user"]["team_id"] = "T0OTHER"
-    slack.interact(payload)
+    slack.click("entry_undo", user=ANA, value=entry_id, team=OTHER_TEAM)
 
     stored = entries(session)
     assert [(entry.team_id, entry.what) for entry in stored] == [
@@ -69,6 +74,15 @@ def test_same_user_id_in_two_workspaces_are_two_people(slack, fake_slack, sessio
         ("T0OTHER", "in the second workspace"),
     ]
     assert stored[0].person_id != stored[1].person_id
+
+
+def test_people_met_in_an_enterprise_org_workspace_belong_to_its_org(slack, session):
+    slack.command("/learn", "30m in the org", user=ANA, team=ORG_TEAM)
+    slack.click(OPEN_LOG_MODAL, user=BO, channel_id=None, team=ORG_TEAM)
+    slack.event(ORG_TEAM.app_home_opened(KEN))
+
+    people = session.execute(select(Person.user_id, Person.team_id, Person.enterprise_id)).all()
+    assert sorted(people) == [(ANA, "T0ORG", "E0ORG"), (BO, "T0ORG", "E0ORG"), (KEN, "T0ORG", "E0ORG")]
 
 
 def test_healthz_reports_the_database(slack):

@@ -22,11 +22,11 @@ from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.localslack import FakeSlack, RecordedCall
+from bot.localslack.payloads import signed_headers
 from models import LearningEntry, Person, Skill
 from models.learning import entry_skills
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
-from tests.support.driver import signed_headers
-from tests.support.payloads import TEAM_ID, command_body
+from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM
 
 FORM = "application/x-www-form-urlencoded"
 LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
@@ -164,7 +164,9 @@ def learn_body(web: WebProcess, text: str, *, user: str) -> tuple[bytes, str]:
     """A /learn form body and the key of its response_url on the fake."""
     response_url = web.fake.response_url()
     key = urlsplit(response_url).path.rsplit("/", 1)[-1]
-    return command_body("/learn", text, user_id=user, response_url=response_url), key
+    return TEST_TEAM.command_body(
+        "/learn", text, user_id=user, channel_id=CHANNEL_ID, response_url=response_url
+    ), key
 
 
 def responses_to(fake: FakeSlack, key: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:

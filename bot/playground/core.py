@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from bot import db
 from bot.deps import Deps
 from bot.localslack import FakeSlack
-from bot.playground import slack_payloads as payloads
+from bot.localslack.payloads import SlackPayloads, interactive_body, signed_headers
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,12 @@ PEOPLE = (
     Person("U0LEA", "lea", "Lea Braun", "Europe/Berlin", is_admin=True),
 )
 CHANNELS = (("C0GENERAL", "general"), ("C0HELP", "help"))
+DEMO_TEAM = SlackPayloads(
+    team_id="T0PLAY",
+    team_domain="learnfit-playground",
+    user_names={person.id: person.name for person in PEOPLE},
+    channel_names=dict(CHANNELS),
+)
 
 
 class PlaygroundError(Exception):
@@ -77,9 +83,10 @@ class PlaygroundClock:
 def demo_fake_slack(clock: PlaygroundClock) -> FakeSlack:
     """FakeSlack holding the demo workspace: four people in four timezones, #general and #help."""
     fake = FakeSlack(
-        team_id=payloads.TEAM_ID,
-        team_domain=payloads.TEAM_DOMAIN,
-        bot_user_id=payloads.BOT_USER_ID,
+        team_id=DEMO_TEAM.team_id,
+        team_domain=DEMO_TEAM.team_domain,
+        bot_user_id=DEMO_TEAM.bot_user_id,
+        app_id=DEMO_TEAM.api_app_id,
         time_source=lambda: clock().timestamp(),
     )
     for person in PEOPLE:
@@ -168,7 +175,7 @@ class Playground:
     def _dispatch(self, body: bytes, content_type: str) -> tuple[int, str]:
         # BoltRequest's headers may hold several values each; a copy of ours is typed to match.
         headers: dict[str, str | Sequence[str]] = {
-            **payloads.signed_headers(body, self.signing_secret, content_type=content_type)
+            **signed_headers(body, self.signing_secret, content_type=content_type)
         }
         response = self.app.dispatch(BoltRequest(body=body.decode(), headers=headers))
         if response.status >= 400:
@@ -176,17 +183,10 @@ class Playground:
         return response.status, response.body
 
     def _interact(self, payload: dict[str, Any]) -> tuple[int, str]:
-        return self._dispatch(payloads.interactive_body(payload), "application/x-www-form-urlencoded")
+        return self._dispatch(interactive_body(payload), "application/x-www-form-urlencoded")
 
     def _event(self, event: dict[str, Any]) -> None:
-        self._dispatch(json.dumps(payloads.event_envelope(event)).encode(), "application/json")
-
-    def _user(self, user_id: str) -> dict[str, Any]:
-        return payloads.user_object(user_id, self.person(user_id).name)
-
-    def _channel(self, channel_id: str) -> dict[str, Any]:
-        names = dict(CHANNELS)
-        return {"id": channel_id, "name": names.get(channel_id, "directmessage")}
+        self._dispatch(json.dumps(DEMO_TEAM.event_envelope(event)).encode(), "application/json")
 
     def _track_modal(self, user_id: str, trigger: str) -> None:
         view = self.fake.view_for_trigger(trigger)
@@ -201,17 +201,15 @@ class Playground:
         name, _, rest = text.strip().partition(" ")
         if name not in COMMANDS:
             raise PlaygroundError(f"{name} is not a Learnfit command (try {', '.join(COMMANDS)})")
-        trigger = payloads.trigger_id()
+        trigger = DEMO_TEAM.new_trigger_id()
         response_url = self.fake.response_url(channel=channel_id, user=person.id)
-        body = payloads.command_body(
+        body = DEMO_TEAM.command_body(
             name,
             _escape_mentions(rest.strip()) if name in ESCAPED_COMMANDS else rest.strip(),
             user_id=person.id,
-            user_name=person.name,
             channel_id=channel_id,
-            channel_name=self._channel(channel_id)["name"],
             response_url=response_url,
-            trigger=trigger,
+            trigger_id=trigger,
         )
         with self._lock:
             status, reply = self._dispatch(body, "application/x-www-form-urlencoded")
@@ -234,7 +232,7 @@ class Playground:
         with self._lock:
             message = self.fake.post_as_user(person.id, channel_id, text, thread_ts=thread_ts)
             self._event(
-                payloads.message_event(
+                DEMO_TEAM.message_event(
                     user_id=person.id, channel_id=channel_id, ts=message["ts"], text=text, thread_ts=thread_ts
                 )
             )
@@ -246,7 +244,7 @@ class Playground:
             if message is None or not self.fake.react_as_user(person.id, channel_id, ts, name):
                 return
             self._event(
-                payloads.reaction_added_event(
+                DEMO_TEAM.reaction_added_event(
                     user_id=person.id,
                     reaction=name,
                     channel_id=channel_id,
@@ -258,7 +256,7 @@ class Playground:
     def open_home(self, user_id: str) -> None:
         with self._lock:
             self._dispatch(
-                json.dumps(payloads.app_home_opened(self.person(user_id).id)).encode(), "application/json"
+                json.dumps(DEMO_TEAM.app_home_opened(self.person(user_id).id)).encode(), "application/json"
             )
 
     def action(self, user_id: str, request: dict[str, Any]) -> None:
@@ -266,20 +264,14 @@ class Playground:
         person = self.person(user_id)
         action = request["action"]
         surface = request.get("surface")
-        trigger = payloads.trigger_id()
-        common: dict[str, Any] = {"user": self._user(person.id), "trigger": trigger}
+        trigger = DEMO_TEAM.new_trigger_id()
         with self._lock:
             if surface in ("home", "modal"):
                 view = self.fake.view(request["view_id"])
                 if view is None:
                     raise PlaygroundError("that view is gone")
                 view["state"] = {"values": request.get("values") or {}}
-                payload = payloads.block_actions(
-                    action,
-                    container={"type": "view", "view_id": view["id"]},
-                    view=view,
-                    **common,
-                )
+                payload = DEMO_TEAM.block_actions(action, user_id=person.id, trigger_id=trigger, view=view)
             else:
                 channel_id, ts = request["channel"], request["ts"]
                 ephemeral = surface == "ephemeral"
@@ -287,19 +279,15 @@ class Playground:
                 message = next((m for m in found if m["ts"] == ts), None)
                 if message is None:
                     raise PlaygroundError("that message is gone")
-                container = {
-                    "type": "message",
-                    "message_ts": ts,
-                    "channel_id": channel_id,
-                    "is_ephemeral": ephemeral,
-                }
-                payload = payloads.block_actions(
+                payload = DEMO_TEAM.block_actions(
                     action,
-                    container=container,
-                    channel=self._channel(channel_id),
-                    message=None if ephemeral else _public(message),
+                    user_id=person.id,
+                    trigger_id=trigger,
+                    channel_id=channel_id,
+                    message_ts=ts,
+                    ephemeral=ephemeral,
+                    message=_public(message),
                     response_url=self.fake.response_url(channel=channel_id, user=person.id, message_ts=ts),
-                    **common,
                 )
             self._interact(payload)
             self._track_modal(person.id, trigger)
@@ -310,16 +298,16 @@ class Playground:
         message = next((m for m in self.fake.messages(channel_id) if m["ts"] == ts), None)
         if message is None:
             raise PlaygroundError("that message is gone")
-        trigger = payloads.trigger_id()
+        trigger = DEMO_TEAM.new_trigger_id()
         with self._lock:
             self._interact(
-                payloads.message_action(
+                DEMO_TEAM.message_action(
                     SAVE_AS_LEARNING,
-                    user=self._user(person.id),
-                    message=_public(message),
-                    channel=self._channel(channel_id),
+                    _public(message),
+                    user_id=person.id,
+                    channel_id=channel_id,
                     response_url=self.fake.response_url(channel=channel_id, user=person.id),
-                    trigger=trigger,
+                    trigger_id=trigger,
                 )
             )
             self._track_modal(person.id, trigger)
@@ -332,11 +320,7 @@ class Playground:
             view = self.fake.view(view_id)
             if view is None or view_id not in stack:
                 raise PlaygroundError("that modal is not open")
-            _status, reply = self._interact(
-                payloads.view_submission(
-                    view, values, user=self._user(person.id), trigger=payloads.trigger_id()
-                )
-            )
+            _status, reply = self._interact(DEMO_TEAM.view_submission(view, values, user_id=person.id))
             answer = json.loads(reply) if reply.startswith("{") else {}
             kind = answer.get("response_action")
             if kind == "errors":
@@ -361,7 +345,7 @@ class Playground:
             if view_id in stack:
                 stack.remove(view_id)
             if view is not None and view.get("notify_on_close"):
-                self._interact(payloads.view_closed(view, user=self._user(person.id)))
+                self._interact(DEMO_TEAM.view_closed(view, user_id=person.id))
 
     # ------------------------------------------------------------------ time
 

@@ -1,1 +1,1 @@
-"""Test support: Slack-shaped payloads, signed requests, a driver that speaks to the app like Slack."""
+"""Test support: the test workspace's Slack requests, and a driver that speaks to the app like Slack."""

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.signature import SignatureVerifier
 from werkzeug.test import Client
 
 from bot.localslack import FakeSlack
 from bot.localslack.blockkit import block_kit_problems
-from tests.support import payloads
+from bot.localslack.payloads import SlackPayloads, interactive_body, signed_headers
+from tests.support.payloads import CHANNEL_ID, MESSAGE_TS, TEST_TEAM, button
 
 
 @dataclass(frozen=True)
@@ -23,18 +22,6 @@ class SlackReply:
     @property
     def json(self) -> dict[str, Any]:
         return json.loads(self.body) if self.body else {}
-
-
-def signed_headers(
-    body: bytes, secret: str, *, timestamp: int | None = None, content_type: str
-) -> dict[str, str]:
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body.decode())
-    return {
-        "Content-Type": content_type,
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature,
-    }
 
 
 class SlackDriver:
@@ -68,21 +55,22 @@ class SlackDriver:
         text: str = "",
         *,
         user: str,
-        channel_id: str = payloads.CHANNEL_ID,
+        channel_id: str = CHANNEL_ID,
         trigger: str | None = None,
+        team: SlackPayloads = TEST_TEAM,
     ) -> SlackReply:
-        body = payloads.command_body(
+        body = team.command_body(
             command,
             text,
             user_id=user,
-            response_url=self.fake.response_url(),
             channel_id=channel_id,
-            trigger=trigger,
+            response_url=self.fake.response_url(),
+            trigger_id=trigger,
         )
         return self.post(body)
 
     def interact(self, payload: dict[str, Any]) -> SlackReply:
-        return self.post(payloads.interactive_body(payload))
+        return self.post(interactive_body(payload))
 
     def click(
         self,
@@ -91,17 +79,34 @@ class SlackDriver:
         user: str,
         value: str | None = None,
         response_url: str | None = None,
-        channel_id: str | None = payloads.CHANNEL_ID,
+        channel_id: str | None = CHANNEL_ID,
+        ephemeral: bool = True,
+        team: SlackPayloads = TEST_TEAM,
     ) -> SlackReply:
+        """A button on a message in `channel_id` (None: where Slack reports no channel)."""
         return self.interact(
-            payloads.block_actions(
-                action_id,
+            team.block_actions(
+                button(action_id, value),
                 user_id=user,
-                value=value,
-                response_url=response_url or self.fake.response_url(),
                 channel_id=channel_id,
+                message_ts=MESSAGE_TS,
+                ephemeral=ephemeral,
+                response_url=response_url or self.fake.response_url(),
             )
         )
+
+    def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str, view_id: str) -> SlackReply:
+        """Submit a modal the app opened (views.open's `view`), as Slack would once it named it `view_id`."""
+        return self.interact(TEST_TEAM.view_submission(view, values, user_id=user, view_id=view_id))
+
+    def shortcut(
+        self, callback_id: str, message: dict[str, Any], *, user: str, channel_id: str = CHANNEL_ID
+    ) -> SlackReply:
+        """A message shortcut used on `message` in `channel_id`."""
+        payload = TEST_TEAM.message_action(
+            callback_id, message, user_id=user, channel_id=channel_id, response_url=self.fake.response_url()
+        )
+        return self.interact(payload)
 
     def event(self, envelope: dict[str, Any], *, retry_num: int | None = None) -> SlackReply:
         headers = (
