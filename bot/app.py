@@ -23,10 +23,12 @@ from bot.views.learning import error_message
 # Exactly the bot scopes the code uses; manifest.yml lists the same (a test keeps them equal).
 BOT_SCOPES = (
     "channels:history",  # replies in help-question threads, in public channels the app is in
+    "channels:read",  # conversations.info: is the app in the public channel a digest is to go to
     "chat:write",  # replies, confirmations, DMs
     "commands",  # slash commands and the message shortcut
     "files:write",  # /fitness export sends a CSV
     "groups:history",  # replies in help-question threads, in private channels the app is in
+    "groups:read",  # conversations.info for a private digest channel
     "im:write",  # open the DM the export goes to
     "reactions:read",  # the asker's :white_check_mark: on their question resolves it
     "users:read",  # the timezone that decides a person's local day

@@ -22,6 +22,7 @@ from bot.localslack import FakeSlack
 from bot.server import build_wsgi_app
 from bot.settings import Settings
 from tests.support.driver import SlackDriver
+from tests.support.manifest import manifest_bot_scopes
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -118,7 +119,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture(scope="session")
 def _fake_slack_server() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
+    # The fake answers missing_scope for any method the manifest's scopes do not cover, as Slack does.
+    with FakeSlack(scopes=",".join(manifest_bot_scopes())) as fake:
         fake.add_user(ANA, "ana", tz="Europe/London", real_name="Ana Lima")
         fake.add_user(BO, "bo", tz="America/New_York", real_name="Bo Chen")
         fake.add_user(KEN, "ken", tz="Asia/Tokyo", real_name="Ken Sato")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-
 from bot.app import BOT_SCOPES
 from bot.listeners.shortcuts.save_message import SAVE_AS_LEARNING
+from tests.support.manifest import manifest
 
-MANIFEST = yaml.safe_load((Path(__file__).parents[1] / "manifest.yml").read_text())
+MANIFEST = manifest()
 
 
 def test_bot_scopes_are_exactly_the_ones_the_code_uses():

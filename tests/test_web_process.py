@@ -26,6 +26,7 @@ from bot.localslack.payloads import signed_headers
 from models import LearningEntry, Person, Skill
 from models.learning import entry_skills
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
+from tests.support.manifest import manifest_bot_scopes
 from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM
 
 FORM = "application/x-www-form-urlencoded"
@@ -126,7 +127,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     workdir = tmp_path_factory.mktemp("web")
-    fake = FakeSlack().start()
+    fake = FakeSlack(scopes=",".join(manifest_bot_scopes())).start()
     process: subprocess.Popen[bytes] | None = None
     database: Engine | None = None
     try:

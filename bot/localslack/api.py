@@ -39,8 +39,24 @@ logger = logging.getLogger(__name__)
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
-DEFAULT_BOT_SCOPES = "chat:write,commands,files:write,im:write,reactions:write,users:read"
+DEFAULT_BOT_SCOPES = (
+    "channels:read,chat:write,commands,files:write,groups:read,im:read,im:write,reactions:write,users:read"
+)
 
+# Which bot scopes each method needs (any one of them), as Slack's method reference says; a method not
+# listed needs none. conversations.info depends on the kind of conversation, so it is checked per channel.
+METHOD_SCOPES: dict[str, frozenset[str]] = {
+    "users.info": frozenset({"users:read"}),
+    "conversations.open": frozenset({"im:write", "mpim:write", "channels:manage", "groups:write"}),
+    "chat.postMessage": frozenset({"chat:write"}),
+    "chat.postEphemeral": frozenset({"chat:write"}),
+    "chat.update": frozenset({"chat:write"}),
+    "chat.delete": frozenset({"chat:write"}),
+    "reactions.add": frozenset({"reactions:write"}),
+    "files.getUploadURLExternal": frozenset({"files:write"}),
+    "files.completeUploadExternal": frozenset({"files:write"}),
+}
+CONVERSATION_READ_SCOPES = {"C": "channels:read", "G": "groups:read", "D": "im:read"}
 _TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-")
 # OAuth exchanges authenticate with the client id/secret, not a token.
 _TOKENLESS_METHODS = frozenset({"oauth.v2.access"})
@@ -154,9 +170,13 @@ class FakeSlack:
         bot_id: str = "B0BOT",
         app_id: str = "A0LEARN",
         *,
+        scopes: str = DEFAULT_BOT_SCOPES,
         time_source: Callable[[], float] = time.time,
     ) -> None:
         self.team_id = team_id
+        # What every token may do (comma-separated, as Slack lists them); a method needing another scope
+        # answers missing_scope, so an app that forgot to request one fails here as it would on Slack.
+        self.scopes = frozenset(scope.strip() for scope in scopes.split(",") if scope.strip())
         # Message timestamps follow this clock (the playground's moves forward when a person jumps a day).
         self._time_source = time_source
         self.team_domain = team_domain
@@ -575,6 +595,11 @@ class FakeSlack:
             auth_error = None if method in _TOKENLESS_METHODS else self._auth_error(call.token)
             if auth_error is not None:
                 return _Reply.error(auth_error)
+            needed = self._needed_scopes(method, args)
+            if needed and not needed & self.scopes:
+                return _Reply.error(
+                    "missing_scope", needed=",".join(sorted(needed)), provided=",".join(sorted(self.scopes))
+                )
             if problems:
                 return _invalid_payload_reply(method, args, problems)
             try:
@@ -664,6 +689,15 @@ class FakeSlack:
                 failure.status, http.client.responses.get(failure.status, "Server Error"), headers
             )
         return _Reply.error(failure.error or "fatal_error", status=failure.status, headers=headers)
+
+    def _needed_scopes(self, method: str, args: Mapping[str, Any]) -> frozenset[str]:
+        if method != "conversations.info":
+            return METHOD_SCOPES.get(method, frozenset())
+        channel_id = str(args.get("channel") or "")
+        private = bool(self._channels.get(channel_id, {}).get("is_private"))
+        kind = "G" if private else channel_id[:1]
+        scope = CONVERSATION_READ_SCOPES.get(kind)
+        return frozenset({scope}) if scope else frozenset()
 
     def _auth_error(self, token: str | None) -> str | None:
         if not token:

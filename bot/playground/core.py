@@ -23,10 +23,12 @@ from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine
 
 from bot import db
+from bot.app import BOT_SCOPES, build_app
 from bot.deps import Deps
 from bot.localslack import FakeSlack
 from bot.localslack.payloads import SlackPayloads, interactive_body, signed_headers
 from bot.settings import Settings
+from scheduler import build_runner
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ def demo_fake_slack(clock: PlaygroundClock) -> FakeSlack:
         team_domain=DEMO_TEAM.team_domain,
         bot_user_id=DEMO_TEAM.bot_user_id,
         app_id=DEMO_TEAM.api_app_id,
+        scopes=",".join(BOT_SCOPES),
         time_source=lambda: clock().timestamp(),
     )
     for person in PEOPLE:
@@ -116,9 +119,6 @@ class Playground:
     """The demo workspace, the real app wired to it, the clock, and each person's open modals."""
 
     def __init__(self, database_url: str, api_url: str) -> None:
-        from bot.app import build_app
-        from scheduler import build_runner
-
         self.clock = PlaygroundClock()
         self.fake = demo_fake_slack(self.clock).start()
         self.signing_secret = secrets.token_hex(16)

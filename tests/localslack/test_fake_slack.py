@@ -441,3 +441,23 @@ def test_oauth_v2_access_exchanges_a_code_once(fake: FakeSlack) -> None:
     assert (reused.response["error"], unknown.response["error"]) == ("code_already_used", "invalid_code")
     installed = WebClient(token=response["access_token"], base_url=fake.base_url)
     assert installed.auth_test()["bot_id"] == "B0BOT"
+
+
+def test_a_method_outside_the_tokens_scopes_answers_missing_scope() -> None:
+    with FakeSlack(scopes="chat:write") as server:
+        server.add_channel("C0GENERAL", "general")
+        server.add_channel("G0SECRET", "secret", is_private=True)
+        client = WebClient(token="xoxb-scoped", base_url=server.base_url)
+        assert client.chat_postMessage(channel="C0GENERAL", text="hi")["ok"]
+        for call, args, needed in (
+            (client.users_info, {"user": "U0ANYONE"}, "users:read"),
+            (client.conversations_info, {"channel": "C0GENERAL"}, "channels:read"),
+            (client.conversations_info, {"channel": "G0SECRET"}, "groups:read"),
+            (client.files_getUploadURLExternal, {"filename": "a.csv", "length": 3}, "files:write"),
+        ):
+            error = api_error(call, **args).response
+            assert (error["error"], error["needed"], error["provided"]) == (
+                "missing_scope",
+                needed,
+                "chat:write",
+            )
