@@ -52,7 +52,7 @@ EPOCH_MONDAY = date(2000, 1, 3)
 # ---------------------------------------------------------------------- schedule
 
 
-def leads_query(team_id: int) -> Select[tuple[Person]]:
+def leads_query(team_id: int) -> Select[Person]:
     return (
         select(Person)
         .join(TeamMember, TeamMember.person_id == Person.id)
@@ -75,7 +75,7 @@ def reschedule_digest(session: Session, team: LearningTeam, now: datetime) -> No
     team.next_digest_at = next_digest_at(team, team_timezone(session, team), after=now)
 
 
-def due_teams_query(now: datetime, limit: int) -> Select[tuple[LearningTeam]]:
+def due_teams_query(now: datetime, limit: int) -> Select[LearningTeam]:
     """Teams whose digest time has come, through the index on next_digest_at (rows locked, SKIP LOCKED)."""
     return (
         select(LearningTeam)

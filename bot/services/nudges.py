@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Exists, Select, SQLColumnExpression, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.fitness_card import load_fitness_card
@@ -190,14 +190,14 @@ def unsnooze(person: Person, *, now: datetime) -> NudgeSettings:
 # ---------------------------------------------------------------------- what is due, and whether to send it
 
 
-def uninstalled_workspace(team_id_column: object) -> object:
+def uninstalled_workspace(team_id_column: SQLColumnExpression[str]) -> Exists:
     """SQL: the row's workspace uninstalled the app (the scheduler sends nothing there any more)."""
     return exists().where(
         SlackWorkspace.team_id == team_id_column, SlackWorkspace.uninstalled_at.is_not(None)
     )
 
 
-def due_people_query(now: datetime, limit: int) -> Select[tuple[Person]]:
+def due_people_query(now: datetime, limit: int) -> Select[Person]:
     """People whose nudge time has come, oldest first, through the index on next_nudge_at.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so schedulers running at once take different people.
