@@ -77,6 +77,8 @@ class Delivery(WorkspaceScoped, Base):
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     learning_team_id: Mapped[int | None] = mapped_column(ForeignKey("learning_teams.id", ondelete="CASCADE"))
+    # The question a follow-up is for (like person_id and learning_team_id, gone with what it names).
+    help_question_id: Mapped[int | None] = mapped_column(ForeignKey("help_questions.id", ondelete="CASCADE"))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     window_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())

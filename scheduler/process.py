@@ -13,16 +13,18 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+# APScheduler 3 ships no type hints (no py.typed, no stubs): its two classes are Any here.
+from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 from sqlalchemy import Engine
 
 from bot import db
 from bot.deps import Clock, utc_now
 from bot.settings import Settings
 from bot.slack_client import Sleep
-from scheduler.jobs import Runner, TickReport
+from scheduler.jobs import Runner
 from scheduler.pacing import Pacer
+from scheduler.tick import TickReport
 from scheduler.workspaces import WorkspaceClients
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Which token the scheduler uses for a workspace, and a Web API client for it.
+"""Which token the scheduler uses for a workspace, a Web API client for it, and whether the app is still
+installed there.
 
 One workspace (SLACK_BOT_TOKEN): that token everywhere. OAuth (SLACK_CLIENT_ID): the bot that
 slack_sdk's installation store holds for the workspace, refreshed first when token rotation is on and
@@ -10,15 +11,18 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import InstallMode, Settings
 from bot.slack_client import Sleep, make_web_client
+from models import LearningTeam, Person, SlackWorkspace
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +109,58 @@ class WorkspaceClients:
     def forget(self) -> None:
         """Look tokens up again (each tick starts here: installations and rotations change)."""
         self._by_workspace.clear()
+
+
+def mark_uninstalled(sessions: sessionmaker[Session], workspace: Workspace, *, now: datetime) -> None:
+    """Record that the app left a workspace, and take its people and teams off the schedule."""
+    with sessions() as session, session.begin():
+        row = session.scalar(select(SlackWorkspace).where(SlackWorkspace.team_id == workspace.team_id))
+        if row is None:
+            row = SlackWorkspace(
+                team_id=workspace.team_id, enterprise_id=workspace.enterprise_id, created_at=now
+            )
+            session.add(row)
+        if row.uninstalled_at is None:
+            row.uninstalled_at = now
+        session.execute(
+            update(Person)
+            .where(Person.team_id == workspace.team_id)
+            .values(next_nudge_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(LearningTeam)
+            .where(LearningTeam.team_id == workspace.team_id)
+            .values(next_digest_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def reactivate_reinstalled(
+    sessions: sessionmaker[Session], clients: WorkspaceClients, *, now: datetime
+) -> int:
+    """Workspaces marked uninstalled whose token works again (reinstalled) are back on the schedule."""
+    with sessions() as session:
+        gone = session.execute(
+            select(SlackWorkspace.team_id, SlackWorkspace.enterprise_id).where(
+                SlackWorkspace.uninstalled_at.is_not(None)
+            )
+        ).all()
+    back = 0
+    for team_id, enterprise_id in gone:
+        workspace = Workspace(team_id, enterprise_id)
+        try:
+            client = clients.client_for(workspace)
+            client.auth_test()
+        except (NotInstalled, SlackApiError, OSError):
+            continue
+        with sessions() as session, session.begin():
+            session.execute(
+                update(SlackWorkspace)
+                .where(SlackWorkspace.team_id == team_id)
+                .values(uninstalled_at=None)
+                .execution_options(synchronize_session=False)
+            )
+        back += 1
+        logger.info("Learnfit works in %s again: back on the schedule", team_id)
+    return back

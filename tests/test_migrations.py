@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import DateTime, bindparam, inspect, text
 
 import models
 from bot import db
@@ -48,3 +49,47 @@ def test_every_constraint_and_index_has_a_convention_name():
     for table in models.Base.metadata.tables.values():
         for constraint in table.constraints:
             assert constraint.name, f"unnamed constraint on {table.name}"
+
+
+def test_0004_gives_follow_ups_claimed_before_it_their_question(empty_database_url):
+    db.upgrade(empty_database_url, "0003")
+    engine = db.make_engine(empty_database_url)
+    asked = bindparam("asked", datetime(2026, 11, 23, 9, 30, tzinfo=UTC), type_=DateTime(timezone=True))
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO people (id, team_id, user_id, tz, created_at, target_days_per_week,"
+                    " target_minutes_per_week, suggest_as_expert, nudges_enabled, nudge_minute, ignored_nudges)"
+                    " VALUES (1, 'T1', 'U1', 'UTC', :asked, 3, 60, TRUE, TRUE, 960, 0)"
+                ).bindparams(asked)
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO help_questions (id, team_id, asker_id, text, urgency, status, created_at,"
+                    " updated_at) VALUES (42, 'T1', 1, 'How?', 'normal', 'open', :asked, :asked)"
+                ).bindparams(asked)
+            )
+            for number, (key, kind) in enumerate(
+                [
+                    ("follow_up:T1:42", "follow_up"),
+                    ("follow_up:T1:77", "follow_up"),
+                    ("nudge:T1:U1:42", "nudge"),
+                ]
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO deliveries (id, key, kind, status, team_id, claimed_at, window_ends_at,"
+                        " attempts) VALUES (:id, :key, :kind, 'claimed', 'T1', :asked, :asked, 0)"
+                    ).bindparams(asked),
+                    {"id": number + 1, "key": key, "kind": kind},
+                )
+
+        db.upgrade(empty_database_url)
+
+        with engine.connect() as connection:
+            named = dict(connection.execute(text("SELECT key, help_question_id FROM deliveries")).all())
+    finally:
+        engine.dispose()
+    # The question still there is named; one gone since, and any other kind's row, are left empty.
+    assert named == {"follow_up:T1:42": 42, "follow_up:T1:77": None, "nudge:T1:U1:42": None}

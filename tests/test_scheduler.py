@@ -3,11 +3,12 @@ uninstalls and crashes; digests on time; two schedulers sharing the work on Post
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from bot import db
 from bot.services.nudges import nudge_key
@@ -20,8 +21,11 @@ from models import (
     QuestionStatus,
     SlackWorkspace,
 )
-from scheduler import build_runner, ledger
+from scheduler import Runner, build_runner, ledger
+from scheduler.kinds import KINDS
+from scheduler.kinds.follow_ups import follow_up_key
 from scheduler.pacing import Pacer
+from scheduler.workspaces import WorkspaceClients
 from tests.conftest import ANA, BO, KEN
 from tests.support.payloads import TEAM_ID
 
@@ -76,6 +80,19 @@ def dm_posts(fake_slack):
 
 def key(user_id, day: str) -> str:
     return nudge_key(TEAM_ID, user_id, date.fromisoformat(day))
+
+
+def claim_anas_nudge(session, ana_id, due, *, worker):
+    """Ana's Tuesday nudge, claimed the way a scheduler's tick claims it."""
+    planned = ledger.PlannedSend(
+        key=key(ANA, "2026-11-24"),
+        kind=DeliveryKind.NUDGE,
+        team_id=TEAM_ID,
+        enterprise_id=None,
+        person_id=ana_id,
+        window_ends_at=due + timedelta(hours=3),
+    )
+    return ledger.claim(session, planned, worker=worker, now=due)
 
 
 def start_using(slack, clock, user, when):
@@ -317,17 +334,7 @@ def test_a_claim_whose_process_died_is_sent_after_the_lease_and_never_twice(
     # A scheduler claims Ana's nudge and moves her schedule on, then dies before sending.
     with db.make_sessionmaker(engine)() as crashed, crashed.begin():
         ana = crashed.scalar(select(Person).where(Person.user_id == ANA))
-        assert ledger.claim(
-            crashed,
-            key=key(ANA, "2026-11-24"),
-            kind=DeliveryKind.NUDGE,
-            team_id=TEAM_ID,
-            enterprise_id=None,
-            person_id=ana.id,
-            worker="crashed",
-            now=due,
-            window_ends_at=due + timedelta(hours=3),
-        )
+        assert claim_anas_nudge(crashed, ana.id, due, worker="crashed")
         ana.next_nudge_at = datetime(2026, 11, 26, 16, tzinfo=UTC)
 
     runner.run_due(now=due + timedelta(minutes=2))  # the lease still holds: not ours to send
@@ -351,17 +358,7 @@ def test_a_claim_left_past_its_window_is_settled_as_failed_not_sent(
     due = datetime(2026, 11, 24, 16, tzinfo=UTC)
     with db.make_sessionmaker(engine)() as crashed, crashed.begin():
         ana_id = crashed.scalar(select(Person.id).where(Person.user_id == ANA))
-        ledger.claim(
-            crashed,
-            key=key(ANA, "2026-11-24"),
-            kind=DeliveryKind.NUDGE,
-            team_id=TEAM_ID,
-            enterprise_id=None,
-            person_id=ana_id,
-            worker="crashed",
-            now=due,
-            window_ends_at=due + timedelta(hours=3),
-        )
+        claim_anas_nudge(crashed, ana_id, due, worker="crashed")
 
     runner.run_due(now=due + timedelta(hours=4))
 
@@ -473,35 +470,162 @@ def test_the_scheduler_paces_a_batch_of_nudges(slack, fake_slack, clock, runner,
 # ---------------------------------------------------------------------- peer help follow-ups
 
 
-def test_an_unanswered_question_gets_one_follow_up_through_the_ledger(
-    slack, fake_slack, clock, runner, session
-):
+def ask_a_question_nobody_answers(slack, clock, session) -> int:
+    """Ana asks on Monday 09:30; by Thursday it has had no replies for well over a working day."""
     start_using(slack, clock, ANA, datetime(2026, 11, 23, 9, tzinfo=UTC))
     asked = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     ana_id = session.scalar(select(Person.id).where(Person.user_id == ANA))
     session.execute(update(Person).values(next_nudge_at=None))
-    session.add(
-        HelpQuestion(
+    question = HelpQuestion(
+        team_id=TEAM_ID,
+        asker_id=ana_id,
+        text="How do I read a query plan?",
+        status=QuestionStatus.OPEN,
+        channel_id="C0HELP",
+        message_ts="1795000000.000100",
+        created_at=asked,
+        updated_at=asked,
+        posted_at=asked,
+    )
+    session.add(question)
+    session.commit()
+    return question.id
+
+
+FOLLOW_UP_DUE = datetime(2026, 11, 26, 12, tzinfo=UTC)
+
+
+def test_an_unanswered_question_gets_one_follow_up_through_the_ledger(
+    slack, fake_slack, clock, runner, session
+):
+    question_id = ask_a_question_nobody_answers(slack, clock, session)
+
+    runner.run_due(now=FOLLOW_UP_DUE)
+    runner.run_due(now=FOLLOW_UP_DUE + timedelta(minutes=1))
+
+    [row] = session.scalars(select(Delivery)).all()
+    assert (row.kind, row.status, row.help_question_id) == (
+        DeliveryKind.FOLLOW_UP,
+        DeliveryStatus.SENT,
+        question_id,
+    )
+    assert dm_posts(fake_slack) == [ANA]
+    assert row.message_ts == fake_slack.messages(row.channel_id)[0]["ts"]
+    assert session.get(HelpQuestion, question_id).followed_up_at == FOLLOW_UP_DUE
+
+
+def test_a_follow_up_slack_says_wait_for_is_handed_back_and_sent_once_later(
+    slack, fake_slack, clock, runner, session, timer
+):
+    ask_a_question_nobody_answers(slack, clock, session)
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=120)
+
+    runner.run_due(now=FOLLOW_UP_DUE)
+
+    assert dm_posts(fake_slack) == []
+    assert ledger_rows(session, DeliveryKind.FOLLOW_UP)[0][1:] == (DeliveryStatus.CLAIMED, "ratelimited")
+    timer.now += 120  # Retry-After has passed
+    runner.run_due(now=FOLLOW_UP_DUE + timedelta(minutes=1))
+    runner.run_due(now=FOLLOW_UP_DUE + timedelta(minutes=2))
+
+    assert dm_posts(fake_slack) == [ANA]
+    assert ledger_rows(session, DeliveryKind.FOLLOW_UP)[0][1:] == (DeliveryStatus.SENT, None)
+
+
+def test_a_follow_up_to_an_asker_who_left_slack_fails_and_they_get_nothing_more(
+    slack, fake_slack, clock, runner, session
+):
+    ask_a_question_nobody_answers(slack, clock, session)
+    fake_slack.fail_next("chat.postMessage", error="user_not_found")
+
+    runner.run_due(now=FOLLOW_UP_DUE)
+
+    assert ledger_rows(session, DeliveryKind.FOLLOW_UP)[0][1:] == (DeliveryStatus.FAILED, "user_not_found")
+    assert session.scalar(select(Person.deactivated_at).where(Person.user_id == ANA)) == FOLLOW_UP_DUE
+
+
+def test_a_follow_up_for_a_question_closed_since_it_was_claimed_is_skipped(
+    slack, fake_slack, clock, runner, engine, session
+):
+    question_id = ask_a_question_nobody_answers(slack, clock, session)
+    # A scheduler claimed the follow-up, then died; Ana closed the question before its lease ran out.
+    with db.make_sessionmaker(engine)() as crashed, crashed.begin():
+        question = crashed.get(HelpQuestion, question_id)
+        planned = ledger.PlannedSend(
+            key=follow_up_key(question),
+            kind=DeliveryKind.FOLLOW_UP,
             team_id=TEAM_ID,
-            asker_id=ana_id,
-            text="How do I read a query plan?",
-            status=QuestionStatus.OPEN,
-            channel_id="C0HELP",
-            message_ts="1795000000.000100",
-            created_at=asked,
-            updated_at=asked,
-            posted_at=asked,
+            enterprise_id=None,
+            person_id=question.asker_id,
+            help_question_id=question.id,
+            window_ends_at=FOLLOW_UP_DUE + timedelta(days=2),
+        )
+        assert ledger.claim(crashed, planned, worker="crashed", now=FOLLOW_UP_DUE)
+        question.followed_up_at = FOLLOW_UP_DUE
+        question.status = QuestionStatus.WITHDRAWN
+
+    report = runner.run_due(now=FOLLOW_UP_DUE + timedelta(minutes=6))
+
+    assert report.recovered == 1 and dm_posts(fake_slack) == []
+    assert ledger_rows(session, DeliveryKind.FOLLOW_UP)[0][1:] == (DeliveryStatus.SKIPPED, "question_closed")
+
+
+# ---------------------------------------------------------------------- a kind no object can send
+
+
+def test_a_claim_of_a_kind_the_enum_lacks_is_logged_and_settled_as_failed_never_sent(
+    fake_slack, runner, session, caplog
+):
+    due = datetime(2026, 11, 24, 16, tzinfo=UTC)
+    # Written by a newer version that knows a kind this one does not, which then died holding it.
+    session.execute(
+        insert(Delivery).values(
+            key="streak:T0LEARN:U0ANA:2026-W48",
+            kind="streak",
+            status=DeliveryStatus.CLAIMED,
+            team_id=TEAM_ID,
+            claimed_by="newer-version",
+            claimed_at=due,
+            window_ends_at=due + timedelta(hours=3),
+            attempts=0,
         )
     )
     session.commit()
 
-    runner.run_due(now=datetime(2026, 11, 26, 12, tzinfo=UTC))
-    runner.run_due(now=datetime(2026, 11, 26, 12, 1, tzinfo=UTC))
+    runner.run_due(now=due + timedelta(minutes=2))  # its lease still holds: not ours to judge
+    assert session.scalar(select(Delivery.status)) is DeliveryStatus.CLAIMED
+    with caplog.at_level(logging.ERROR, logger="scheduler"):
+        report = runner.run_due(now=due + timedelta(minutes=6))
 
-    [row] = session.scalars(select(Delivery)).all()
-    assert (row.kind, row.status, row.key.rsplit(":", 2)[0]) == (
-        DeliveryKind.FOLLOW_UP,
-        DeliveryStatus.SENT,
-        "follow_up",
+    session.expire_all()
+    assert session.execute(select(Delivery.status, Delivery.error)).one() == (
+        DeliveryStatus.FAILED,
+        "unknown_kind",
     )
-    assert dm_posts(fake_slack) == [ANA]
+    assert report.outcomes == {"streak_failed": 1}
+    assert [record.levelno for record in caplog.records if "streak:T0LEARN" in record.getMessage()] == [
+        logging.ERROR
+    ]
+    assert fake_slack.calls == []
+
+
+def test_a_claim_of_a_kind_the_registry_lacks_is_settled_as_failed_not_sent_as_anything_else(
+    slack, fake_slack, clock, settings, engine, session, sleeps, timer
+):
+    start_using(slack, clock, ANA, datetime(2026, 11, 23, 12, tzinfo=UTC))
+    due = datetime(2026, 11, 24, 16, tzinfo=UTC)
+    with db.make_sessionmaker(engine)() as crashed, crashed.begin():
+        ana_id = crashed.scalar(select(Person.id).where(Person.user_id == ANA))
+        claim_anas_nudge(crashed, ana_id, due, worker="crashed")
+    runner = Runner(
+        db.make_sessionmaker(engine),
+        WorkspaceClients(settings, engine, sleep=sleeps.append),
+        pacer=Pacer(monotonic=timer.monotonic, sleep=timer.sleep),
+        kinds={kind: sender for kind, sender in KINDS.items() if kind is not DeliveryKind.NUDGE},
+    )
+
+    report = runner.run_due(now=due + timedelta(minutes=6))
+
+    assert ledger_rows(session) == [(key(ANA, "2026-11-24"), DeliveryStatus.FAILED, "unknown_kind")]
+    assert report.outcomes == {"nudge_failed": 1} and report.recovered == 0
+    assert fake_slack.calls_to("chat.postMessage") == []

@@ -1,0 +1,100 @@
+"""Team digests: each learning team's week, to each lead (or the team's channel) at the team's digest
+time. Due teams are found through `LearningTeam.next_digest_at`; one digest is built per team a tick."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_sdk.web import SlackResponse
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from bot.services import digests, nudges
+from bot.views.teams import digest_message
+from models import DeliveryKind, DeliveryStatus, LearningTeam
+from scheduler.ledger import Claim, PlannedSend
+from scheduler.tick import Message, Settle, Tick
+
+
+class Digests:
+    kind = DeliveryKind.DIGEST
+
+    def due(self, now: datetime) -> ColumnElement[bool]:
+        return select(LearningTeam.id).where(LearningTeam.next_digest_at <= now).exists()
+
+    def claim_due(self, tick: Tick) -> list[Claim] | None:
+        """Lock a batch of due teams, claim a digest for each recipient, move each team's next digest on."""
+        now = tick.now()
+        claims: list[Claim] = []
+        with tick.transaction() as session:
+            teams = list(session.scalars(digests.due_teams_query(now, tick.batch_size)))
+            if not teams:
+                return None
+            for team in teams:
+                slot = team.next_digest_at or now
+                tz = digests.team_timezone(session, team)
+                claims += self._claim_team(tick, session, team, slot=slot, tz=tz, now=now)
+                team.next_digest_at = digests.next_digest_at(team, tz, after=max(now, slot))
+        return claims
+
+    def _claim_team(
+        self, tick: Tick, session: Session, team: LearningTeam, *, slot: datetime, tz: str, now: datetime
+    ) -> list[Claim]:
+        """One digest per recipient, or a skip for each when the scheduler missed the team's window."""
+        send_day = slot.astimezone(nudges.zone(tz)).date()
+        missed = now > slot + digests.DIGEST_WINDOW
+        claims = []
+        for recipient in digests.recipients(session, team):
+            planned = PlannedSend(
+                key=digests.digest_key(team, send_day, recipient),
+                kind=self.kind,
+                team_id=team.team_id,
+                enterprise_id=team.enterprise_id,
+                person_id=recipient.person_id,
+                learning_team_id=team.id,
+                channel_id=recipient.channel_id,
+                window_ends_at=slot + digests.DIGEST_WINDOW,
+            )
+            skip = nudges.SkipReason.MISSED.value if missed else None
+            if claim := tick.claim_or_skip(session, planned, skip=skip):
+                claims.append(claim)
+        return claims
+
+    def schedule_missing(self, tick: Tick) -> int:
+        """Give a next digest to teams that have none (a reinstall)."""
+        scheduled = 0
+        with tick.transaction() as session:
+            for team in session.scalars(
+                select(LearningTeam).where(
+                    LearningTeam.next_digest_at.is_(None), ~nudges.uninstalled_workspace(LearningTeam.team_id)
+                )
+            ):
+                digests.reschedule_digest(session, team, tick.now())
+                scheduled += team.next_digest_at is not None
+        return scheduled
+
+    def send(self, tick: Tick, claim: Claim) -> SlackResponse:
+        channel = claim.channel_id
+        if claim.learning_team_id is None or channel is None:
+            raise Settle(DeliveryStatus.FAILED, "nothing_to_send")
+        message = self._message(
+            tick, claim.learning_team_id, slot=claim.window_ends_at - digests.DIGEST_WINDOW
+        )
+        return tick.slack(
+            claim,
+            "chat.postMessage",
+            channel,
+            lambda client: client.chat_postMessage(channel=channel, **message),
+        )
+
+    def _message(self, tick: Tick, learning_team_id: int, *, slot: datetime) -> Message:
+        with tick.sessions() as session:
+            team = session.get(LearningTeam, learning_team_id)
+            if team is None:
+                raise Settle(DeliveryStatus.FAILED, "team_gone")
+            tz = digests.team_timezone(session, team)
+            end_day = slot.astimezone(nudges.zone(tz)).date()
+            return tick.shared_message(
+                (self.kind, team.id, end_day),
+                lambda: digest_message(digests.build_digest(session, team, end_day=end_day, tz=tz)),
+            )
