@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services import digests, nudges
+from bot.services import digests, nudges, people
 from bot.services.people import Workspace
 from bot.services.teams import find_team
 from bot.views.nudges import moment_label, nudge_message
@@ -72,7 +72,7 @@ def preview_digest(session: Session, name: str, *, team_id: str | None, now: dat
         raise PreviewError(f"several workspaces have a team called {name!r}: add --workspace")
     team = teams[0]
     tz = digests.team_timezone(session, team)
-    end_day = now.astimezone(nudges.zone(tz)).date()
+    end_day = now.astimezone(people.zone(tz)).date()
     digest = digests.build_digest(session, team, end_day=end_day, tz=tz)
     recipients = digests.recipients(session, team)
     lines = [
@@ -80,6 +80,6 @@ def preview_digest(session: Session, name: str, *, team_id: str | None, now: dat
         "recipients: " + (", ".join(recipient.channel_id for recipient in recipients) or "none (no lead)"),
     ]
     if team.next_digest_at:
-        lines.append(f"next digest: {moment_label(team.next_digest_at.astimezone(nudges.zone(tz)))}")
+        lines.append(f"next digest: {moment_label(team.next_digest_at.astimezone(people.zone(tz)))}")
     lines.append(_render(digest_message(digest)))
     return "\n".join(lines)

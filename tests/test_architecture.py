@@ -120,7 +120,6 @@ def test_domain_layers_import_nothing_slack_facing(layer):
     assert not offending, sorted(offending)
 
 
-@pytest.mark.xfail(strict=True, reason="scheduler follow-up still imports a listener; being moved")
 def test_scheduler_imports_no_listener():
     offending = {
         f"{name} imports {target}"

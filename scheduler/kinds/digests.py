@@ -9,7 +9,7 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from bot.services import digests, nudges
+from bot.services import digests, nudges, people
 from bot.views.teams import digest_message
 from models import DeliveryKind, DeliveryStatus, LearningTeam
 from scheduler.ledger import Claim, PlannedSend
@@ -41,7 +41,7 @@ class Digests:
         self, tick: Tick, session: Session, team: LearningTeam, *, slot: datetime, tz: str, now: datetime
     ) -> list[Claim]:
         """One digest per recipient, or a skip for each when the scheduler missed the team's window."""
-        send_day = slot.astimezone(nudges.zone(tz)).date()
+        send_day = slot.astimezone(people.zone(tz)).date()
         missed = now > slot + digests.DIGEST_WINDOW
         claims = []
         for recipient in digests.recipients(session, team):
@@ -93,7 +93,7 @@ class Digests:
             if team is None:
                 raise Settle(DeliveryStatus.FAILED, "team_gone")
             tz = digests.team_timezone(session, team)
-            end_day = slot.astimezone(nudges.zone(tz)).date()
+            end_day = slot.astimezone(people.zone(tz)).date()
             return tick.shared_message(
                 (self.kind, team.id, end_day),
                 lambda: digest_message(digests.build_digest(session, team, end_day=end_day, tz=tz)),

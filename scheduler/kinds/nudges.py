@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from bot.services import nudges
+from bot.services.people import follow_timezone, next_nudge_at, reschedule_nudge
 from bot.views.nudges import nudge_message
 from models import DeliveryKind, DeliveryStatus, LearningEntry, Person
 from scheduler.ledger import Claim, PlannedSend
@@ -44,7 +45,7 @@ class Nudges:
                 if claim := tick.claim_or_skip(session, planned, skip=skip):
                     claims.append(claim)
                 person.ignored_nudges = decision.ignored
-                person.next_nudge_at = nudges.next_nudge_at(person, after=max(now, decision.slot))
+                person.next_nudge_at = next_nudge_at(person, after=max(now, decision.slot))
         return claims
 
     def schedule_missing(self, tick: Tick) -> int:
@@ -69,7 +70,7 @@ class Nudges:
                     )
                 )
                 for person in people:
-                    nudges.reschedule_nudge(person, now)
+                    reschedule_nudge(person, now)
                     scheduled += person.next_nudge_at is not None
             if len(people) < tick.batch_size:
                 return scheduled
@@ -114,9 +115,6 @@ class Nudges:
         now = tick.now()
         with tick.transaction() as session:
             person = self._person(session, claim)
-            if slack_tz and slack_tz != person.tz and nudges.zone(slack_tz).key == slack_tz:
-                person.tz = slack_tz
-                person.tz_checked_at = now
-                nudges.reschedule_nudge(person, now)
+            follow_timezone(person, slack_tz, now=now)
             facts = nudges.nudge_facts(session, person, now=now)
             return nudge_message(facts, nudges.nudge_settings(person, now))
