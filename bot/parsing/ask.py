@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from bot.parsing.learn import CommandError, FormErrors
+from bot.services.drafts import DraftError
 from bot.services.help import QuestionDraft
-from bot.services.learning import DraftError
 from models import Urgency
 
 ASK_EXAMPLE = "/ask How do I read a Postgres query plan? #postgres #performance"

@@ -87,7 +87,7 @@ FitnessRequest = (
     | SetExpert
     | ChangeNudges
 )
-SIMPLE = {
+SIMPLE: dict[str, FitnessRequest] = {
     "": ShowCard(),
     "help": ShowFitnessHelp(),
     "?": ShowFitnessHelp(),

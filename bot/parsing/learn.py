@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.services.learning import MAX_MINUTES, DraftError, EntryDraft
+from bot.services.drafts import DraftError
+from bot.services.learning import MAX_MINUTES, EntryDraft
 from models import EntryKind, Visibility
 
 LEARN_EXAMPLE = "/learn 45m #python #asyncio Paired with Ana on task cancellation"
