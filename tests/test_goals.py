@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
+from bot.forms.goal import GOAL_MODAL
 from bot.localslack.blockkit import block_kit_problems
 from bot.services.goals import MAX_TITLE_LENGTH, GoalProgress
 from bot.views.goals import (
     DROP_GOAL,
     EDIT_GOAL,
-    GOAL_MODAL,
     LOG_TOWARD_GOAL,
     MARK_GOAL_DONE,
     SHARE_GOAL,
@@ -542,6 +542,18 @@ def test_sharing_where_the_app_is_not_a_member_says_to_invite_it(slack, fake_sla
     assert reply.json["response_action"] == "errors"
     assert "/invite @Learnfit" in reply.json["errors"]["channel"]
     assert fake_slack.messages("C0OUTSIDE") == []
+
+
+def test_sharing_when_slack_refuses_the_post_says_so_under_the_channel(slack, fake_slack):
+    goal_id = reach_a_goal(slack, fake_slack)
+    slack.click(SHARE_GOAL, user=ANA, value=goal_id, channel_id=f"D{ANA}")
+    fake_slack.fail_next("chat.postMessage", error="restricted_action")
+
+    reply = submit(slack, last_opened_view(fake_slack), conversation("C0HELP"), view_id="V0SHARE")
+
+    assert reply.json["response_action"] == "errors"
+    assert "did not let Learnfit post there" in reply.json["errors"]["channel"]
+    assert fake_slack.messages("C0HELP") == []
 
 
 # ---------------------------------------------------------------------------------------------- builders

@@ -11,6 +11,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
+from bot.forms.ask import AskModalContext, ask_modal
+from bot.forms.credit import credit_modal
 from bot.listeners.help_questions import send_follow_up
 from bot.localslack.blockkit import block_kit_problems
 from bot.parsing.ask import SetHelpChannel, ShowHelpChannel, parse_help_channel
@@ -37,12 +39,9 @@ from bot.views.help import (
     REPOST_QUESTION,
     RESOLVE_QUESTION,
     WITHDRAW_QUESTION,
-    AskModalContext,
     ask_error_message,
     ask_help_message,
-    ask_modal,
     asked_message,
-    credit_modal,
     credit_prompt_message,
     follow_up_message,
     offer_notice,

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.forms.targets import targets_modal
 from bot.listeners.commands.fitness import send_history
 from bot.listeners.common import home_for, person_scope, publish_home, workspace_of
 from bot.services.fitness_card import targets_of
@@ -23,7 +24,6 @@ from bot.views.fitness import (
     SHOW_HISTORY,
     forgotten_message,
     plain_message,
-    targets_modal,
 )
 from bot.views.format import duration, truncate
 from bot.views.home import forgotten_home_view

@@ -11,6 +11,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
+from bot.forms.learning import ModalContext, ModalPrefill
+from bot.forms.share_goal import share_modal
 from bot.listeners.common import notify, person_scope, refresh_home
 from bot.listeners.learning_modal import open_learning_modal
 from bot.services.goals import drop_goal, get_goal, goal_progress, mark_goal_done
@@ -22,15 +25,10 @@ from bot.views.goals import (
     LOG_TOWARD_GOAL,
     MARK_GOAL_DONE,
     SHARE_GOAL,
-    GoalModalContext,
-    GoalPrefill,
     goal_error_message,
     goal_list_message,
-    goal_modal,
-    share_modal,
 )
 from bot.views.home import OPEN_GOAL_MODAL
-from bot.views.learning import ModalContext, ModalPrefill
 from models import GoalStatus
 
 NOT_YOURS = "That goal is not one of yours, or it no longer exists, so nothing changed."

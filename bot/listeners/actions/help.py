@@ -13,6 +13,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.forms.ask import AskModalContext
+from bot.forms.credit import credit_modal
+from bot.forms.learning import ModalContext, ModalPrefill
 from bot.listeners.common import workspace_of
 from bot.listeners.help_questions import (
     direct_message,
@@ -46,9 +49,7 @@ from bot.views.help import (
     REPOST_QUESTION,
     RESOLVE_QUESTION,
     WITHDRAW_QUESTION,
-    AskModalContext,
     asked_message,
-    credit_modal,
     follow_up_message,
     invite_thread_message,
     no_longer_open_message,
@@ -58,7 +59,6 @@ from bot.views.help import (
     offer_thread_message,
     own_offer_message,
 )
-from bot.views.learning import ModalContext, ModalPrefill
 from models import EntryKind, QuestionStatus
 
 logger = logging.getLogger(__name__)

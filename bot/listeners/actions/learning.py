@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.forms.learning import ModalContext, ModalPrefill
 from bot.listeners.common import home_for, person_scope, publish_home
 from bot.listeners.learning_modal import open_learning_modal
 from bot.services.learning import delete_entry, get_entry
@@ -15,8 +16,6 @@ from bot.views.learning import (
     EDIT_ENTRY,
     OPEN_LOG_MODAL,
     UNDO_ENTRY,
-    ModalContext,
-    ModalPrefill,
     error_message,
     undone_message,
 )

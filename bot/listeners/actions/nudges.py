@@ -9,11 +9,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.forms.learning import ModalContext
 from bot.listeners.common import PersonScope, person_scope
 from bot.listeners.learning_modal import open_learning_modal
 from bot.parsing.team import parse_time
 from bot.services import nudges
-from bot.views.learning import ModalContext
 from bot.views.nudges import (
     NUDGE_DAYS,
     NUDGE_LOG_NOW,
