@@ -299,6 +299,18 @@ def test_a_question_is_answered_in_its_thread_resolved_by_reaction_and_the_helpe
     assert count(session, HelpCredit) == 1 and len(fake_slack.calls) == calls_before
 
 
+def test_a_credit_form_with_forged_hidden_state_changes_nothing(slack, fake_slack, session, help_channel):
+    ask(slack)
+    question = the_question(session)
+    click(slack, fake_slack, RESOLVE_QUESTION, user=ANA, value=str(question.id))
+    form = {**last_opened_view(fake_slack), "private_metadata": f'{{"question_id": "{question.id}"}}'}
+
+    refused = submit(slack, form, helpers_picked(BO), view_id="V0FORGED")
+
+    assert refused.json["response_action"] == "errors" and "withdrawn" in refused.json["errors"]["helpers"]
+    assert the_question(session).status is QuestionStatus.OPEN and count(session, HelpCredit) == 0
+
+
 def test_resolved_button_credits_the_picked_helpers_and_offers_to_log_what_was_learned(
     slack, fake_slack, session, help_channel
 ):
