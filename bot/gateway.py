@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
+from slack_sdk.webhook import WebhookClient
 
 logger = logging.getLogger(__name__)
+
+Answer = TypeVar("Answer")
 
 
 class SlackCallFailed(Exception):
@@ -51,9 +53,7 @@ class SlackGateway:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def _call(
-        self, method: str, subject: str | None, call: Callable[[], SlackResponse]
-    ) -> SlackResponse | str:
+    def _call(self, method: str, subject: str | None, call: Callable[[], Answer]) -> Answer | str:
         """The response, or the error code Slack (or the network) answered with, logged once."""
         try:
             return call()
@@ -120,6 +120,20 @@ class SlackGateway:
             lambda: self.client.chat_update(channel=channel_id, ts=ts, **payload),
         )
         return not isinstance(answer, str)
+
+    def respond(self, response_url: str, payload: dict[str, Any], *, replace_original: bool = False) -> bool:
+        """Answer through an interaction's response_url; False once it has expired (30 minutes, 5 uses)."""
+        answer = self._call(
+            "response_url",
+            None,
+            lambda: WebhookClient(response_url).send(**payload, replace_original=replace_original),
+        )
+        if isinstance(answer, str):
+            return False
+        if answer.status_code != 200:
+            logger.warning("response_url failed: %s %s", answer.status_code, answer.body)
+            return False
+        return True
 
     def permalink(self, channel_id: str | None, message_ts: str | None) -> str | None:
         if not channel_id or not message_ts:

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
+from bot.forms.goal import GOAL_MODAL
 from bot.localslack.blockkit import block_kit_problems
-from bot.services.goals import MAX_TITLE_LENGTH, GoalProgress
+from bot.services.goals import MAX_ACTIVE_GOALS, MAX_TITLE_LENGTH, GoalProgress
 from bot.views.goals import (
     DROP_GOAL,
     EDIT_GOAL,
-    GOAL_MODAL,
     LOG_TOWARD_GOAL,
     MARK_GOAL_DONE,
     SHARE_GOAL,
@@ -253,6 +253,18 @@ def test_goal_form_errors_appear_under_their_fields_and_nothing_is_stored(
     assert reply.json["response_action"] == "errors"
     assert set(reply.json["errors"]) == errors
     assert goals(session) == []
+
+
+def test_the_goal_form_refuses_an_eleventh_active_goal_under_its_title(slack, fake_slack, session):
+    for number in range(MAX_ACTIVE_GOALS):
+        slack.command("/goal", f"Goal number {number} 1h", user=ANA)
+    slack.command("/goal", "", user=ANA)
+
+    reply = submit(slack, last_opened_view(fake_slack), goal_form())
+
+    assert reply.json["response_action"] == "errors" and set(reply.json["errors"]) == {"title"}
+    assert "10 goals on the go already" in reply.json["errors"]["title"]
+    assert len(goals(session)) == MAX_ACTIVE_GOALS
 
 
 # ---------------------------------------------------------------------------------------------- progress
@@ -555,6 +567,32 @@ def test_sharing_where_the_app_is_not_a_member_says_to_invite_it(slack, fake_sla
     assert reply.json["response_action"] == "errors"
     assert "/invite @Learnfit" in reply.json["errors"]["channel"]
     assert fake_slack.messages("C0OUTSIDE") == []
+
+
+def test_sharing_when_slack_refuses_the_post_says_so_under_the_channel(slack, fake_slack):
+    goal_id = reach_a_goal(slack, fake_slack)
+    slack.click(SHARE_GOAL, user=ANA, value=goal_id, channel_id=f"D{ANA}")
+    fake_slack.fail_next("chat.postMessage", error="restricted_action")
+
+    reply = submit(slack, last_opened_view(fake_slack), conversation("C0HELP"), view_id="V0SHARE")
+
+    assert reply.json["response_action"] == "errors"
+    assert "did not let Learnfit post there" in reply.json["errors"]["channel"]
+    assert fake_slack.messages("C0HELP") == []
+
+
+def test_a_share_form_with_forged_hidden_state_shares_nothing(slack, fake_slack):
+    goal_id = reach_a_goal(slack, fake_slack)
+    slack.click(SHARE_GOAL, user=ANA, value=goal_id, channel_id=f"D{ANA}")
+    view = {**last_opened_view(fake_slack), "private_metadata": f'{{"goal_id": "{goal_id}"}}'}
+
+    reply = submit(slack, view, conversation("C0HELP"), view_id="V0SHARE")
+
+    assert reply.json == {
+        "response_action": "errors",
+        "errors": {"channel": "That goal is not one of yours to share."},
+    }
+    assert fake_slack.messages("C0HELP") == []
 
 
 # ---------------------------------------------------------------------------------------------- builders

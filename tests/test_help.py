@@ -11,6 +11,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
+from bot.forms.ask import AskModalContext, ask_modal
+from bot.forms.credit import credit_modal
 from bot.listeners.help_questions import send_follow_up
 from bot.localslack.blockkit import block_kit_problems
 from bot.parsing.ask import SetHelpChannel, ShowHelpChannel, parse_help_channel
@@ -37,12 +39,9 @@ from bot.views.help import (
     REPOST_QUESTION,
     RESOLVE_QUESTION,
     WITHDRAW_QUESTION,
-    AskModalContext,
     ask_error_message,
     ask_help_message,
-    ask_modal,
     asked_message,
-    credit_modal,
     credit_prompt_message,
     follow_up_message,
     offer_notice,
@@ -295,6 +294,18 @@ def test_a_question_is_answered_in_its_thread_resolved_by_reaction_and_the_helpe
     calls_before = len(fake_slack.calls)
     submit(slack, form, helpers_picked(BO), view_id="V0CREDIT")
     assert count(session, HelpCredit) == 1 and len(fake_slack.calls) == calls_before
+
+
+def test_a_credit_form_with_forged_hidden_state_changes_nothing(slack, fake_slack, session, help_channel):
+    ask(slack)
+    question = the_question(session)
+    click(slack, fake_slack, RESOLVE_QUESTION, user=ANA, value=str(question.id))
+    form = {**last_opened_view(fake_slack), "private_metadata": f'{{"question_id": "{question.id}"}}'}
+
+    refused = submit(slack, form, helpers_picked(BO), view_id="V0FORGED")
+
+    assert refused.json["response_action"] == "errors" and "withdrawn" in refused.json["errors"]["helpers"]
+    assert the_question(session).status is QuestionStatus.OPEN and count(session, HelpCredit) == 0
 
 
 def test_resolved_button_credits_the_picked_helpers_and_offers_to_log_what_was_learned(

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from bot.forms.learning import ModalContext, ModalPrefill, learning_modal
+from bot.forms.targets import targets_modal
 from bot.localslack.blockkit import block_kit_problems
 from bot.services.drafts import MAX_SKILL_LENGTH, MAX_SKILLS
 from bot.services.fitness import DayActivity, Targets, fitness_summary
@@ -20,18 +22,14 @@ from bot.views.fitness import (
     forget_me_question,
     forgotten_message,
     history_message,
-    targets_modal,
     targets_set_message,
 )
 from bot.views.format import duration, escape
 from bot.views.goals import goal_lines
 from bot.views.home import forgotten_home_view, home_view
 from bot.views.learning import (
-    ModalContext,
-    ModalPrefill,
     error_message,
     help_message,
-    learning_modal,
     logged_message,
     undone_message,
     updated_message,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.deps import Deps
 from bot.flows.scope import person_scope
+from bot.forms.learning import ModalContext, ModalPrefill, learning_modal
 from bot.gateway import SlackGateway
 from bot.services.goals import active_goal_choices
 from bot.services.people import Workspace, local_today
-from bot.views.learning import ModalContext, ModalPrefill, learning_modal
 
 
 def open_learning_modal(

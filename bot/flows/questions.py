@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.deps import Deps
+from bot.forms.ask import AskModalContext, ask_modal
 from bot.gateway import Posted, SlackGateway
 from bot.services.help import (
     Expert,
@@ -24,8 +25,6 @@ from bot.services.help import (
 )
 from bot.services.people import Workspace
 from bot.views.help import (
-    AskModalContext,
-    ask_modal,
     asked_message,
     question_message,
     reposted_message,

@@ -33,6 +33,6 @@ def register_listeners(app: App, deps: Deps) -> None:
     app.use(ProvideDeps(deps))
     commands.register(app, deps)
     actions.register(app)
-    views.register(app, deps)
+    views.register(app)
     shortcuts.register(app, deps)
     events.register(app, deps)

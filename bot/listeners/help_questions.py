@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.forms.ask import AskModalContext, ask_modal
 from bot.listeners.common import workspace_of
 from bot.services.help import (
     Expert,
@@ -33,8 +34,6 @@ from bot.services.help import (
 )
 from bot.services.people import Workspace
 from bot.views.help import (
-    AskModalContext,
-    ask_modal,
     asked_message,
     follow_up_message,
     question_message,

@@ -6,10 +6,10 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.forms.learning import ModalContext, ModalPrefill, learning_modal
 from bot.listeners.common import person_scope
 from bot.services.goals import active_goal_choices
 from bot.services.people import local_today
-from bot.views.learning import ModalContext, ModalPrefill, learning_modal
 
 
 def open_learning_modal(

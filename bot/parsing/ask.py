@@ -1,13 +1,13 @@
-"""/ask: a question in one line or the ask modal's state; and `/team help-channel #channel`."""
+"""/ask: a question in one line, the form, or help; and `/team help-channel #channel`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from bot.parsing.learn import CommandError, FormErrors
+from bot.parsing.learn import CommandError
+from bot.services.drafts import DraftError
 from bot.services.help import QuestionDraft
-from bot.services.learning import DraftError
 from models import Urgency
 
 ASK_EXAMPLE = "/ask How do I read a Postgres query plan? #postgres #performance"
@@ -122,51 +122,6 @@ def parse_ask(text: str) -> AskRequest:
     except DraftError as exc:
         raise CommandError(f"{exc.message} Nothing was posted; try `{ASK_EXAMPLE}`.") from None
     return AskNow(draft)
-
-
-@dataclass(frozen=True)
-class AskForm:
-    draft: QuestionDraft
-    channel_id: str | None  # the channel picked in the form, when it offers a choice
-
-
-def _value(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> dict[str, object]:
-    return values.get(block_id, {}).get("value", {})
-
-
-_FORM_FIELDS = {"text": "question", "details": "details", "skills": "skills"}
-
-
-def parse_ask_form(values: dict[str, dict[str, dict[str, object]]]) -> AskForm:
-    """Read the ask modal's `view.state.values`, or raise FormErrors under each field that is wrong."""
-    selected = _value(values, "urgency").get("selected_option") or {}
-    skills_text = str(_value(values, "skills").get("value") or "")
-    fields: dict[str, object] = {
-        "text": _value(values, "question").get("value") or "",
-        "details": _value(values, "details").get("value"),
-        "skills": [word for word in re.split(r"[\s,]+", skills_text) if word],
-        "urgency": selected.get("value", Urgency.NORMAL.value),  # type: ignore[union-attr]
-    }
-    errors: dict[str, str] = {}
-    # Field by field, so the person sees every problem at once.
-    for name, block_id in _FORM_FIELDS.items():
-        try:
-            QuestionDraft.build(**{"text": "x", name: fields[name]})
-        except DraftError as exc:
-            errors[block_id] = exc.message
-    if errors:
-        raise FormErrors(errors)
-    try:
-        draft = QuestionDraft.build(**fields)
-    except DraftError as exc:
-        raise FormErrors({_FORM_FIELDS.get(exc.field, "question"): exc.message}) from None
-    channel = _value(values, "channel").get("selected_conversation")
-    return AskForm(draft, str(channel) if channel else None)
-
-
-def selected_users(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> list[str]:
-    users = _value(values, block_id).get("selected_users") or []
-    return [str(user) for user in users]  # type: ignore[union-attr]
 
 
 def parse_help_channel(text: str) -> HelpChannelRequest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parsing.learn import CommandError, FormErrors, parse_minutes
+from bot.parsing.learn import CommandError, parse_minutes
 from bot.parsing.team import parse_time, parse_weekday
 from bot.services.fitness import (
     MAX_DAYS_PER_WEEK,
@@ -87,7 +87,7 @@ FitnessRequest = (
     | SetExpert
     | ChangeNudges
 )
-SIMPLE = {
+SIMPLE: dict[str, FitnessRequest] = {
     "": ShowCard(),
     "help": ShowFitnessHelp(),
     "?": ShowFitnessHelp(),
@@ -148,21 +148,6 @@ def merged_targets(request: SetTargets, current: Targets) -> Targets:
         days_per_week=request.days_per_week or current.days_per_week,
         minutes_per_week=request.minutes_per_week or current.minutes_per_week,
     )
-
-
-def parse_targets_form(values: dict[str, dict[str, dict[str, object]]], current: Targets) -> Targets:
-    """Read the targets modal; raise FormErrors under the field that is wrong."""
-    selected = values.get("days", {}).get("value", {}).get("selected_option") or {}
-    days_text = str(selected.get("value", current.days_per_week))  # type: ignore[union-attr]
-    minutes_text = str(values.get("minutes", {}).get("value", {}).get("value") or "").strip()
-    minutes = int(minutes_text) if minutes_text.isdigit() else parse_minutes(minutes_text)
-    if minutes is None or not MIN_MINUTES_PER_WEEK <= minutes <= MAX_MINUTES_PER_WEEK:
-        raise FormErrors(
-            {
-                "minutes": f"Give {MIN_MINUTES_PER_WEEK} minutes to {MAX_MINUTES_PER_WEEK // 60} hours, like 90m or 2h."
-            }
-        )
-    return Targets(days_per_week=int(days_text), minutes_per_week=minutes)
 
 
 NUDGES_EXAMPLE = "/fitness nudges tue thu 16:00"

@@ -1,4 +1,4 @@
-"""/goal: one line of text, or the goal modal's state, into a goal draft."""
+"""/goal: one line of text into a goal draft, the form, the list, or help."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from bot.parsing.learn import CommandError, FormErrors, parse_minutes
+from bot.parsing.learn import CommandError, parse_minutes
 from bot.services.goals import GoalDraft, GoalError, check_due_date
 from models import GoalTarget
 
@@ -225,61 +225,3 @@ def parse_goal(text: str, *, today: date) -> GoalRequest:
     except GoalError as exc:
         raise CommandError(f"{exc.message} Nothing was saved; try `{GOAL_EXAMPLE}`.") from None
     return CreateGoal(draft)
-
-
-def _state(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> dict[str, object]:
-    return values.get(block_id, {}).get("value", {})
-
-
-def _amount(kind: GoalTarget, text: str) -> tuple[int | None, str | None]:
-    """The modal's "How much?" for a target kind: (value, None) or (None, what to type instead)."""
-    if kind is GoalTarget.DATE:
-        return None, None
-    if kind is GoalTarget.MINUTES:
-        # A bare number is hours here: nobody aims for "600" minutes of learning.
-        minutes = int(text) * 60 if text.isdigit() else parse_minutes(text)
-        return (minutes, None) if minutes is not None else (None, "Give the time like 10h, 90m or 1h30m.")
-    count = int(text) if text.isdigit() else parse_sessions(text)
-    return (count, None) if count is not None else (None, "Give the number of sessions, like 12.")
-
-
-# Valid values for the other fields, so each field can be checked on its own.
-_VALID_PLACEHOLDER: dict[str, object] = {"title": "x", "target_kind": GoalTarget.SESSIONS, "target_value": 1}
-
-
-def parse_goal_form(values: dict[str, dict[str, dict[str, object]]]) -> GoalDraft:
-    """Read the goal modal's `view.state.values` into a draft, or raise FormErrors for each bad field."""
-    errors: dict[str, str] = {}
-    selected_kind = _state(values, "target").get("selected_option") or {}
-    try:
-        kind = GoalTarget(selected_kind.get("value", GoalTarget.MINUTES.value))  # type: ignore[union-attr]
-    except ValueError:
-        kind = GoalTarget.MINUTES
-    amount_text = str(_state(values, "amount").get("value") or "").strip()
-    value, problem = _amount(kind, amount_text)
-    if problem:
-        errors["amount"] = problem if amount_text else "How much? " + problem
-    skills_text = str(_state(values, "skills").get("value") or "")
-    due_text = _state(values, "due").get("selected_date")
-    fields: dict[str, object] = {
-        "title": _state(values, "title").get("value") or "",
-        "why": _state(values, "why").get("value"),
-        "target_kind": kind,
-        "target_value": value,
-        "skills": [word for word in re.split(r"[\s,]+", skills_text) if word],
-        "due_date": date.fromisoformat(str(due_text)) if due_text else None,
-    }
-    # Validate field by field so the person sees every problem at once.
-    for name in ("title", "why", "skills"):
-        try:
-            GoalDraft.build(**{**_VALID_PLACEHOLDER, name: fields[name]})
-        except GoalError as exc:
-            errors[exc.field] = exc.message
-    if kind is GoalTarget.DATE and fields["due_date"] is None:
-        errors["due"] = "A done-by goal needs its date: when will you have done it?"
-    if errors:
-        raise FormErrors(errors)
-    try:
-        return GoalDraft.build(**fields)
-    except GoalError as exc:
-        raise FormErrors({exc.field: exc.message}) from None

@@ -1,11 +1,12 @@
-"""/learn: one line of text, or the learning modal's state, into an entry draft."""
+"""/learn: one line of text into an entry draft, the form, or help."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from bot.services.learning import MAX_MINUTES, DraftError, EntryDraft
+from bot.services.drafts import DraftError
+from bot.services.learning import MAX_MINUTES, EntryDraft
 from models import EntryKind, Visibility
 
 LEARN_EXAMPLE = "/learn 45m #python #asyncio Paired with Ana on task cancellation"
@@ -183,57 +184,3 @@ def parse_learn(text: str) -> LearnRequest:
     except DraftError as exc:
         raise CommandError(f"{exc.message} Nothing was saved; try `{LEARN_EXAMPLE}`.") from None
     return LogLearning(draft)
-
-
-class FormErrors(ValueError):
-    """Modal input we could not accept, as Slack's `response_action: errors` map of block_id to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
-def _state_value(values: dict[str, dict[str, dict[str, object]]], block_id: str) -> dict[str, object]:
-    return values.get(block_id, {}).get("value", {})
-
-
-# Valid values for the other fields, so each field can be checked on its own.
-_VALID_PLACEHOLDER: dict[str, object] = {"what": "x", "minutes": 1}
-
-
-def parse_learning_form(values: dict[str, dict[str, dict[str, object]]]) -> EntryDraft:
-    """Read the learning modal's `view.state.values` into a draft, or raise FormErrors for each bad field."""
-    errors: dict[str, str] = {}
-    minutes_text = str(_state_value(values, "minutes").get("value") or "").strip()
-    minutes = int(minutes_text) if minutes_text.isdigit() else parse_minutes(minutes_text)
-    if minutes is None:
-        errors["minutes"] = "Give minutes like 30, or a duration like 45m or 1h30m."
-    skills_text = str(_state_value(values, "skills").get("value") or "")
-    selected_kind = _state_value(values, "kind").get("selected_option") or {}
-    selected_visibility = _state_value(values, "visibility").get("selected_option") or {}
-    selected_goal = _state_value(values, "goal").get("selected_option") or {}
-    goal_value = str(selected_goal.get("value", ""))  # type: ignore[union-attr]
-    fields = {
-        "what": _state_value(values, "what").get("value") or "",
-        "minutes": minutes or 0,
-        "kind": selected_kind.get("value", EntryKind.JOB.value),  # type: ignore[union-attr]
-        "skills": [word for word in re.split(r"[\s,]+", skills_text) if word],
-        "link": _state_value(values, "link").get("value"),
-        "visibility": selected_visibility.get("value", Visibility.TEAM.value),  # type: ignore[union-attr]
-        "day": _state_value(values, "day").get("selected_date"),
-        "goal_id": int(goal_value) if goal_value.isdigit() else None,
-    }
-    # Validate field by field so the person sees every problem at once.
-    for name in ("what", "minutes", "skills", "link"):
-        if name in errors:
-            continue
-        try:
-            EntryDraft.build(**{**_VALID_PLACEHOLDER, name: fields[name]})
-        except DraftError as exc:
-            errors[name] = exc.message
-    if errors:
-        raise FormErrors(errors)
-    try:
-        return EntryDraft.build(**fields)
-    except DraftError as exc:
-        raise FormErrors({exc.field: exc.message}) from None

@@ -38,19 +38,9 @@ MAX_ACTIVE_GOALS = 10
 # Finished goals stay in the list (and on Home) this long, so the person sees what they achieved.
 DONE_SHOWN_FOR = timedelta(days=7)
 
-# Where each draft field appears in the goal modal (the block ids errors are shown under).
-FIELD_BLOCKS = {
-    "title": "title",
-    "why": "why",
-    "target_kind": "target",
-    "target_value": "amount",
-    "skills": "skills",
-    "due_date": "due",
-}
-
 
 class GoalError(DraftError):
-    """Input a person can fix; `field` is the goal modal block it belongs under."""
+    """Input a person can fix; `field` names the GoalDraft field to change (`title` for the goal as a whole)."""
 
 
 def _optional_text(value: object) -> object:
@@ -121,10 +111,6 @@ class GoalDraft(Draft):
     def friendly(cls, field: str, error: ErrorDetails) -> str:
         return _friendly(field, error)
 
-    @classmethod
-    def error_field(cls, field: str) -> str:
-        return FIELD_BLOCKS.get(field, "title")
-
 
 def _friendly(field: str, error: ErrorDetails) -> str:
     kind = error["type"]
@@ -142,13 +128,13 @@ def _friendly(field: str, error: ErrorDetails) -> str:
 
 
 def check_due_date(due: date | None, today: date) -> None:
-    """A due date from `today` on, and not absurdly far away; raises GoalError under the date field."""
+    """A due date from `today` on, and not absurdly far away; raises GoalError about `due_date`."""
     if due is None:
         return
     if due < today:
-        raise GoalError("due", "That day has already passed. Pick a done-by date from today on.")
+        raise GoalError("due_date", "That day has already passed. Pick a done-by date from today on.")
     if due.year > today.year + MAX_YEARS_AHEAD:
-        raise GoalError("due", f"Pick a done-by date within {MAX_YEARS_AHEAD} years.")
+        raise GoalError("due_date", f"Pick a done-by date within {MAX_YEARS_AHEAD} years.")
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services.fitness import (
-    MAX_DAYS_PER_WEEK,
-    MAX_MINUTES_PER_WEEK,
-    MIN_DAYS_PER_WEEK,
-    MIN_MINUTES_PER_WEEK,
     MIX_WEEKS,
     Targets,
 )
@@ -23,10 +19,7 @@ from bot.views.blocks import (
     divider,
     fields,
     header,
-    input_block,
     message,
-    option,
-    plain,
     section,
 )
 from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar
@@ -43,7 +36,7 @@ FORGET_ME_CANCEL = "forget_me_cancel"
 HISTORY_PAGE = 15  # two blocks per entry keeps a page under Slack's 50 blocks per message
 
 
-def _days(count: int) -> str:
+def day_count(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
@@ -55,7 +48,7 @@ def _rings(card: FitnessCard) -> Block:
     tick = {True: " :white_check_mark:", False: ""}
     return section(
         f"*Consistency*  `{progress_bar(rings.consistency.fraction)}`  "
-        f"{rings.consistency.value} of {_days(rings.consistency.target)}{tick[rings.consistency.closed]}\n"
+        f"{rings.consistency.value} of {day_count(rings.consistency.target)}{tick[rings.consistency.closed]}\n"
         f"*Time*  `{progress_bar(rings.time.fraction)}`  "
         f"{duration(rings.time.value)} of {duration(rings.time.target)}{tick[rings.time.closed]}\n"
         f"*Mix*  `{progress_bar(mix.fraction)}`  "
@@ -81,7 +74,7 @@ def _streak_text(card: FitnessCard) -> str:
 def _comparison_text(card: FitnessCard) -> str:
     comparison = card.summary.comparison
     return (
-        f"{duration(comparison.this_week_minutes)} on {_days(comparison.this_week_days)} "
+        f"{duration(comparison.this_week_minutes)} on {day_count(comparison.this_week_days)} "
         f"({change(comparison.minutes_change, ' min')} on last week's "
         f"{duration(comparison.last_week_minutes)})"
     )
@@ -115,7 +108,7 @@ def fitness_card_blocks(card: FitnessCard) -> list[Block]:
     )
     blocks.append(
         context(
-            f"Targets: {_days(card.targets.days_per_week)} and {duration(card.targets.minutes_per_week)} a week · "
+            f"Targets: {day_count(card.targets.days_per_week)} and {duration(card.targets.minutes_per_week)} a week · "
             f"week of {day_label(card.week.week_start)}, in your timezone"
         )
     )
@@ -239,49 +232,8 @@ def plain_message(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
-TARGETS_MODAL = "targets_modal"
-
-
-def targets_modal(targets: Targets) -> dict[str, Any]:
-    day_options = [option(_days(days), str(days)) for days in range(MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK + 1)]
-    initial_days = next(item for item in day_options if item["value"] == str(targets.days_per_week))
-    return {
-        "type": "modal",
-        "callback_id": TARGETS_MODAL,
-        "title": plain("Weekly targets"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
-        "blocks": [
-            section("Small and regular beats big and rare. Pick what you can keep up on a busy week."),
-            input_block(
-                "days",
-                "Learning days a week",
-                {
-                    "type": "static_select",
-                    "action_id": "value",
-                    "options": day_options,
-                    "initial_option": initial_days,
-                },
-            ),
-            input_block(
-                "minutes",
-                "Time a week",
-                {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "initial_value": str(targets.minutes_per_week),
-                    "placeholder": plain("e.g. 60, 90m, 2h"),
-                    "max_length": 20,
-                },
-                hint=f"Minutes, or a duration like 1h30m ({MIN_MINUTES_PER_WEEK} minutes to "
-                f"{MAX_MINUTES_PER_WEEK // 60} hours).",
-            ),
-        ],
-    }
-
-
 def targets_set_message(targets: Targets) -> dict[str, Any]:
     return plain_message(
-        f":dart: Targets set: {_days(targets.days_per_week)} and {duration(targets.minutes_per_week)} a week. "
+        f":dart: Targets set: {day_count(targets.days_per_week)} and {duration(targets.minutes_per_week)} a week. "
         "Your rings use them from this week on."
     )

@@ -1,31 +1,25 @@
-"""Messages and modals for personal learning goals: the list with progress bars, the form, the celebration."""
+"""Messages about personal learning goals: the list with progress bars, App Home's lines, the celebration."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from bot.parsing.goal import GOAL_EXAMPLE
-from bot.services.goals import MAX_TITLE_LENGTH, MAX_WHY_LENGTH, GoalProgress
+from bot.services.goals import MAX_TITLE_LENGTH, GoalProgress
 from bot.views.blocks import (
     Block,
     actions,
     button,
     context,
     header,
-    input_block,
     message,
-    option,
     plain,
     section,
 )
 from bot.views.format import day_label, duration, escape, progress_bar, truncate
 from models import Goal, GoalStatus, GoalTarget
 
-GOAL_MODAL = "goal_modal"
-SHARE_GOAL_MODAL = "goal_share_modal"
 LOG_TOWARD_GOAL = "goal_log"
 MARK_GOAL_DONE = "goal_done"
 DROP_GOAL = "goal_drop"
@@ -35,54 +29,6 @@ SHARE_GOAL = "goal_share"
 MAX_LISTED = 20  # two blocks each keeps the list under a message's 50 blocks
 MAX_ON_HOME = 10  # one block each, plus a heading and a "more" line: at most 12 blocks
 PRIVATE_NOTE = "Only you can see your goals."
-
-
-@dataclass(frozen=True)
-class GoalModalContext:
-    """What the goal modal must remember between opening and submission (kept in private_metadata)."""
-
-    goal_id: int | None = None
-    channel_id: str | None = None
-    response_url: str | None = None
-
-    def dump(self) -> str:
-        return json.dumps({key: value for key, value in asdict(self).items() if value is not None})
-
-    @classmethod
-    def load(cls, raw: str | None) -> GoalModalContext:
-        try:
-            data = json.loads(raw or "{}")
-        except ValueError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
-        goal_id = data.get("goal_id")
-        return cls(
-            goal_id=goal_id if isinstance(goal_id, int) else None,
-            channel_id=data.get("channel_id"),
-            response_url=data.get("response_url"),
-        )
-
-
-@dataclass(frozen=True)
-class GoalPrefill:
-    title: str = ""
-    why: str | None = None
-    target_kind: GoalTarget = GoalTarget.MINUTES
-    target_value: int | None = None
-    skills: tuple[str, ...] = ()
-    due_date: date | None = None
-
-    @classmethod
-    def from_goal(cls, goal: Goal) -> GoalPrefill:
-        return cls(
-            title=goal.title,
-            why=goal.why,
-            target_kind=goal.target_kind,
-            target_value=goal.target_value,
-            skills=tuple(skill.name for skill in goal.skills),
-            due_date=goal.due_date,
-        )
 
 
 def _day(day: date, today: date | None) -> str:
@@ -231,32 +177,6 @@ def goal_reached_message(progress: GoalProgress) -> dict[str, Any]:
     return message(f"You reached your goal: {truncate(goal.title, 100)}", blocks)
 
 
-def share_modal(goal: Goal) -> dict[str, Any]:
-    channel = {
-        "type": "conversations_select",
-        "action_id": "value",
-        "placeholder": plain("Pick a channel"),
-        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-    }
-    return {
-        "type": "modal",
-        "callback_id": SHARE_GOAL_MODAL,
-        "title": plain("Share your goal"),
-        "submit": plain("Share"),
-        "close": plain("Cancel"),
-        "private_metadata": json.dumps({"goal_id": goal.id}),
-        "blocks": [
-            section(
-                f"Post a short note that you reached *{escape(truncate(goal.title, 500))}*. "
-                "Only the goal and its target are shared, never your entries."
-            ),
-            input_block(
-                "channel", "Channel", channel, hint="Learnfit must be in the channel: /invite @Learnfit"
-            ),
-        ],
-    }
-
-
 def goal_shared_message(goal: Goal, user_id: str) -> dict[str, Any]:
     text = f":tada: <@{user_id}> reached a learning goal: *{escape(goal.title)}* ({target_text(goal)})"
     return message(f"A learning goal reached: {truncate(goal.title, 100)}", [section(text)])
@@ -288,107 +208,3 @@ def goal_help_message() -> dict[str, Any]:
         ),
     ]
     return message(text, blocks)
-
-
-def _amount_text(kind: GoalTarget, value: int | None) -> str | None:
-    if value is None or kind is GoalTarget.DATE:
-        return None
-    if kind is GoalTarget.SESSIONS:
-        return str(value)
-    hours, minutes = divmod(value, 60)
-    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
-
-
-def _text_input(action_id: str, *, initial: str | None, placeholder: str, **extra: Any) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": action_id,
-        "placeholder": plain(placeholder),
-        **extra,
-    }
-    if initial:
-        element["initial_value"] = initial
-    return element
-
-
-def goal_modal(prefill: GoalPrefill, modal_context: GoalModalContext) -> dict[str, Any]:
-    """The form behind `/goal` and the Edit button."""
-    targets = [
-        option("Time spent learning", GoalTarget.MINUTES.value, "e.g. 10 hours by the end of the quarter"),
-        option("Learning sessions", GoalTarget.SESSIONS.value, "e.g. 12 entries, whatever their length"),
-        option("Just a done-by date", GoalTarget.DATE.value, "You mark it done when it is"),
-    ]
-    initial_target = next(item for item in targets if item["value"] == prefill.target_kind.value)
-    due: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
-    if prefill.due_date:
-        due["initial_date"] = prefill.due_date.isoformat()
-    blocks: list[Block] = [
-        input_block(
-            "title",
-            "Your goal",
-            _text_input(
-                "value",
-                initial=prefill.title[:MAX_TITLE_LENGTH] or None,
-                placeholder="e.g. Learn Kubernetes basics",
-                max_length=MAX_TITLE_LENGTH,
-            ),
-        ),
-        input_block(
-            "why",
-            "Why it matters",
-            _text_input(
-                "value",
-                initial=(prefill.why or "")[:MAX_WHY_LENGTH] or None,
-                placeholder="e.g. Our team moves to Kubernetes next quarter",
-                multiline=True,
-                max_length=MAX_WHY_LENGTH,
-            ),
-            optional=True,
-            hint="Only you see this.",
-        ),
-        input_block(
-            "target",
-            "Target",
-            {
-                "type": "radio_buttons",
-                "action_id": "value",
-                "options": targets,
-                "initial_option": initial_target,
-            },
-        ),
-        input_block(
-            "amount",
-            "How much?",
-            _text_input(
-                "value",
-                initial=_amount_text(prefill.target_kind, prefill.target_value),
-                placeholder="e.g. 10h, or 12",
-                max_length=20,
-            ),
-            optional=True,
-            hint="Time: 10h or 90m (a bare number means hours). Sessions: a number like 12. "
-            "Leave empty for a done-by date.",
-        ),
-        input_block(
-            "skills",
-            "Skills it covers",
-            _text_input(
-                "value",
-                initial=" ".join(f"#{name}" for name in prefill.skills) or None,
-                placeholder="e.g. #kubernetes #helm",
-                max_length=600,
-            ),
-            optional=True,
-            hint="Entries tagged with any of these count toward the goal.",
-        ),
-        input_block("due", "Done by", due, optional=True, hint="Needed for a done-by goal."),
-    ]
-    return {
-        "type": "modal",
-        "callback_id": GOAL_MODAL,
-        "title": plain("Edit goal" if modal_context.goal_id is not None else "New goal"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
-        "private_metadata": modal_context.dump(),
-        "blocks": blocks,
-    }

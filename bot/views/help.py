@@ -1,11 +1,10 @@
-"""Peer help: the posted question, the ask and credit modals, and what the asker and helpers are told."""
+"""Peer help: the posted question, and what the asker and helpers are told."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.parsing.ask import ASK_EXAMPLE, HELP_CHANNEL_EXAMPLE
@@ -15,9 +14,7 @@ from bot.views.blocks import (
     actions,
     button,
     context,
-    input_block,
     message,
-    option,
     plain,
     section,
 )
@@ -35,8 +32,6 @@ CREDIT_HELPERS = "help_credit"
 LOG_HELP_LEARNING = "help_log_learning"
 CLOSE_QUESTION = "help_close"
 KEEP_WAITING = "help_keep_waiting"
-ASK_MODAL = "ask_modal"
-CREDIT_MODAL = "credit_helpers_modal"
 
 URGENCY_LABELS = {
     Urgency.LOW: "Whenever you have a moment",
@@ -71,7 +66,7 @@ def _where(channel_id: str | None) -> str:
     return f"<#{channel_id}>" if channel_id and channel_id[0] in "CG" else "that conversation"
 
 
-def _quote(card: QuestionCard, limit: int = 150) -> str:
+def quote(card: QuestionCard, limit: int = 150) -> str:
     return f"“{shown(card.text, limit)}”"
 
 
@@ -123,7 +118,7 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
 
 def reposted_message(card: QuestionCard) -> dict[str, Any]:
     """What the old message says once the asker reposted the question as a new one."""
-    text = f":arrows_counterclockwise: {mention(card.asker)} reposted this question: {_quote(card)}"
+    text = f":arrows_counterclockwise: {mention(card.asker)} reposted this question: {quote(card)}"
     return message(text, [section(text)])
 
 
@@ -171,7 +166,7 @@ def asked_message(
     card: QuestionCard, experts: Sequence[Expert], invited: Sequence[str] = ()
 ) -> dict[str, Any]:
     """The asker's private confirmation, with the peers they may invite."""
-    text = f":white_check_mark: Your question is posted in {_where(card.channel_id)}: {_quote(card)}"
+    text = f":white_check_mark: Your question is posted in {_where(card.channel_id)}: {quote(card)}"
     blocks: list[Block] = [
         section(text),
         context(
@@ -184,7 +179,7 @@ def asked_message(
 
 
 def duplicate_ask_message(card: QuestionCard) -> dict[str, Any]:
-    text = f"You asked this already (Slack sent it twice): {_quote(card)}"
+    text = f"You asked this already (Slack sent it twice): {quote(card)}"
     return message(text, [section(text)])
 
 
@@ -225,7 +220,7 @@ def unposted_message(card: QuestionCard) -> dict[str, Any]:
     problem = post_problem(card.post_error or "unknown", card.channel_id)
     blocks: list[Block] = [
         section(f":warning: {problem}"),
-        context(f"Your question is kept: {_quote(card, 300)}"),
+        context(f"Your question is kept: {quote(card, 300)}"),
         actions(button("Repost", REPOST_QUESTION, value=str(card.id), style="primary")),
     ]
     return message(problem, blocks)
@@ -233,7 +228,7 @@ def unposted_message(card: QuestionCard) -> dict[str, Any]:
 
 def offer_notice(card: QuestionCard, helper: str) -> dict[str, Any]:
     text = (
-        f":raised_hand: {mention(helper)} can help with your question {_quote(card)} "
+        f":raised_hand: {mention(helper)} can help with your question {quote(card)} "
         f"in {_where(card.channel_id)}. Their replies come in its thread."
     )
     return message(text, [section(text)])
@@ -241,7 +236,7 @@ def offer_notice(card: QuestionCard, helper: str) -> dict[str, Any]:
 
 def credit_prompt_message(card: QuestionCard) -> dict[str, Any]:
     """For the asker who resolved with a reaction: Slack gives no trigger to open a form, so ask here."""
-    text = f":white_check_mark: You marked {_quote(card)} resolved. Who helped? Credit them: it counts for both of you."
+    text = f":white_check_mark: You marked {quote(card)} resolved. Who helped? Credit them: it counts for both of you."
     blocks: list[Block] = [
         section(text),
         actions(button("Credit helpers", CREDIT_HELPERS, value=str(card.id), style="primary")),
@@ -251,7 +246,7 @@ def credit_prompt_message(card: QuestionCard) -> dict[str, Any]:
 
 def resolved_message(card: QuestionCard, credited: Sequence[str], *, newly_resolved: bool) -> dict[str, Any]:
     """The asker's confirmation, with the offer to log what they learned as learning from people."""
-    lines = [f":white_check_mark: Resolved: {_quote(card)}" if newly_resolved else f"Updated: {_quote(card)}"]
+    lines = [f":white_check_mark: Resolved: {quote(card)}" if newly_resolved else f"Updated: {quote(card)}"]
     if credited:
         lines.append(
             f"You credited {mentions(credited)}: help given counts for them and help received for you, "
@@ -274,7 +269,7 @@ def follow_up_message(
 ) -> dict[str, Any]:
     """The one follow-up for a question nobody has answered in a working day."""
     text = (
-        f":hourglass: Your question {_quote(card)} in {_where(card.channel_id)} has had no replies for a "
+        f":hourglass: Your question {quote(card)} in {_where(card.channel_id)} has had no replies for a "
         "working day. Would you like to repost it, close it, or wait a little longer?"
     )
     value = str(card.id)
@@ -337,175 +332,6 @@ def ask_help_message() -> dict[str, Any]:
         ),
     ]
     return message(text, blocks)
-
-
-# ---------------------------------------------------------------------- modals
-
-
-@dataclass(frozen=True)
-class AskModalContext:
-    """What the ask modal remembers between opening and submission (kept in private_metadata)."""
-
-    channel_id: str | None = None  # where it was opened: the confirmation goes there
-    question_id: int | None = None  # editing this question
-
-    def dump(self) -> str:
-        return json.dumps({key: value for key, value in asdict(self).items() if value is not None})
-
-    @classmethod
-    def load(cls, raw: str | None) -> AskModalContext:
-        try:
-            data = json.loads(raw or "{}")
-        except ValueError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
-        question_id = data.get("question_id")
-        channel_id = data.get("channel_id")
-        return cls(
-            channel_id=channel_id if isinstance(channel_id, str) else None,
-            question_id=question_id if isinstance(question_id, int) else None,
-        )
-
-
-def _text_input(
-    initial: str | None, placeholder: str, *, max_length: int, multiline: bool = True
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "value",
-        "placeholder": plain(placeholder),
-        "multiline": multiline,
-        "max_length": max_length,
-    }
-    if initial:
-        element["initial_value"] = initial[:max_length]
-    return element
-
-
-def ask_modal(
-    modal_context: AskModalContext, *, card: QuestionCard | None = None, help_channel_id: str | None = None
-) -> dict[str, Any]:
-    """The form behind `/ask`, the Home button and Edit (with `card`). There is no anonymous option:
-    answers need someone to thank. Without a help channel, a new question asks where to go."""
-    urgency_options = [option(label, urgency.value) for urgency, label in URGENCY_LABELS.items()]
-    picked = (card.urgency if card else Urgency.NORMAL).value
-    blocks: list[Block] = [
-        input_block(
-            "question",
-            "Your question",
-            _text_input(
-                card.text if card else None,
-                "e.g. How do I read a Postgres query plan?",
-                max_length=MAX_QUESTION_LENGTH,
-            ),
-        ),
-        input_block(
-            "details",
-            "Details",
-            _text_input(
-                card.details if card else None,
-                "What you tried, what you expected, links",
-                max_length=MAX_DETAILS_LENGTH,
-            ),
-            optional=True,
-        ),
-        input_block(
-            "skills",
-            "Skills",
-            _text_input(
-                " ".join(f"#{name}" for name in card.skills) if card else None,
-                "e.g. #postgres #performance",
-                max_length=600,
-                multiline=False,
-            ),
-            optional=True,
-            hint="Up to 10. They find peers who have learned about them.",
-        ),
-        input_block(
-            "urgency",
-            "How soon do you need it?",
-            {
-                "type": "radio_buttons",
-                "action_id": "value",
-                "options": urgency_options,
-                "initial_option": next(item for item in urgency_options if item["value"] == picked),
-            },
-        ),
-    ]
-    if card is None and help_channel_id is None:
-        channel: dict[str, Any] = {
-            "type": "conversations_select",
-            "action_id": "value",
-            "placeholder": plain("Pick a channel"),
-            "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-        }
-        if modal_context.channel_id and modal_context.channel_id[0] in "CG":
-            channel["initial_conversation"] = modal_context.channel_id
-        blocks.append(
-            input_block("channel", "Post in", channel, hint="Learnfit must be in it: /invite @Learnfit")
-        )
-    if card is None:
-        where = f" in <#{help_channel_id}>" if help_channel_id else ""
-        blocks.append(
-            context(f"Your question is posted{where} with your name, so helpers know whom they help.")
-        )
-    return {
-        "type": "modal",
-        "callback_id": ASK_MODAL,
-        "title": plain("Edit your question" if card else "Ask for help"),
-        "submit": plain("Save" if card else "Post"),
-        "close": plain("Cancel"),
-        "private_metadata": modal_context.dump(),
-        "blocks": blocks,
-    }
-
-
-def credit_modal(
-    card: QuestionCard, repliers: Sequence[str], *, channel_id: str | None = None
-) -> dict[str, Any]:
-    """Who helped? Everyone who replied in the thread is already picked; the asker can change it."""
-    element: dict[str, Any] = {
-        "type": "multi_users_select",
-        "action_id": "value",
-        "placeholder": plain("Pick the people who helped"),
-    }
-    if repliers:
-        element["initial_users"] = list(repliers[:100])
-    resolving = card.status is QuestionStatus.OPEN
-    return {
-        "type": "modal",
-        "callback_id": CREDIT_MODAL,
-        "title": plain("Who helped?"),
-        "submit": plain("Resolve" if resolving else "Credit"),
-        "close": plain("Cancel"),
-        "private_metadata": json.dumps({"question_id": card.id, "channel_id": channel_id}),
-        "blocks": [
-            section(f"{'Resolve' if resolving else 'Your question'} {_quote(card, 500)}"),
-            input_block(
-                "helpers",
-                "They helped me",
-                element,
-                optional=True,
-                hint="Everyone who replied in the thread is picked. Each gets credit for helping, once.",
-            ),
-        ],
-    }
-
-
-def credit_modal_context(raw: str | None) -> tuple[int | None, str | None]:
-    """The question id and confirmation channel a credit modal was opened with."""
-    try:
-        data = json.loads(raw or "{}")
-    except ValueError:
-        return None, None
-    if not isinstance(data, dict):
-        return None, None
-    question_id, channel_id = data.get("question_id"), data.get("channel_id")
-    return (
-        question_id if isinstance(question_id, int) else None,
-        channel_id if isinstance(channel_id, str) else None,
-    )
 
 
 # ---------------------------------------------------------------------- settings

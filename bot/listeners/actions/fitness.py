@@ -10,13 +10,14 @@ from bot.deps import Deps
 from bot.flows.history import history_page
 from bot.flows.home import home_for
 from bot.flows.scope import person_scope, workspace_of
+from bot.forms.targets import targets_modal
 from bot.gateway import SlackGateway
 from bot.listeners.payload import id_value
 from bot.services.fitness_card import targets_of
 from bot.services.learning import delete_entry
 from bot.services.people import find_person
 from bot.services.privacy import Holdings, forget_person
-from bot.views.fitness import SHOW_HISTORY, forgotten_message, plain_message, targets_modal
+from bot.views.fitness import SHOW_HISTORY, forgotten_message, plain_message
 from bot.views.format import duration, truncate
 from bot.views.home import forgotten_home_view
 

@@ -13,6 +13,9 @@ from bot.deps import Deps
 from bot.flows.home import refresh_home
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope, workspace_of
+from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
+from bot.forms.learning import ModalContext, ModalPrefill
+from bot.forms.share_goal import share_modal
 from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value
 from bot.services.goals import drop_goal, get_goal, goal_progress, mark_goal_done
@@ -20,14 +23,9 @@ from bot.services.people import local_today
 from bot.views.format import escape, truncate
 from bot.views.goals import (
     DROP_GOAL,
-    GoalModalContext,
-    GoalPrefill,
     goal_error_message,
     goal_list_message,
-    goal_modal,
-    share_modal,
 )
-from bot.views.learning import ModalContext, ModalPrefill
 from models import Goal, GoalStatus
 
 NOT_YOURS = "That goal is not one of yours, or it no longer exists, so nothing changed."

@@ -20,6 +20,9 @@ from bot.flows.questions import (
     reply_in_thread,
 )
 from bot.flows.scope import workspace_of
+from bot.forms.ask import AskModalContext
+from bot.forms.credit import credit_modal
+from bot.forms.learning import ModalContext, ModalPrefill
 from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value
 from bot.services.help import (
@@ -35,9 +38,7 @@ from bot.services.people import Workspace
 from bot.views.help import (
     CLOSE_QUESTION,
     CREDIT_HELPERS,
-    AskModalContext,
     asked_message,
-    credit_modal,
     follow_up_message,
     invite_thread_message,
     no_longer_open_message,
@@ -47,7 +48,6 @@ from bot.views.help import (
     offer_thread_message,
     own_offer_message,
 )
-from bot.views.learning import ModalContext, ModalPrefill
 from models import EntryKind, QuestionStatus
 
 GONE = "That question no longer exists, so nothing changed."

@@ -10,10 +10,11 @@ from bot.deps import Deps
 from bot.flows.home import home_for
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope, workspace_of
+from bot.forms.learning import ModalContext, ModalPrefill
 from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value
 from bot.services.learning import delete_entry, get_entry
-from bot.views.learning import ModalContext, ModalPrefill, error_message, undone_message
+from bot.views.learning import error_message, undone_message
 
 
 def open_log_modal(

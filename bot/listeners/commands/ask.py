@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.forms.ask import AskModalContext
 from bot.listeners.common import person_scope, workspace_of
 from bot.listeners.help_questions import is_workspace_admin, open_ask_modal, publish_question
 from bot.parsing.ask import (
@@ -21,7 +22,6 @@ from bot.parsing.ask import (
 from bot.parsing.learn import CommandError
 from bot.services.help import ask_question, help_channel_of, question_card, set_help_channel
 from bot.views.help import (
-    AskModalContext,
     admins_only_message,
     ask_error_message,
     ask_help_message,

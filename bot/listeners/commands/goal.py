@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.listeners.common import person_scope
 from bot.listeners.goal_celebration import celebrate_reached_goals
 from bot.parsing.goal import ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
@@ -15,12 +16,9 @@ from bot.parsing.learn import CommandError
 from bot.services.goals import GoalError, create_goal, goal_progress
 from bot.services.people import local_today
 from bot.views.goals import (
-    GoalModalContext,
-    GoalPrefill,
     goal_error_message,
     goal_help_message,
     goal_list_message,
-    goal_modal,
     goal_saved_message,
 )
 

@@ -11,11 +11,12 @@ from bot.flows.goals import celebrate_reached_goals
 from bot.flows.home import home_for
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope, workspace_of
+from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
 from bot.parsing import CommandError, OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
-from bot.views.learning import ModalContext, error_message, help_message, logged_message
+from bot.views.learning import error_message, help_message, logged_message
 from models import EntrySource
 
 

@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.forms.learning import ModalContext, ModalPrefill
 from bot.listeners.learning_modal import open_learning_modal
-from bot.views.learning import ModalContext, ModalPrefill
 from models import EntryKind
 
 SAVE_AS_LEARNING = "save_as_learning"

@@ -1,13 +1,20 @@
-"""view_submission and view_closed."""
+"""Modal submissions (view_submission), one listener per form."""
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from bot.forms.ask import ASK_MODAL
+from bot.forms.credit import CREDIT_MODAL
+from bot.forms.goal import GOAL_MODAL
+from bot.forms.learning import LEARNING_MODAL
+from bot.forms.share_goal import SHARE_GOAL_MODAL
+from bot.forms.targets import TARGETS_MODAL
 from bot.listeners.views import fitness, goals, help, learning
 
 
-def register(app: App, deps: Deps) -> None:
-    learning.register(app, deps)
-    goals.register(app, deps)
-    fitness.register(app, deps)
-    help.register(app, deps)
+def register(app: App) -> None:
+    app.view(LEARNING_MODAL)(learning.submit_learning)
+    app.view(GOAL_MODAL)(goals.submit_goal)
+    app.view(SHARE_GOAL_MODAL)(goals.submit_share)
+    app.view(TARGETS_MODAL)(fitness.submit_targets)
+    app.view(ASK_MODAL)(help.submit_question)
+    app.view(CREDIT_MODAL)(help.submit_credit)

@@ -1,35 +1,39 @@
-"""Submitting the weekly targets modal."""
+"""Submitting the weekly targets form."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext
 
 from bot.deps import Deps
-from bot.listeners.common import home_for, notify, person_scope, publish_home
-from bot.parsing import FormErrors
-from bot.parsing.fitness import parse_targets_form
+from bot.flows.home import home_for
+from bot.flows.scope import person_scope, workspace_of
+from bot.forms.base import FormErrors
+from bot.forms.targets import parse_targets_form
+from bot.gateway import SlackGateway
 from bot.services.fitness_card import set_targets, targets_of
-from bot.views.fitness import TARGETS_MODAL, targets_set_message
+from bot.views.fitness import targets_set_message
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.view(TARGETS_MODAL)
-    def submit_targets(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        user_id = body["user"]["id"]
-        with person_scope(deps, context, client, user_id) as scope:
-            try:
-                targets = parse_targets_form(view["state"]["values"], targets_of(scope.person))
-            except FormErrors as exc:
-                ack(response_action="errors", errors=exc.errors)
-                return
-            set_targets(scope.person, targets)
-            scope.session.flush()
-            home = home_for(scope)
-        ack()
-        notify(client, user_id, targets_set_message(targets))
-        publish_home(client, user_id, home)
+def submit_targets(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    user_id = body["user"]["id"]
+    with person_scope(deps, workspace_of(context), gateway, user_id) as scope:
+        try:
+            targets = parse_targets_form(view["state"]["values"], targets_of(scope.person))
+        except FormErrors as exc:
+            ack(**exc.response)
+            return
+        set_targets(scope.person, targets)
+        scope.session.flush()
+        home = home_for(scope)
+    ack()
+    gateway.notify(user_id, targets_set_message(targets))
+    gateway.publish_home(user_id, home)

@@ -1,0 +1,75 @@
+"""The share form: post a reached goal (never its entries) to a channel the person picks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from bot.forms.base import FormErrors, FormValues, HiddenState, RowId
+from bot.forms.elements import channel_picker, modal
+from bot.views.blocks import input_block, section
+from bot.views.format import escape, truncate
+from models import Goal
+
+SHARE_GOAL_MODAL = "goal_share_modal"
+
+
+class BlockId(StrEnum):
+    CHANNEL = "channel"
+
+
+class ShareGoalContext(HiddenState):
+    """The goal being shared."""
+
+    goal_id: RowId | None = None
+
+
+NOT_YOURS = "That goal is not one of yours to share."
+_NOT_A_MEMBER = "Learnfit is not in that channel yet. Type /invite @Learnfit there, or pick another channel."
+_CHANNEL_PROBLEMS = {
+    "not_in_channel": _NOT_A_MEMBER,
+    "channel_not_found": _NOT_A_MEMBER,
+    "is_archived": "That channel is archived. Pick another one.",
+}
+
+
+def share_modal(goal: Goal) -> dict[str, Any]:
+    return modal(
+        SHARE_GOAL_MODAL,
+        title="Share your goal",
+        submit="Share",
+        blocks=[
+            section(
+                f"Post a short note that you reached *{escape(truncate(goal.title, 500))}*. "
+                "Only the goal and its target are shared, never your entries."
+            ),
+            input_block(
+                BlockId.CHANNEL,
+                "Channel",
+                channel_picker(),
+                hint="Learnfit must be in the channel: /invite @Learnfit",
+            ),
+        ],
+        state=ShareGoalContext(goal_id=goal.id),
+    )
+
+
+def parse_share_form(values: object) -> str:
+    """The channel picked, or FormErrors asking for one."""
+    channel_id = FormValues(values).conversation(BlockId.CHANNEL)
+    if channel_id is None:
+        raise refused("Pick a channel to share with.")
+    return channel_id
+
+
+def refused(problem: str) -> FormErrors:
+    return FormErrors({BlockId.CHANNEL: problem})
+
+
+def post_refused(error: str) -> FormErrors:
+    """What to do about a channel Slack would not let the app post in, by Slack's error code (the gateway
+    has logged it)."""
+    return refused(
+        _CHANNEL_PROBLEMS.get(error)
+        or "Slack did not let Learnfit post there just now. Try again in a minute, or pick another channel."
+    )
