@@ -7,7 +7,7 @@ scheduler can pace itself and tests can record waits instead of spending them.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
@@ -21,14 +21,18 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 Sleep = Callable[[float], None]
 
 
-def retry_after_seconds(response: HttpResponse) -> int:
-    for name, values in response.headers.items():
-        if name.lower() == "retry-after" and values:
-            try:
-                return max(0, int(values[0]))
-            except ValueError:
-                return 1
-    return 1
+def retry_after_seconds(headers: Mapping[str, str | list[str]] | None) -> float:
+    """Seconds a 429's Retry-After asks for (1 when absent or unreadable). slack_sdk gives the retry handlers
+    each header as a list of values, and a SlackApiError's response each as one string: both are read."""
+    for name, value in (headers or {}).items():
+        if name.lower() != "retry-after":
+            continue
+        text = value[0] if isinstance(value, list) and value else value
+        try:
+            return max(0.0, float(str(text)))
+        except ValueError:
+            return 1.0
+    return 1.0
 
 
 class _InjectedSleep(RetryHandler):
@@ -73,11 +77,11 @@ class PatientRateLimitHandler(_InjectedSleep, RateLimitErrorRetryHandler):
         return (
             response is not None
             and response.status_code == 429
-            and retry_after_seconds(response) <= self.max_wait_seconds
+            and retry_after_seconds(response.headers) <= self.max_wait_seconds
         )
 
     def _wait_seconds(self, state: RetryState, response: HttpResponse | None) -> float:
-        return retry_after_seconds(response) if response is not None else 1
+        return retry_after_seconds(response.headers) if response is not None else 1
 
 
 class ServerErrorRetry(_InjectedSleep, ServerErrorRetryHandler):

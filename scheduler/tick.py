@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Clock
+from bot.slack_client import retry_after_seconds
 from models import DeliveryStatus, Person
 from scheduler import ledger
 from scheduler.pacing import Pacer
@@ -88,18 +89,6 @@ class Release(Exception):
     def __init__(self, error: str) -> None:
         super().__init__(error)
         self.error = error
-
-
-def _retry_after(headers: Any) -> float:
-    """Retry-After from a Web API response's headers (a plain dict here, unlike the retry handlers')."""
-    for name, value in dict(headers or {}).items():
-        if name.lower() == "retry-after":
-            text = value[0] if isinstance(value, list) and value else value
-            try:
-                return max(0.0, float(text))
-            except (TypeError, ValueError):
-                return 1.0
-    return 1.0
 
 
 class Tick:
@@ -237,7 +226,7 @@ class Tick:
         error = str(response.get("error") or f"http_{response.status_code}")
         if response.status_code == 429:
             # The client already waited out a short Retry-After; a longer one holds the whole workspace.
-            seconds = _retry_after(response.headers)
+            seconds = retry_after_seconds(response.headers)
             self.pacer.hold(claim.team_id, seconds)
             logger.info("Slack rate-limited %s for %ss; %s handed back", claim.team_id, seconds, claim.key)
             return Release("ratelimited")
