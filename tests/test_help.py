@@ -8,12 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bot.forms.ask import AskModalContext, ask_modal
 from bot.forms.credit import credit_modal
-from bot.listeners.help_questions import send_follow_up
 from bot.localslack.blockkit import block_kit_problems
 from bot.parsing.ask import SetHelpChannel, ShowHelpChannel, parse_help_channel
 from bot.services.drafts import MAX_SKILL_LENGTH, MAX_SKILLS
@@ -62,7 +60,8 @@ from models import (
     QuestionStatus,
     Urgency,
 )
-from tests.conftest import ANA, BO, BOT_TOKEN, KEN
+from scheduler import build_runner
+from tests.conftest import ANA, BO, KEN
 from tests.helpers import initial_values, last_opened_view, last_response, text_of
 from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM, form_values, radio_value, text_value
 
@@ -708,8 +707,13 @@ def test_edits_deletions_bots_and_other_threads_are_handled(slack, fake_slack, s
 # ---------------------------------------------------------------------- the follow-up
 
 
+def follow_up_runner(settings, engine, clock):
+    """The scheduler, which sends follow-ups, on the app's database and clock."""
+    return build_runner(settings, engine, sleep=lambda seconds: None, clock=clock)
+
+
 def test_an_unanswered_question_gets_one_follow_up_after_a_working_day_and_weekends_do_not_count(
-    slack, fake_slack, session, deps, clock, help_channel
+    slack, fake_slack, session, deps, clock, help_channel, settings, engine
 ):
     clock.set(FRIDAY)
     ask(slack)
@@ -729,13 +733,10 @@ def test_an_unanswered_question_gets_one_follow_up_after_a_working_day_and_weeke
     monday = FRIDAY + timedelta(days=3)
     assert due(monday) == ["How do I read a Postgres query plan?"]  # never the answered one
 
-    client = WebClient(token=BOT_TOKEN, base_url=fake_slack.base_url)
-    with deps.sessions() as db, db.begin():
-        [question] = due_follow_ups(db, now=monday)
-        assert send_follow_up(client, db, question, monday) is True
-    with deps.sessions() as db, db.begin():
-        assert due_follow_ups(db, now=monday + timedelta(days=1)) == []
-        assert send_follow_up(client, db, db.get(HelpQuestion, question.id), monday) is False
+    runner = follow_up_runner(settings, engine, clock)
+    assert runner.run_due(monday).outcomes == {"follow_up_sent": 1}
+    assert runner.run_due(monday + timedelta(days=1)).outcomes == {}  # one follow-up, ever
+    question = questions(session)[0]
 
     [follow_up] = [
         call.args for call in fake_slack.calls_to("chat.postMessage") if call.args["channel"] == ANA
@@ -751,16 +752,15 @@ def test_an_unanswered_question_gets_one_follow_up_after_a_working_day_and_weeke
 
 
 def test_repost_from_the_follow_up_moves_the_question_to_a_new_message(
-    slack, fake_slack, session, deps, clock, help_channel
+    slack, fake_slack, session, deps, clock, help_channel, settings, engine
 ):
     clock.set(FRIDAY)
     ask(slack)
     first_ts = the_question(session).message_ts
     monday = FRIDAY + timedelta(days=3)
     clock.set(monday)
-    with deps.sessions() as db, db.begin():
-        [question] = due_follow_ups(db, now=monday)
-        send_follow_up(WebClient(token=BOT_TOKEN, base_url=fake_slack.base_url), db, question, monday)
+    assert follow_up_runner(settings, engine, clock).run_due(monday).outcomes == {"follow_up_sent": 1}
+    question = the_question(session)
 
     click(slack, fake_slack, REPOST_QUESTION, user=ANA, value=str(question.id), channel=f"D{ANA}")
 
