@@ -8,7 +8,7 @@ from bot.listeners.commands import ask, fitness, goal, learn, team
 
 def register(app: App, deps: Deps) -> None:
     app.command("/learn")(learn.learn_command)
-    fitness.register(app, deps)
+    app.command("/fitness")(fitness.fitness_command)
     goal.register(app, deps)
     ask.register(app, deps)
     team.register(app, deps)
