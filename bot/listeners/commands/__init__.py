@@ -9,6 +9,6 @@ from bot.listeners.commands import ask, fitness, goal, learn, team
 def register(app: App, deps: Deps) -> None:
     app.command("/learn")(learn.learn_command)
     app.command("/fitness")(fitness.fitness_command)
-    goal.register(app, deps)
+    app.command("/goal")(goal.goal_command)
     ask.register(app, deps)
     team.register(app, deps)
