@@ -31,7 +31,7 @@ class ProvideDeps(Middleware):
 
 def register_listeners(app: App, deps: Deps) -> None:
     app.use(ProvideDeps(deps))
-    commands.register(app, deps)
+    commands.register(app)
     actions.register(app)
     views.register(app)
     shortcuts.register(app, deps)
