@@ -35,4 +35,4 @@ def register_listeners(app: App, deps: Deps) -> None:
     actions.register(app)
     views.register(app)
     shortcuts.register(app, deps)
-    events.register(app, deps)
+    events.register(app)
