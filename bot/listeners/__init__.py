@@ -34,5 +34,5 @@ def register_listeners(app: App, deps: Deps) -> None:
     commands.register(app)
     actions.register(app)
     views.register(app)
-    shortcuts.register(app, deps)
+    shortcuts.register(app)
     events.register(app)
