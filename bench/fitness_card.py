@@ -592,7 +592,7 @@ def build_card(session: Session, person: Person) -> dict[str, Any]:
 
 
 def build_home(session: Session, person: Person) -> dict[str, Any]:
-    """What bot.listeners.common.home_for does, with the goal blocks wired in."""
+    """What bot.flows.home.home_for does, with the goal blocks wired in."""
     card = load_fitness_card(session, person, now=NOW)
     blocks = goal_blocks(session, person)
     with WATCH.stage("views home_view"):

@@ -170,3 +170,46 @@ def test_help_channel_is_peer_helps_setting_reached_through_team(slack, fake_sla
     team_text(slack, fake_slack, "help-channel <#C0HELP|help>")
 
     assert session.scalar(select(SlackWorkspace.help_channel_id)) == "C0HELP"
+
+
+def test_anyone_sees_the_help_channel_but_only_an_admin_changes_it(slack, fake_slack, session):
+    assert "There is no help channel" in team_text(slack, fake_slack, "help-channel", user=ANA)
+
+    refused = team_text(slack, fake_slack, "help-channel <#C0HELP|help>", user=ANA)
+    unlinked = team_text(slack, fake_slack, "help-channel general")
+
+    assert "Only a workspace admin or owner can pick the help channel" in refused
+    assert "Pick the channel with #" in unlinked
+    assert session.scalar(select(SlackWorkspace.help_channel_id)) is None
+
+
+def test_bots_deactivated_and_unknown_accounts_are_left_out_of_a_team(slack, fake_slack, session):
+    fake_slack.add_user("U0BOT", "robot", is_bot=True)
+    fake_slack.add_user("U0GONE", "gone", deleted=True)
+    team_text(slack, fake_slack, "create Platform")
+
+    shown = team_text(slack, fake_slack, f"add <@{ANA}|ana> <@U0BOT|robot> <@U0GONE|gone> <@U0NOBODY|nobody>")
+
+    assert f"Added <@{ANA}> to *Platform*" in shown
+    assert "Left out (a bot or a deactivated account): <@U0BOT>, <@U0GONE>, <@U0NOBODY>." in shown
+    assert members(session) == {ADMIN: TeamRole.LEAD, ANA: TeamRole.MEMBER}
+
+
+def test_a_digest_channel_the_app_cannot_post_in_is_refused(slack, fake_slack, session):
+    fake_slack.add_channel("C0OLD", "old", is_archived=True)
+    team_text(slack, fake_slack, "create Platform")
+
+    archived = team_text(slack, fake_slack, "digest channel <#C0OLD|old>")
+    unseen = team_text(slack, fake_slack, "digest channel <#C0SECRET|secret>")
+
+    assert "<#C0OLD> is archived" in archived
+    assert "I can't see <#C0SECRET>" in unseen
+    session.expire_all()
+    assert session.scalar(select(LearningTeam.digest_channel_id)) is None
+
+
+def test_a_digest_channel_is_taken_on_trust_when_the_app_may_not_read_channels(slack, fake_slack, session):
+    team_text(slack, fake_slack, "create Platform")
+    fake_slack.fail_next("conversations.info", error="missing_scope")
+
+    assert "now goes in <#C0OUTSIDE>" in team_text(slack, fake_slack, "digest channel <#C0OUTSIDE|outside>")

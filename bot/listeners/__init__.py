@@ -31,8 +31,8 @@ class ProvideDeps(Middleware):
 
 def register_listeners(app: App, deps: Deps) -> None:
     app.use(ProvideDeps(deps))
-    commands.register(app, deps)
+    commands.register(app)
     actions.register(app)
     views.register(app)
-    shortcuts.register(app, deps)
-    events.register(app, deps)
+    shortcuts.register(app)
+    events.register(app)

@@ -10,39 +10,14 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.deps import Deps
-from bot.flows.scope import PersonScope, person_scope, workspace_of
+from bot.flows.nudges import change_nudges
+from bot.flows.scope import person_scope, workspace_of
 from bot.gateway import SlackGateway
 from bot.parsing.team import parse_time
 from bot.services import nudges
-from bot.views.nudges import NUDGE_SNOOZE_TODAY, NUDGE_SNOOZE_WEEK, nudge_settings_message, snoozed_message
+from bot.views.nudges import NUDGE_SNOOZE_TODAY, NUDGE_SNOOZE_WEEK, nudge_settings_message
 
 SNOOZE_DAYS = {NUDGE_SNOOZE_TODAY: 0, NUDGE_SNOOZE_WEEK: 7}
-
-
-def change_nudges(
-    scope: PersonScope,
-    *,
-    enabled: bool | None = None,
-    weekdays: tuple[int, ...] | None = None,
-    minute: int | None = None,
-    snooze_days: int | None = None,
-    unsnooze: bool = False,
-) -> dict[str, Any]:
-    """Apply one change to the person's nudges and answer with their settings (shared with /fitness)."""
-    person, now = scope.person, scope.now
-    note = None
-    if snooze_days is not None:
-        return snoozed_message(nudges.snooze(person, now=now, days=snooze_days))
-    if unsnooze:
-        nudges.unsnooze(person, now=now)
-        note = "Snooze ended."
-    if weekdays is not None or minute is not None:
-        nudges.set_nudge_schedule(person, weekdays, minute, now=now)
-        note = ":white_check_mark: Saved."
-    if enabled is not None:
-        nudges.set_nudges_enabled(person, enabled, now=now)
-        note = ":white_check_mark: Nudges are on." if enabled else "Nudges are off. Turn them on any time."
-    return nudge_settings_message(nudges.nudge_settings(person, now), note=note)
 
 
 def snooze(

@@ -2,13 +2,12 @@
 
 from slack_bolt import App
 
-from bot.deps import Deps
 from bot.listeners.commands import ask, fitness, goal, learn, team
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App) -> None:
     app.command("/learn")(learn.learn_command)
-    fitness.register(app, deps)
-    goal.register(app, deps)
-    ask.register(app, deps)
-    team.register(app, deps)
+    app.command("/fitness")(fitness.fitness_command)
+    app.command("/goal")(goal.goal_command)
+    app.command("/ask")(ask.ask_command)
+    app.command("/team")(team.team_command)

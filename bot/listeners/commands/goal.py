@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.deps import Deps
+from bot.flows.goals import celebrate_reached_goals
+from bot.flows.scope import PersonScope, person_scope, workspace_of
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
-from bot.listeners.common import person_scope
-from bot.listeners.goal_celebration import celebrate_reached_goals
-from bot.parsing.goal import ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
-from bot.parsing.learn import CommandError
+from bot.gateway import SlackGateway
+from bot.parsing import CommandError
+from bot.parsing.goal import CreateGoal, ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
 from bot.services.goals import GoalError, create_goal, goal_progress
 from bot.services.people import local_today
 from bot.views.goals import (
@@ -23,52 +23,55 @@ from bot.views.goals import (
 )
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.command("/goal")
-    def goal(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-    ) -> None:
-        # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-        try:
-            request = parse_goal(command.get("text", ""), today=earliest_today(deps.clock()))
-        except CommandError as exc:
-            ack(**goal_error_message(exc.message))
-            return
-        if isinstance(request, ShowGoalHelp):
-            ack(**goal_help_message())
-            return
-        ack()
-        user_id = command["user_id"]
-        if isinstance(request, OpenGoalModal):
-            client.views_open(
-                trigger_id=command["trigger_id"],
-                view=goal_modal(GoalPrefill(), GoalModalContext(channel_id=command.get("channel_id"))),
-            )
-            return
-        new_goal = False
-        with person_scope(deps, context, client, user_id) as scope:
+def goal_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
+    try:
+        request = parse_goal(command.get("text", ""), today=earliest_today(deps.clock()))
+    except CommandError as exc:
+        ack(**goal_error_message(exc.message))
+        return
+    if isinstance(request, ShowGoalHelp):
+        ack(**goal_help_message())
+        return
+    ack()
+    user_id, workspace = command["user_id"], workspace_of(context)
+    if isinstance(request, OpenGoalModal):
+        modal_context = GoalModalContext(channel_id=command.get("channel_id"))
+        gateway.open_modal(command["trigger_id"], goal_modal(GoalPrefill(), modal_context))
+        return
+    new_goal = False
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        if isinstance(request, ListGoals):
             today = local_today(scope.person, scope.now)
-            if isinstance(request, ListGoals):
-                reply = goal_list_message(
-                    goal_progress(scope.session, scope.person, now=scope.now), today=today
-                )
-            else:
-                try:
-                    created = create_goal(
-                        scope.session,
-                        scope.person,
-                        request.draft,
-                        now=scope.now,
-                        # Slack gives each invocation its own trigger id, so a redelivery cannot set it twice.
-                        idempotency_key=f"command:{command['trigger_id']}",
-                    )
-                except GoalError as exc:
-                    # Only the person's own day can tell (say, a date that has just passed where they are).
-                    reply = goal_error_message(f"{exc.message} Nothing was saved.")
-                else:
-                    reply = goal_saved_message(created.goal, today=today, duplicate=created.duplicate)
-                    new_goal = not created.duplicate
-        respond(**reply)
-        if new_goal:
-            # Entries from earlier today count, so a goal can be reached the moment it is set.
-            celebrate_reached_goals(deps, context, client, user_id, goals_changed=True)
+            reply = goal_list_message(goal_progress(scope.session, scope.person, now=scope.now), today=today)
+        else:
+            reply, new_goal = _set_goal(scope, request, trigger_id=command["trigger_id"])
+    respond(**reply)
+    if new_goal:
+        # Entries from earlier today count, so a goal can be reached the moment it is set.
+        celebrate_reached_goals(deps, workspace, gateway, user_id, goals_changed=True)
+
+
+def _set_goal(scope: PersonScope, request: CreateGoal, *, trigger_id: str) -> tuple[dict[str, Any], bool]:
+    """The reply, and whether a new goal was stored."""
+    try:
+        created = create_goal(
+            scope.session,
+            scope.person,
+            request.draft,
+            now=scope.now,
+            # Slack gives each invocation its own trigger id, so a redelivery cannot set it twice.
+            idempotency_key=f"command:{trigger_id}",
+        )
+    except GoalError as exc:
+        # Only the person's own day can tell (say, a date that has just passed where they are).
+        return goal_error_message(f"{exc.message} Nothing was saved."), False
+    today = local_today(scope.person, scope.now)
+    return goal_saved_message(created.goal, today=today, duplicate=created.duplicate), not created.duplicate

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import BoltContext
 
 from bot.deps import Deps
-from bot.listeners.common import workspace_of
-from bot.listeners.help_questions import direct_message, redraw
+from bot.flows.questions import redraw
+from bot.flows.scope import workspace_of
+from bot.gateway import SlackGateway
 from bot.services.help import (
     answer_deleted,
     answer_edited,
@@ -25,6 +25,7 @@ from bot.services.help import (
     record_answer,
     resolve_question,
 )
+from bot.services.people import Workspace
 from bot.views.help import credit_prompt_message
 
 RESOLVE_REACTION = "white_check_mark"
@@ -39,55 +40,63 @@ def _from_a_bot(message: dict[str, Any], context: BoltContext) -> bool:
     )
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.event("message")
-    def thread_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        subtype = event.get("subtype")
-        channel_id = event.get("channel")
-        if not channel_id:
-            return
-        workspace = workspace_of(context)
-        if subtype in REPLY_SUBTYPES:
-            thread_ts, ts, user_id = event.get("thread_ts"), event.get("ts"), event.get("user")
-            if not thread_ts or not ts or thread_ts == ts or not user_id or _from_a_bot(event, context):
-                return
+def thread_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps) -> None:
+    """A reply in a question's thread is an answer; its edit or deletion is noted."""
+    channel_id = event.get("channel")
+    if not channel_id:
+        return
+    subtype, workspace = event.get("subtype"), workspace_of(context)
+    if subtype in REPLY_SUBTYPES:
+        _record_reply(deps, workspace, body["event_id"], channel_id, event, context)
+    elif subtype == "message_changed":
+        changed = event.get("message") or {}
+        if changed.get("thread_ts") and changed.get("ts") and not _from_a_bot(changed, context):
             with deps.sessions() as session, session.begin():
-                question = question_at(session, workspace, channel_id, thread_ts)
-                # Only deliveries about a question are remembered: other chatter leaves no trace.
-                if question is None or not first_delivery(
-                    session, workspace.team_id, body["event_id"], now=deps.clock()
-                ):
-                    return
-                record_answer(session, question, user_id=user_id, message_ts=ts, now=deps.clock())
-        elif subtype == "message_changed":
-            changed = event.get("message") or {}
-            if changed.get("thread_ts") and changed.get("ts") and not _from_a_bot(changed, context):
-                with deps.sessions() as session, session.begin():
-                    answer_edited(session, workspace, channel_id, changed["ts"], now=deps.clock())
-        elif subtype == "message_deleted":
-            deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
-            if deleted_ts:
-                with deps.sessions() as session, session.begin():
-                    answer_deleted(session, workspace, channel_id, deleted_ts, now=deps.clock())
+                answer_edited(session, workspace, channel_id, changed["ts"], now=deps.clock())
+    elif subtype == "message_deleted":
+        deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
+        if deleted_ts:
+            with deps.sessions() as session, session.begin():
+                answer_deleted(session, workspace, channel_id, deleted_ts, now=deps.clock())
 
-    @app.event("reaction_added")
-    def reaction_added(
-        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        """The asker's :white_check_mark: on their question resolves it; anyone else's is just a reaction."""
-        item = event.get("item") or {}
-        if event.get("reaction") != RESOLVE_REACTION or item.get("type") != "message":
+
+def _record_reply(
+    deps: Deps,
+    workspace: Workspace,
+    event_id: str,
+    channel_id: str,
+    event: dict[str, Any],
+    context: BoltContext,
+) -> None:
+    """A person's reply in a question's thread, recorded as an answer once per delivery."""
+    thread_ts, ts, user_id = event.get("thread_ts"), event.get("ts"), event.get("user")
+    if not thread_ts or not ts or thread_ts == ts or not user_id or _from_a_bot(event, context):
+        return
+    with deps.sessions() as session, session.begin():
+        question = question_at(session, workspace, channel_id, thread_ts)
+        # Only deliveries about a question are remembered: other chatter leaves no trace.
+        if question is None or not first_delivery(session, workspace.team_id, event_id, now=deps.clock()):
             return
-        workspace = workspace_of(context)
-        with deps.sessions() as session, session.begin():
-            question = question_at(session, workspace, item.get("channel", ""), item.get("ts", ""))
-            if question is None or question.asker.user_id != event.get("user"):
-                return
-            if not first_delivery(session, workspace.team_id, body["event_id"], now=deps.clock()):
-                return
-            if not resolve_question(question, now=deps.clock()):
-                return
-            card = question_card(session, question)
-        redraw(client, card)
-        # A reaction carries no trigger to open a form with, so the asker gets a button in their DM.
-        direct_message(client, card.asker, credit_prompt_message(card))
+        record_answer(session, question, user_id=user_id, message_ts=ts, now=deps.clock())
+
+
+def reaction_added(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway
+) -> None:
+    """The asker's :white_check_mark: on their question resolves it; anyone else's is just a reaction."""
+    item = event.get("item") or {}
+    if event.get("reaction") != RESOLVE_REACTION or item.get("type") != "message":
+        return
+    workspace = workspace_of(context)
+    with deps.sessions() as session, session.begin():
+        question = question_at(session, workspace, item.get("channel", ""), item.get("ts", ""))
+        if question is None or question.asker.user_id != event.get("user"):
+            return
+        if not first_delivery(session, workspace.team_id, body["event_id"], now=deps.clock()):
+            return
+        if not resolve_question(question, now=deps.clock()):
+            return
+        card = question_card(session, question)
+    redraw(gateway, card)
+    # A reaction carries no trigger to open a form with, so the asker gets a button in their DM.
+    gateway.dm(card.asker, credit_prompt_message(card))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import BoltContext
 
 from bot.deps import Deps
-from bot.listeners.common import refresh_home
+from bot.flows.home import refresh_home
+from bot.flows.scope import workspace_of
+from bot.gateway import SlackGateway
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if event.get("tab", "home") == "home":
-            refresh_home(deps, context, client, event["user"])
+def home_opened(event: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway) -> None:
+    if event.get("tab", "home") == "home":
+        refresh_home(deps, workspace_of(context), gateway, event["user"])

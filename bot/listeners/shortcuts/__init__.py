@@ -2,9 +2,8 @@
 
 from slack_bolt import App
 
-from bot.deps import Deps
 from bot.listeners.shortcuts import save_message
 
 
-def register(app: App, deps: Deps) -> None:
-    save_message.register(app, deps)
+def register(app: App) -> None:
+    app.message_shortcut(save_message.SAVE_AS_LEARNING)(save_message.save_as_learning)
