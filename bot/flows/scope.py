@@ -1,4 +1,4 @@
-"""A request's workspace and person: one database session for one person's request."""
+"""A person's scope: one database session for one person's request or job."""
 
 from __future__ import annotations
 
@@ -7,20 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_bolt import BoltContext
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.gateway import SlackGateway
 from bot.services.people import Workspace, get_or_create_person
 from models import Person
-
-
-def workspace_of(context: BoltContext) -> Workspace:
-    team_id = context.team_id or context.enterprise_id
-    if not team_id:
-        raise ValueError("a Slack request without a team or enterprise id")
-    return Workspace(team_id=team_id, enterprise_id=context.enterprise_id)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Every Slack listener, grouped by the surface Slack calls it from, wired in one place.
 
 Listeners are module-level functions. What they need from the process reaches them the bolt-python way,
-by argument name from the request's context: `deps` (database sessions, clock) and `gateway` (Slack calls
-with one error policy, made with this request's workspace client), both put there by `ProvideDeps`.
+by argument name from the request's context, put there by `ProvideDeps`: `deps` (database sessions,
+clock), `gateway` (Slack calls with one error policy, made with this request's workspace client) and
+`workspace` (the acting person's own workspace, also under an org-wide Enterprise Grid install).
 """
 
 from collections.abc import Callable
@@ -13,10 +14,11 @@ from slack_bolt.middleware import Middleware
 from bot.deps import Deps
 from bot.gateway import SlackGateway
 from bot.listeners import actions, commands, events, shortcuts, views
+from bot.listeners.payload import workspace_of
 
 
 class ProvideDeps(Middleware):
-    """Puts `deps` and this request's `gateway` in the context, for Bolt to inject into listeners."""
+    """Puts `deps`, this request's `gateway` and `workspace` in the context, for Bolt to inject."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -26,6 +28,9 @@ class ProvideDeps(Middleware):
     ) -> BoltResponse | None:
         req.context["deps"] = self.deps
         req.context["gateway"] = SlackGateway(req.context.client)
+        workspace = workspace_of(req.body, req.context)
+        if workspace is not None:
+            req.context["workspace"] = workspace
         return next()
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.history import history_page
 from bot.flows.home import home_for
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms.targets import targets_modal
 from bot.gateway import SlackGateway
 from bot.listeners.payload import id_value
 from bot.services.fitness_card import targets_of
 from bot.services.learning import delete_entry
-from bot.services.people import find_person
+from bot.services.people import Workspace, find_person
 from bot.services.privacy import Holdings, forget_person
 from bot.views.fitness import SHOW_HISTORY, forgotten_message, plain_message
 from bot.views.format import duration, truncate
@@ -28,10 +28,10 @@ def _offset(text: str) -> int:
 
 
 def open_targets(
-    ack: Ack, body: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway
+    ack: Ack, body: dict[str, Any], workspace: Workspace, deps: Deps, gateway: SlackGateway
 ) -> None:
     ack()
-    with person_scope(deps, workspace_of(context), gateway, body["user"]["id"]) as scope:
+    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
         view = targets_modal(targets_of(scope.person))
     gateway.open_modal(body["trigger_id"], view)
 
@@ -41,14 +41,14 @@ def page_history(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     """History on the card answers with a new message; Newer and Older turn the page in place."""
     ack()
     offset = _offset(str(action.get("value", "0")))
-    reply = history_page(deps, workspace_of(context), gateway, body["user"]["id"], offset=offset)
+    reply = history_page(deps, workspace, gateway, body["user"]["id"], offset=offset)
     respond(**reply, replace_original=action["action_id"] != SHOW_HISTORY)
 
 
@@ -57,13 +57,13 @@ def delete_from_history(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     """Delete on a history page (its value is `entry id:page offset`): the same page redrawn, with a note."""
     ack()
-    user_id, workspace = body["user"]["id"], workspace_of(context)
+    user_id = body["user"]["id"]
     entry_text, _, offset_text = str(action.get("value", "")).partition(":")
     entry_id = id_value({"value": entry_text})  # the same check as a button whose value is just the id
     with person_scope(deps, workspace, gateway, user_id) as scope:
@@ -81,12 +81,12 @@ def delete_from_history(
 
 
 def forget_me(
-    ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext, deps: Deps, gateway: SlackGateway
+    ack: Ack, body: dict[str, Any], respond: Respond, workspace: Workspace, deps: Deps, gateway: SlackGateway
 ) -> None:
     ack()
     user_id = body["user"]["id"]
     with deps.sessions() as session, session.begin():
-        person = find_person(session, workspace_of(context), user_id)
+        person = find_person(session, workspace, user_id)
         held = forget_person(session, person) if person else Holdings(entries=0, goals=0)
     respond(**forgotten_message(held), replace_original=True)
     gateway.publish_home(user_id, forgotten_home_view())

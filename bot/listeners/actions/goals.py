@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.home import refresh_home
 from bot.flows.learning import open_learning_modal
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.forms.learning import ModalContext, ModalPrefill
 from bot.forms.share_goal import share_modal
 from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value
 from bot.services.goals import drop_goal, get_goal, goal_progress, mark_goal_done
-from bot.services.people import local_today
+from bot.services.people import Workspace, local_today
 from bot.views.format import escape, truncate
 from bot.views.goals import (
     DROP_GOAL,
@@ -64,12 +64,12 @@ def log_toward_goal(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     ack()
-    user_id, goal_id, workspace = body["user"]["id"], id_value(action), workspace_of(context)
+    user_id, goal_id = body["user"]["id"], id_value(action)
     with person_scope(deps, workspace, gateway, user_id) as scope:
         goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
         usable = goal is not None and goal.status is GoalStatus.ACTIVE
@@ -101,14 +101,14 @@ def finish_goal(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     """Mark done, or Drop (after its confirm dialog): the goal list redrawn with what changed."""
     ack()
     drop = action["action_id"] == DROP_GOAL
-    user_id, goal_id, workspace = body["user"]["id"], id_value(action), workspace_of(context)
+    user_id, goal_id = body["user"]["id"], id_value(action)
     reply = None
     with person_scope(deps, workspace, gateway, user_id) as scope:
         change = drop_goal if drop else mark_goal_done
@@ -134,13 +134,13 @@ def edit_goal(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     ack()
     user_id, goal_id = body["user"]["id"], id_value(action)
-    with person_scope(deps, workspace_of(context), gateway, user_id) as scope:
+    with person_scope(deps, workspace, gateway, user_id) as scope:
         goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
         prefill = GoalPrefill.from_goal(goal) if goal and goal.status is GoalStatus.ACTIVE else None
     if prefill is None:
@@ -157,14 +157,14 @@ def share_goal(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     """Share, on the celebration DM: only a goal of theirs that was reached."""
     ack()
     user_id, goal_id = body["user"]["id"], id_value(action)
-    with person_scope(deps, workspace_of(context), gateway, user_id) as scope:
+    with person_scope(deps, workspace, gateway, user_id) as scope:
         goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
         view = share_modal(goal) if goal and goal.reached_at is not None else None
     if view is None:

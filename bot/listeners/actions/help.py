@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.learning import open_learning_modal
@@ -19,7 +19,6 @@ from bot.flows.questions import (
     redraw,
     reply_in_thread,
 )
-from bot.flows.scope import workspace_of
 from bot.forms.ask import AskModalContext
 from bot.forms.credit import credit_modal
 from bot.forms.learning import ModalContext, ModalPrefill
@@ -88,10 +87,10 @@ def _card_to_manage(
     return None
 
 
-def open_ask(ack: Ack, body: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway) -> None:
+def open_ask(ack: Ack, body: dict[str, Any], workspace: Workspace, deps: Deps, gateway: SlackGateway) -> None:
     ack()
     modal_context = AskModalContext(channel_id=channel_of(body))
-    open_ask_modal(deps, workspace_of(context), gateway, body["trigger_id"], modal_context)
+    open_ask_modal(deps, workspace, gateway, body["trigger_id"], modal_context)
 
 
 def offer(
@@ -99,7 +98,7 @@ def offer(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -108,7 +107,7 @@ def offer(
     user_id, question_id = body["user"]["id"], id_value(action)
     offered = False
     with deps.sessions() as session, session.begin():
-        question = get_question(session, workspace_of(context), question_id) if question_id else None
+        question = get_question(session, workspace, question_id) if question_id else None
         card = question_card(session, question) if question else None
         if question and card and card.status is QuestionStatus.OPEN and card.asker != user_id:
             offered = offer_help(session, question, user_id, now=deps.clock())
@@ -131,13 +130,12 @@ def resolve(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     """Resolved on the question, or Credit helpers in the DM after a reaction: the credit modal."""
     ack()
-    workspace = workspace_of(context)
     # Crediting stays possible once resolved (the reaction path resolves first, then asks).
     still_possible = {QuestionStatus.OPEN}
     if action["action_id"] == CREDIT_HELPERS:
@@ -166,12 +164,11 @@ def edit(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     ack()
-    workspace = workspace_of(context)
     card = _card_to_manage(
         deps,
         workspace,
@@ -192,13 +189,12 @@ def withdraw(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     """Withdraw on the question, or Close it in the follow-up: the message says it is withdrawn."""
     ack()
-    workspace = workspace_of(context)
     card = _card_to_manage(
         deps,
         workspace,
@@ -227,12 +223,11 @@ def repost(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     ack()
-    workspace = workspace_of(context)
     card = _card_to_manage(
         deps,
         workspace,
@@ -252,7 +247,7 @@ def invite(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -269,7 +264,6 @@ def invite(
         invited = [str(user) for user in value.get("in", [])]
     except (ValueError, KeyError, TypeError):
         return
-    workspace = workspace_of(context)
     card = _card_to_manage(
         deps,
         workspace,
@@ -298,13 +292,12 @@ def log_learning(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     """Log what you learned from the answers: the learning form, prefilled as learning from people."""
     ack()
-    workspace = workspace_of(context)
     card = load_card(deps, workspace, id_value(action))
     if card is None:
         _private(respond, note(GONE))

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.home import home_for
 from bot.flows.learning import open_learning_modal
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext, ModalPrefill
 from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value
 from bot.services.learning import delete_entry, get_entry
+from bot.services.people import Workspace
 from bot.views.learning import error_message, undone_message
 
 
 def open_log_modal(
-    ack: Ack, body: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway
+    ack: Ack, body: dict[str, Any], workspace: Workspace, deps: Deps, gateway: SlackGateway
 ) -> None:
     """An empty learning form: Log learning on App Home, or Log now on a nudge."""
     ack()
     modal_context = ModalContext(channel_id=channel_of(body))
-    open_learning_modal(
-        deps, workspace_of(context), gateway, body["user"]["id"], body["trigger_id"], modal_context
-    )
+    open_learning_modal(deps, workspace, gateway, body["user"]["id"], body["trigger_id"], modal_context)
 
 
 def edit_entry(
@@ -33,12 +32,12 @@ def edit_entry(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     ack()
-    user_id, entry_id, workspace = body["user"]["id"], id_value(action), workspace_of(context)
+    user_id, entry_id = body["user"]["id"], id_value(action)
     with person_scope(deps, workspace, gateway, user_id) as scope:
         entry = get_entry(scope.session, scope.person, entry_id) if entry_id else None
         prefill = ModalPrefill.from_entry(entry) if entry else None
@@ -59,13 +58,13 @@ def undo_entry(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     ack()
     user_id, entry_id = body["user"]["id"], id_value(action)
-    with person_scope(deps, workspace_of(context), gateway, user_id) as scope:
+    with person_scope(deps, workspace, gateway, user_id) as scope:
         removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
         scope.session.flush()
         reply = undone_message(removed)

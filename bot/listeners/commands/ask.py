@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.questions import open_ask_modal, publish_question
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms.ask import AskModalContext
 from bot.gateway import SlackGateway
 from bot.parsing import CommandError
 from bot.parsing.ask import OpenAskModal, ShowAskHelp, parse_ask
 from bot.services.help import ask_question, question_card
+from bot.services.people import Workspace
 from bot.views.help import ask_error_message, ask_help_message, duplicate_ask_message
 
 
@@ -21,7 +22,7 @@ def ask_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -35,7 +36,7 @@ def ask_command(
         ack(**ask_help_message())
         return
     ack()
-    user_id, channel_id, workspace = command["user_id"], command.get("channel_id"), workspace_of(context)
+    user_id, channel_id = command["user_id"], command.get("channel_id")
     if isinstance(request, OpenAskModal):
         open_ask_modal(
             deps, workspace, gateway, command["trigger_id"], AskModalContext(channel_id=channel_id)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.history import history_page
 from bot.flows.home import home_for
 from bot.flows.nudges import change_nudges
-from bot.flows.scope import PersonScope, person_scope, workspace_of
+from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
 from bot.parsing import CommandError
 from bot.parsing.fitness import (
@@ -50,7 +50,7 @@ def fitness_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -63,7 +63,7 @@ def fitness_command(
         ack(**fitness_help_message())
         return
     ack()
-    user_id, workspace = command["user_id"], workspace_of(context)
+    user_id = command["user_id"]
     if isinstance(request, ShowHistory):
         respond(**history_page(deps, workspace, gateway, user_id), replace_original=False)
         return

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
-from bot.flows.scope import PersonScope, person_scope, workspace_of
+from bot.flows.scope import PersonScope, person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.gateway import SlackGateway
 from bot.parsing import CommandError
 from bot.parsing.goal import CreateGoal, ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
 from bot.services.goals import GoalError, create_goal, goal_progress
-from bot.services.people import local_today
+from bot.services.people import Workspace, local_today
 from bot.views.goals import (
     goal_error_message,
     goal_help_message,
@@ -27,7 +27,7 @@ def goal_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -41,7 +41,7 @@ def goal_command(
         ack(**goal_help_message())
         return
     ack()
-    user_id, workspace = command["user_id"], workspace_of(context)
+    user_id = command["user_id"]
     if isinstance(request, OpenGoalModal):
         modal_context = GoalModalContext(channel_id=command.get("channel_id"))
         gateway.open_modal(command["trigger_id"], goal_modal(GoalPrefill(), modal_context))

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
 from bot.flows.home import home_for
 from bot.flows.learning import open_learning_modal
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
 from bot.parsing import CommandError, OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
+from bot.services.people import Workspace
 from bot.views.learning import error_message, help_message, logged_message
 from models import EntrySource
 
@@ -24,7 +25,7 @@ def learn_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -38,7 +39,7 @@ def learn_command(
         ack(**help_message())
         return
     ack()
-    user_id, workspace = command["user_id"], workspace_of(context)
+    user_id = command["user_id"]
     if isinstance(request, OpenLogModal):
         modal_context = ModalContext(channel_id=command.get("channel_id"))
         open_learning_modal(deps, workspace, gateway, user_id, command["trigger_id"], modal_context)

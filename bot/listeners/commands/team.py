@@ -8,10 +8,10 @@ from datetime import timedelta
 from functools import cache, partial
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
-from bot.flows.scope import PersonScope, person_scope, workspace_of
+from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
 from bot.parsing import CommandError
 from bot.parsing.ask import ShowHelpChannel, parse_help_channel
@@ -55,7 +55,7 @@ def team_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -69,7 +69,7 @@ def team_command(
         ack(**team_help_message())
         return
     ack()
-    user_id, workspace = command["user_id"], workspace_of(context)
+    user_id = command["user_id"]
     if isinstance(request, SetHelpChannel):
         respond(**_help_channel(deps, workspace, gateway, user_id, request.text))
         return

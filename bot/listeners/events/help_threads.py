@@ -14,7 +14,6 @@ from slack_bolt import BoltContext
 
 from bot.deps import Deps
 from bot.flows.questions import redraw
-from bot.flows.scope import workspace_of
 from bot.gateway import SlackGateway
 from bot.services.help import (
     answer_deleted,
@@ -40,12 +39,14 @@ def _from_a_bot(message: dict[str, Any], context: BoltContext) -> bool:
     )
 
 
-def thread_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps) -> None:
+def thread_message(
+    body: dict[str, Any], event: dict[str, Any], context: BoltContext, workspace: Workspace, deps: Deps
+) -> None:
     """A reply in a question's thread is an answer; its edit or deletion is noted."""
     channel_id = event.get("channel")
     if not channel_id:
         return
-    subtype, workspace = event.get("subtype"), workspace_of(context)
+    subtype = event.get("subtype")
     if subtype in REPLY_SUBTYPES:
         _record_reply(deps, workspace, body["event_id"], channel_id, event, context)
     elif subtype == "message_changed":
@@ -81,13 +82,12 @@ def _record_reply(
 
 
 def reaction_added(
-    body: dict[str, Any], event: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway
+    body: dict[str, Any], event: dict[str, Any], workspace: Workspace, deps: Deps, gateway: SlackGateway
 ) -> None:
     """The asker's :white_check_mark: on their question resolves it; anyone else's is just a reaction."""
     item = event.get("item") or {}
     if event.get("reaction") != RESOLVE_REACTION or item.get("type") != "message":
         return
-    workspace = workspace_of(context)
     with deps.sessions() as session, session.begin():
         question = question_at(session, workspace, item.get("channel", ""), item.get("ts", ""))
         if question is None or question.asker.user_id != event.get("user"):

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack
 
 from bot.deps import Deps
 from bot.flows.learning import open_learning_modal
-from bot.flows.scope import workspace_of
 from bot.forms.learning import ModalContext, ModalPrefill
 from bot.gateway import SlackGateway
+from bot.services.people import Workspace
 from models import EntryKind
 
 SAVE_AS_LEARNING = "save_as_learning"
 
 
 def save_as_learning(
-    ack: Ack, shortcut: dict[str, Any], context: BoltContext, deps: Deps, gateway: SlackGateway
+    ack: Ack, shortcut: dict[str, Any], workspace: Workspace, deps: Deps, gateway: SlackGateway
 ) -> None:
     ack()
     user_id = shortcut["user"]["id"]
@@ -31,6 +31,4 @@ def save_as_learning(
         link=gateway.permalink(channel_id, shortcut.get("message_ts") or message.get("ts")),
     )
     modal_context = ModalContext(channel_id=channel_id, from_message=True)
-    open_learning_modal(
-        deps, workspace_of(context), gateway, user_id, shortcut["trigger_id"], modal_context, prefill
-    )
+    open_learning_modal(deps, workspace, gateway, user_id, shortcut["trigger_id"], modal_context, prefill)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack
 
 from bot.deps import Deps
 from bot.flows.home import home_for
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms.base import FormErrors
 from bot.forms.targets import parse_targets_form
 from bot.gateway import SlackGateway
 from bot.services.fitness_card import set_targets, targets_of
+from bot.services.people import Workspace
 from bot.views.fitness import targets_set_message
 
 
@@ -20,12 +21,12 @@ def submit_targets(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     user_id = body["user"]["id"]
-    with person_scope(deps, workspace_of(context), gateway, user_id) as scope:
+    with person_scope(deps, workspace, gateway, user_id) as scope:
         try:
             targets = parse_targets_form(view["state"]["values"], targets_of(scope.person))
         except FormErrors as exc:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack
 
 from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
-from bot.flows.scope import PersonScope, person_scope, workspace_of
+from bot.flows.scope import PersonScope, person_scope
 from bot.forms import share_goal
 from bot.forms.base import FormErrors
 from bot.forms.goal import GoalModalContext, field_errors, parse_goal_form
@@ -31,11 +31,11 @@ def submit_goal(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    user_id, workspace = body["user"]["id"], workspace_of(context)
+    user_id = body["user"]["id"]
     modal_context = GoalModalContext.load(view.get("private_metadata"))
     # Store before acking: a problem only the database can see (a date past in their day) goes under its
     # field.
@@ -99,7 +99,7 @@ def submit_share(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
@@ -107,7 +107,7 @@ def submit_share(
     shared = share_goal.ShareGoalContext.load(view.get("private_metadata"))
     try:
         channel_id = share_goal.parse_share_form(view["state"]["values"])
-        payload = _shared_message(deps, workspace_of(context), gateway, user_id, shared.goal_id)
+        payload = _shared_message(deps, workspace, gateway, user_id, shared.goal_id)
         # Post before acking, so a channel the app cannot post in is explained under the field.
         posted = gateway.post(channel_id, payload)
         if posted.error is not None:

@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot.deps import Deps
 from bot.flows.questions import load_card, may_manage, publish_question, redraw, reply_in_thread
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms import ask, credit
 from bot.forms.base import FormErrors
 from bot.gateway import SlackGateway
@@ -34,11 +34,11 @@ def submit_question(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    user_id, workspace = body["user"]["id"], workspace_of(context)
+    user_id = body["user"]["id"]
     modal_context = ask.AskModalContext.load(view.get("private_metadata"))
     try:
         form = ask.parse_ask_form(view["state"]["values"])
@@ -77,10 +77,11 @@ def submit_credit(
     body: dict[str, Any],
     view: dict[str, Any],
     context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    user_id, workspace = body["user"]["id"], workspace_of(context)
+    user_id = body["user"]["id"]
     modal_context = credit.CreditModalContext.load(view.get("private_metadata"))
     try:
         card = _creditable_card(deps, workspace, gateway, user_id, modal_context.question_id)

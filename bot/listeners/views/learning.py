@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack
 
 from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
 from bot.flows.home import home_for
-from bot.flows.scope import person_scope, workspace_of
+from bot.flows.scope import person_scope
 from bot.forms.base import FormErrors
 from bot.forms.learning import ModalContext, field_errors, parse_learning_form
 from bot.gateway import SlackGateway
@@ -33,11 +33,11 @@ def submit_learning(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
-    context: BoltContext,
+    workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    user_id, workspace = body["user"]["id"], workspace_of(context)
+    user_id = body["user"]["id"]
     modal_context = ModalContext.load(view.get("private_metadata"))
     # Store before acking: a problem only the database can see (a future day) goes under its field.
     try:
