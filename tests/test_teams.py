@@ -208,8 +208,13 @@ def test_a_digest_channel_the_app_cannot_post_in_is_refused(slack, fake_slack, s
     assert session.scalar(select(LearningTeam.digest_channel_id)) is None
 
 
-def test_a_digest_channel_is_taken_on_trust_when_the_app_may_not_read_channels(slack, fake_slack, session):
+def test_a_digest_channel_is_refused_with_a_reinstall_hint_when_the_app_may_not_read_channels(
+    slack, fake_slack, session
+):
+    # A workspace that installed Learnfit before it asked for channels:read answers missing_scope.
     team_text(slack, fake_slack, "create Platform")
     fake_slack.fail_next("conversations.info", error="missing_scope")
 
-    assert "now goes in <#C0OUTSIDE>" in team_text(slack, fake_slack, "digest channel <#C0OUTSIDE|outside>")
+    reply = team_text(slack, fake_slack, "digest channel <#C0OUTSIDE|outside>")
+    assert "installing Learnfit again" in reply and "now goes" not in reply
+    assert [team.digest_channel_id for team in session.scalars(select(LearningTeam))] == [None]

@@ -129,7 +129,11 @@ def _digest_channel_problem(gateway: SlackGateway, channel_id: str) -> str | Non
     """Why the digest could not be posted in a channel, if it could not."""
     channel = gateway.channel(channel_id)
     if channel == "missing_scope":
-        return None  # the app may not read channels (no channels:read): the first digest will tell
+        # Installed before Learnfit asked for channels:read and groups:read: checking needs a reinstall.
+        return (
+            f"I'm not allowed to look at <#{channel_id}> yet. A workspace admin can fix that by installing "
+            "Learnfit again (it now asks to see basic channel details); then try again."
+        )
     if isinstance(channel, str):
         return (
             f"I can't see <#{channel_id}>. Invite Learnfit there first (`/invite @Learnfit`), then try again."
