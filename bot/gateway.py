@@ -1,10 +1,11 @@
 """The one gateway for what Learnfit does to Slack: DMs, private replies, App Home, posts, modals, lookups.
 
-One error policy for every call: Slack refusing (an error code) or being unreachable is logged once, here.
-A message, a lookup or App Home then comes back as a value (None, False, or a `Posted` with its error), never
-as an exception: what the person did is stored by then, and a failed courtesy must not undo it. Only opening
-a modal raises (`SlackCallFailed`), because without it the click did nothing; the app's error handler tells
-the person to try again.
+One error policy for every call: Slack refusing (an error code) or being unreachable is logged once, here,
+and comes back as a value (None, False, or a `SlackFailure` on what was asked for), never as an exception:
+what the person did is stored by then, and a failed courtesy must not undo it. Listeners mostly ignore the
+failure; the scheduler reads it (its status and Retry-After) to decide whether a send is retried. Only
+opening a modal raises (`SlackCallFailed`), because without it the click did nothing; the app's error
+handler tells the person to try again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.slack_client import retry_after_seconds
+
 logger = logging.getLogger(__name__)
 
 Answer = TypeVar("Answer")
@@ -28,23 +31,44 @@ class SlackCallFailed(Exception):
 
 
 @dataclass(frozen=True)
+class SlackFailure:
+    """Why a call did not happen: Slack's error code (or `http_<status>`, or `unreachable`), the HTTP
+    status when Slack answered at all, and for a 429 how long Slack asked to wait."""
+
+    error: str
+    status: int | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
 class Posted:
-    """A message Slack accepted (its ts), or the reason it did not."""
+    """A message Slack accepted (its channel and ts), or why it did not."""
 
     ts: str | None = None
-    error: str | None = None
+    channel: str | None = None
+    failure: SlackFailure | None = None
+
+    @property
+    def error(self) -> str | None:
+        return self.failure.error if self.failure else None
 
 
 @dataclass(frozen=True)
 class SlackUser:
-    """What Learnfit reads of a Slack user: `found` is False when users.info failed for them."""
+    """What Learnfit reads of a Slack user, or (`failure`) why users.info could not say."""
 
     user_id: str
-    found: bool = True
+    failure: SlackFailure | None = None
     tz: str | None = None
     is_admin: bool = False
     is_bot: bool = False
     deleted: bool = False
+    status_text: str | None = None
+    status_emoji: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.failure is None
 
 
 class SlackGateway:
@@ -53,24 +77,38 @@ class SlackGateway:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def _call(self, method: str, subject: str | None, call: Callable[[], Answer]) -> Answer | str:
-        """The response, or the error code Slack (or the network) answered with, logged once."""
+    def _call(self, method: str, subject: str | None, call: Callable[[], Answer]) -> Answer | SlackFailure:
+        """The response, or why Slack (or the network) did not give one, logged once."""
         try:
             return call()
         except SlackApiError as exc:
-            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+            response = exc.response
+            status = response.status_code
+            data = response.data if isinstance(response.data, dict) else {}
+            failure = SlackFailure(
+                str(data.get("error") or f"http_{status}"),
+                status,
+                retry_after_seconds(response.headers) if status == 429 else None,
+            )
         except OSError as exc:  # unreachable, after the client's own retries
-            error = f"unreachable: {exc}"
-        logger.warning("%s for %s failed: %s", method, subject or "-", error)
-        return error
+            failure = SlackFailure("unreachable")
+            logger.warning("%s for %s: Slack unreachable: %s", method, subject or "-", exc)
+            return failure
+        logger.warning("%s for %s failed: %s", method, subject or "-", failure.error)
+        return failure
+
+    def token_works(self) -> bool:
+        """Whether the app's token is still good (auth.test): tells a gone person from a gone app."""
+        return not isinstance(self._call("auth.test", None, self.client.auth_test), SlackFailure)
 
     # ------------------------------------------------------------------ people
 
     def user(self, user_id: str) -> SlackUser:
         answer = self._call("users.info", user_id, lambda: self.client.users_info(user=user_id))
-        if isinstance(answer, str):
-            return SlackUser(user_id, found=False)
+        if isinstance(answer, SlackFailure):
+            return SlackUser(user_id, failure=answer)
         user: dict[str, Any] = answer["user"]
+        profile: dict[str, Any] = user.get("profile") or {}
         return SlackUser(
             user_id,
             tz=user.get("tz"),
@@ -78,6 +116,8 @@ class SlackGateway:
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
             is_bot=bool(user.get("is_bot")),
             deleted=bool(user.get("deleted")),
+            status_text=profile.get("status_text"),
+            status_emoji=profile.get("status_emoji"),
         )
 
     def timezone_of(self, user_id: str) -> str | None:
@@ -95,7 +135,9 @@ class SlackGateway:
             channel_id,
             lambda: self.client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, **payload),
         )
-        return Posted(error=answer) if isinstance(answer, str) else Posted(ts=answer.get("ts"))
+        if isinstance(answer, SlackFailure):
+            return Posted(failure=answer)
+        return Posted(ts=answer.get("ts"), channel=answer.get("channel"))
 
     def dm(self, user_id: str, payload: dict[str, Any]) -> bool:
         """A message in the person's DM with the app (posting to a user id opens it)."""
@@ -109,7 +151,7 @@ class SlackGateway:
                 channel_id,
                 lambda: self.client.chat_postEphemeral(channel=channel_id, user=user_id, **payload),
             )
-            if not isinstance(answer, str):
+            if not isinstance(answer, SlackFailure):
                 return
         self.dm(user_id, payload)
 
@@ -119,7 +161,7 @@ class SlackGateway:
             f"{channel_id}/{ts}",
             lambda: self.client.chat_update(channel=channel_id, ts=ts, **payload),
         )
-        return not isinstance(answer, str)
+        return not isinstance(answer, SlackFailure)
 
     def respond(self, response_url: str, payload: dict[str, Any], *, replace_original: bool = False) -> bool:
         """Answer through an interaction's response_url; False once it has expired (30 minutes, 5 uses)."""
@@ -128,7 +170,7 @@ class SlackGateway:
             None,
             lambda: WebhookClient(response_url).send(**payload, replace_original=replace_original),
         )
-        if isinstance(answer, str):
+        if isinstance(answer, SlackFailure):
             return False
         if answer.status_code != 200:
             logger.warning("response_url failed: %s %s", answer.status_code, answer.body)
@@ -143,21 +185,21 @@ class SlackGateway:
             channel_id,
             lambda: self.client.chat_getPermalink(channel=channel_id, message_ts=message_ts),
         )
-        return None if isinstance(answer, str) else answer.get("permalink")
+        return None if isinstance(answer, SlackFailure) else answer.get("permalink")
 
     def channel(self, channel_id: str) -> dict[str, Any] | str:
-        """conversations.info's channel, or the error code."""
+        """conversations.info's channel, or Slack's error code."""
         answer = self._call(
             "conversations.info", channel_id, lambda: self.client.conversations_info(channel=channel_id)
         )
-        return answer if isinstance(answer, str) else dict(answer["channel"])
+        return answer.error if isinstance(answer, SlackFailure) else dict(answer["channel"])
 
     def send_file(self, user_id: str, *, content: str, filename: str, title: str, comment: str) -> bool:
         """A file in the person's DM with the app (files.getUploadURLExternal and completeUploadExternal)."""
         opened = self._call(
             "conversations.open", user_id, lambda: self.client.conversations_open(users=user_id)
         )
-        if isinstance(opened, str):
+        if isinstance(opened, SlackFailure):
             return False
         channel_id = opened["channel"]["id"]
         uploaded = self._call(
@@ -167,7 +209,7 @@ class SlackGateway:
                 channel=channel_id, content=content, filename=filename, title=title, initial_comment=comment
             ),
         )
-        return not isinstance(uploaded, str)
+        return not isinstance(uploaded, SlackFailure)
 
     # ------------------------------------------------------------------ surfaces
 
@@ -181,5 +223,5 @@ class SlackGateway:
             view.get("callback_id"),
             lambda: self.client.views_open(trigger_id=trigger_id, view=view),
         )
-        if isinstance(answer, str):
-            raise SlackCallFailed(f"views.open: {answer}")
+        if isinstance(answer, SlackFailure):
+            raise SlackCallFailed(f"views.open: {answer.error}")

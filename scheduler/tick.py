@@ -10,16 +10,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Clock
-from bot.slack_client import retry_after_seconds
+from bot.gateway import Posted, SlackFailure, SlackGateway, SlackUser
 from models import DeliveryStatus, Person
 from scheduler import ledger
 from scheduler.pacing import Pacer
@@ -39,7 +36,8 @@ TRANSIENT = frozenset(
 )
 
 Message = dict[str, Any]  # a chat.postMessage payload: text and blocks
-Send = Callable[["Tick", ledger.Claim], SlackResponse]
+Send = Callable[["Tick", ledger.Claim], Posted]
+Answer = TypeVar("Answer", Posted, SlackUser)  # what a gateway call gives, with its `failure`
 
 
 class Outcome(StrEnum):
@@ -159,9 +157,7 @@ class Tick:
             return self._settle(claim, settle.status, settle.error)
         except Release as release:
             return self._release(claim, release.error)
-        return self._settle(
-            claim, DeliveryStatus.SENT, channel_id=sent.get("channel"), message_ts=sent.get("ts")
-        )
+        return self._settle(claim, DeliveryStatus.SENT, channel_id=sent.channel, message_ts=sent.ts)
 
     def _settle(
         self,
@@ -200,9 +196,9 @@ class Tick:
         claim: ledger.Claim,
         method: str,
         channel: str | None,
-        call: Callable[[WebClient], SlackResponse],
-    ) -> SlackResponse:
-        """Make one paced call for a claimed send; turn Slack's answer into Settle or Release."""
+        call: Callable[[SlackGateway], Answer],
+    ) -> Answer:
+        """Make one paced call through the gateway for a claimed send; a failure becomes Settle or Release."""
         workspace = claim.workspace
         if workspace.team_id in self._gone:
             raise Settle(DeliveryStatus.FAILED, "workspace_uninstalled")
@@ -213,26 +209,27 @@ class Tick:
         except NotInstalled as exc:
             logger.warning("no token for %s: %s", workspace.team_id, exc)
             raise Release("no_token") from None
-        try:
-            return call(client)
-        except SlackApiError as exc:
-            raise self._classify(claim, client, exc) from None
-        except OSError as exc:  # connection refused, reset, timed out (after the client's own retry)
-            logger.warning("%s for %s failed: %s", method, claim.key, exc)
-            raise Release("slack_unreachable") from None
+        gateway = SlackGateway(client)
+        answer = call(gateway)
+        if answer.failure is not None:
+            raise self._classify(claim, gateway, answer.failure)
+        return answer
 
-    def _classify(self, claim: ledger.Claim, client: WebClient, exc: SlackApiError) -> Settle | Release:
-        response = exc.response
-        error = str(response.get("error") or f"http_{response.status_code}")
-        if response.status_code == 429:
+    def _classify(
+        self, claim: ledger.Claim, gateway: SlackGateway, failure: SlackFailure
+    ) -> Settle | Release:
+        error, status = failure.error, failure.status or 0
+        if status == 429:
             # The client already waited out a short Retry-After; a longer one holds the whole workspace.
-            seconds = retry_after_seconds(response.headers)
+            seconds = failure.retry_after or 1.0
             self.pacer.hold(claim.team_id, seconds)
             logger.info("Slack rate-limited %s for %ss; %s handed back", claim.team_id, seconds, claim.key)
             return Release("ratelimited")
-        if response.status_code >= 500 or error in TRANSIENT:
+        if error == "unreachable":  # connection refused, reset, timed out (after the client's own retry)
+            return Release("slack_unreachable")
+        if status >= 500 or error in TRANSIENT:
             return Release(error)
-        if error == "account_inactive" and _token_works(client):
+        if error == "account_inactive" and gateway.token_works():
             error = "user_account_inactive"  # the app is fine; it is the person's account that is gone
         if error in WORKSPACE_GONE:
             self._workspace_gone(claim.workspace, error)
@@ -261,11 +258,3 @@ class Tick:
         )
         self._gone.add(workspace.team_id)
         mark_uninstalled(self.sessions, workspace, now=self.now())
-
-
-def _token_works(client: WebClient) -> bool:
-    try:
-        client.auth_test()
-    except (SlackApiError, OSError):
-        return False
-    return True

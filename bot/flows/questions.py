@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.deps import Deps
 from bot.forms.ask import AskModalContext, ask_modal
-from bot.gateway import Posted, SlackGateway
+from bot.gateway import Posted, SlackFailure, SlackGateway
 from bot.services.help import (
     Expert,
     QuestionCard,
@@ -61,9 +61,9 @@ def load_card(deps: Deps, workspace: Workspace, question_id: int | None) -> Ques
 
 def _post(gateway: SlackGateway, channel_id: str | None, payload: dict[str, Any]) -> Posted:
     if not channel_id:
-        return Posted(error="no_channel")
+        return Posted(failure=SlackFailure("no_channel"))
     if channel_id.startswith("D"):
-        return Posted(error="direct_message")  # peers cannot see a DM, and the app cannot post in others'
+        return Posted(failure=SlackFailure("direct_message"))  # peers cannot see a DM, and the app cannot post in others'
     return gateway.post(channel_id, payload)
 
 

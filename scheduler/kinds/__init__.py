@@ -7,9 +7,9 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
 
-from slack_sdk.web import SlackResponse
 from sqlalchemy import ColumnElement
 
+from bot.gateway import Posted
 from models import DeliveryKind
 from scheduler.kinds.digests import Digests
 from scheduler.kinds.follow_ups import FollowUps
@@ -40,7 +40,7 @@ class Kind(Protocol):
         """Give a next time to whatever of this kind should have one and has none; how many got one."""
         ...
 
-    def send(self, tick: Tick, claim: Claim) -> SlackResponse:
+    def send(self, tick: Tick, claim: Claim) -> Posted:
         """Build and send one claimed delivery through `tick.slack`; raise Settle or Release to end it
         any other way."""
         ...

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.web import SlackResponse
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from bot.gateway import Posted
 from bot.services import digests, nudges, people
 from bot.views.teams import digest_message
 from models import DeliveryKind, DeliveryStatus, LearningTeam
@@ -73,19 +73,14 @@ class Digests:
                 scheduled += team.next_digest_at is not None
         return scheduled
 
-    def send(self, tick: Tick, claim: Claim) -> SlackResponse:
+    def send(self, tick: Tick, claim: Claim) -> Posted:
         channel = claim.channel_id
         if claim.learning_team_id is None or channel is None:
             raise Settle(DeliveryStatus.FAILED, "nothing_to_send")
         message = self._message(
             tick, claim.learning_team_id, slot=claim.window_ends_at - digests.DIGEST_WINDOW
         )
-        return tick.slack(
-            claim,
-            "chat.postMessage",
-            channel,
-            lambda client: client.chat_postMessage(channel=channel, **message),
-        )
+        return tick.slack(claim, "chat.postMessage", channel, lambda gateway: gateway.post(channel, message))
 
     def _message(self, tick: Tick, learning_team_id: int, *, slot: datetime) -> Message:
         with tick.sessions() as session:

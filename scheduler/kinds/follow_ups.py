@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from slack_sdk.web import SlackResponse
 from sqlalchemy import ColumnElement, select
 
+from bot.gateway import Posted
 from bot.services import help as peer_help
 from bot.views.help import follow_up_message
 from models import DeliveryKind, DeliveryStatus, HelpQuestion, QuestionStatus
@@ -66,14 +66,9 @@ class FollowUps:
     def schedule_missing(self, tick: Tick) -> int:
         return 0  # nothing to put back: a question's follow-up is due from when it was posted
 
-    def send(self, tick: Tick, claim: Claim) -> SlackResponse:
+    def send(self, tick: Tick, claim: Claim) -> Posted:
         asker, message = self._message(tick, claim)
-        return tick.slack(
-            claim,
-            "chat.postMessage",
-            asker,
-            lambda client: client.chat_postMessage(channel=asker, **message),
-        )
+        return tick.slack(claim, "chat.postMessage", asker, lambda gateway: gateway.post(asker, message))
 
     @staticmethod
     def _message(tick: Tick, claim: Claim) -> tuple[str, Message]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.web import SlackResponse
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
+from bot.gateway import Posted
 from bot.services import nudges
 from bot.services.people import follow_timezone, next_nudge_at, reschedule_nudge
 from bot.views.nudges import nudge_message
@@ -76,22 +76,16 @@ class Nudges:
                 return scheduled
             last_id = people[-1].id
 
-    def send(self, tick: Tick, claim: Claim) -> SlackResponse:
+    def send(self, tick: Tick, claim: Claim) -> Posted:
         user_id = self._still_wanted(tick, claim)
-        user = tick.slack(claim, "users.info", None, lambda client: client.users_info(user=user_id))["user"]
-        if user.get("deleted"):
+        user = tick.slack(claim, "users.info", None, lambda gateway: gateway.user(user_id))
+        if user.deleted:
             tick.person_gone(claim)
             raise Settle(DeliveryStatus.FAILED, "user_deactivated")
-        profile = user.get("profile") or {}
-        if nudges.looks_away(profile.get("status_text"), profile.get("status_emoji")):
+        if nudges.looks_away(user.status_text, user.status_emoji):
             raise Settle(DeliveryStatus.SKIPPED, nudges.SkipReason.AWAY.value)
-        message = self._message(tick, claim, user.get("tz"))
-        return tick.slack(
-            claim,
-            "chat.postMessage",
-            user_id,
-            lambda client: client.chat_postMessage(channel=user_id, **message),
-        )
+        message = self._message(tick, claim, user.tz)
+        return tick.slack(claim, "chat.postMessage", user_id, lambda gateway: gateway.post(user_id, message))
 
     @staticmethod
     def _person(session: Session, claim: Claim) -> Person:
