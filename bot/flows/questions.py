@@ -63,7 +63,8 @@ def _post(gateway: SlackGateway, channel_id: str | None, payload: dict[str, Any]
     if not channel_id:
         return Posted(failure=SlackFailure("no_channel"))
     if channel_id.startswith("D"):
-        return Posted(failure=SlackFailure("direct_message"))  # peers cannot see a DM, and the app cannot post in others'
+        # Peers cannot see a DM, and the app cannot post in other people's.
+        return Posted(failure=SlackFailure("direct_message"))
     return gateway.post(channel_id, payload)
 
 
