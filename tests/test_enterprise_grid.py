@@ -5,13 +5,13 @@ A person is one Slack user in one workspace, whichever way the app was installed
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import build_app
 from bot.listeners.shortcuts.save_message import SAVE_AS_LEARNING
@@ -19,7 +19,7 @@ from bot.localslack.payloads import SlackPayloads
 from bot.server import build_wsgi_app
 from bot.settings import Settings
 from bot.views.learning import OPEN_LOG_MODAL
-from models import HelpAnswer, HelpQuestion, Person, QuestionStatus
+from models import HelpAnswer, HelpQuestion, Person, QuestionStatus, slack_bots, slack_installations
 from tests.conftest import SIGNING_SECRET
 from tests.helpers import entries, last_opened_view, text_of
 from tests.support.driver import SlackDriver
@@ -227,6 +227,40 @@ def test_org_wide_a_reply_from_another_workspace_is_an_answer_and_the_askers_che
     assert "*Resolved*" in text_of(fake_slack.calls_to("chat.update")[-1].args)
     assert people(session) == [(T1, ASH, ORG)]  # answering in a thread makes no one a person
     assert tokens_used(fake_slack) == {ORG_TOKEN}
+
+
+def test_org_wide_a_nudge_goes_out_with_the_org_token_and_not_to_who_learned_today(
+    grid_slack, fake_slack, org_installed, oauth_settings, engine, sleeps, session
+):
+    command(grid_slack, ORG_T2, "", user=CAL, name="/fitness")  # uses the app, learns nothing today
+    command(grid_slack, ORG_T2, "20m #sql Read about index-only scans", user=BEA)
+    open_home(grid_slack, ORG_T2, BEA)  # the same person, from an event: still one row with one nudge
+    assert people(session) == [(T2, BEA, ORG), (T2, CAL, ORG)]
+    fake_slack.reset()
+
+    make_runner(oauth_settings, engine, sleeps, FakeTimer()).run_due(now=TUESDAY_NUDGE)
+
+    assert [(call.args["channel"], call.token) for call in fake_slack.calls_to("chat.postMessage")] == [
+        (CAL, ORG_TOKEN)
+    ]
+
+
+def test_org_wide_a_rotating_org_token_about_to_expire_is_refreshed_before_the_nudge(
+    grid_slack, fake_slack, org_installed, oauth_settings, engine, sleeps, session
+):
+    command(grid_slack, ORG_T2, "", user=CAL, name="/fitness")
+    soon = datetime.now(UTC) + timedelta(minutes=2)
+    for table in (slack_bots, slack_installations):
+        session.execute(update(table).values(bot_refresh_token="xoxe-1-org", bot_token_expires_at=soon))
+    session.commit()
+    fake_slack.reset()
+
+    make_runner(oauth_settings, engine, sleeps, FakeTimer()).run_due(now=TUESDAY_NUDGE)
+
+    # The org's installation is the one refreshed (FakeSlack refuses the refresh: the nudge waits).
+    [refresh] = fake_slack.calls_to("oauth.v2.access")
+    assert (refresh.args["grant_type"], refresh.args["refresh_token"]) == ("refresh_token", "xoxe-1-org")
+    assert fake_slack.calls_to("chat.postMessage") == []
 
 
 # ---------------------------------------------------------------------- installed per workspace of the org
