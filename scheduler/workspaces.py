@@ -2,8 +2,9 @@
 installed there.
 
 One workspace (SLACK_BOT_TOKEN): that token everywhere. OAuth (SLACK_CLIENT_ID): the bot that
-slack_sdk's installation store holds for the workspace, refreshed first when token rotation is on and
-the token is about to expire (the refreshed installation is saved for the web process too).
+slack_sdk's installation store holds for the workspace or, in an Enterprise Grid org installed org-wide,
+for the whole org; refreshed first when token rotation is on and the token is about to expire (the
+refreshed installation is saved for the web process too).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, select, update
@@ -72,17 +74,30 @@ class WorkspaceClients:
             if not self.settings.slack_bot_token:
                 raise NotInstalled("SLACK_BOT_TOKEN is not set")
             return self.settings.slack_bot_token
-        bot = self._store.find_bot(enterprise_id=workspace.enterprise_id, team_id=workspace.team_id)
+        bot = self._installed_bot(workspace)
         if bot is None or not bot.bot_token:
             raise NotInstalled(f"no installation for {workspace.team_id}")
         if bot.bot_refresh_token and self._rotator is not None:
-            return self._rotated_token(workspace, bot.bot_token)
+            return self._rotated_token(workspace, bot, bot.bot_token)
         return bot.bot_token
 
-    def _rotated_token(self, workspace: Workspace, current: str) -> str:
+    def _installed_bot(self, workspace: Workspace) -> Bot | None:
+        """The bot of the workspace's own installation; in a Grid org without one, the org-wide
+        installation's, which slack_sdk's store keeps under the org with no workspace."""
+        assert self._store is not None
+        bot = self._store.find_bot(enterprise_id=workspace.enterprise_id, team_id=workspace.team_id)
+        if bot is None and workspace.enterprise_id:
+            bot = self._store.find_bot(
+                enterprise_id=workspace.enterprise_id, team_id=None, is_enterprise_install=True
+            )
+        return bot
+
+    def _rotated_token(self, workspace: Workspace, bot: Bot, current: str) -> str:
         assert self._store is not None and self._rotator is not None
         installation = self._store.find_installation(
-            enterprise_id=workspace.enterprise_id, team_id=workspace.team_id
+            enterprise_id=bot.enterprise_id,
+            team_id=bot.team_id,
+            is_enterprise_install=bot.is_enterprise_install,
         )
         if installation is None:
             return current

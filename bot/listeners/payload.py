@@ -12,14 +12,14 @@ from bot.services.people import Workspace
 def workspace_of(body: dict[str, Any], context: BoltContext) -> Workspace | None:
     """The workspace the acting person belongs to: the one person row per Slack user and workspace is
     keyed by it. A workspace-level install names it (Bolt's `team_id`). An org-wide Enterprise Grid install
-    often does not (events carry `team: null` and a null `authorizations[0].team_id`), so the person's own
-    workspace is read from the payload: the user's `team_id` on interactions, the event's `user_team` or
-    `team`, the command's `team_id`, then the workspace of the conversation (`context_team_id`).
+    does not: Bolt's `team_id` is then None (events carry a null `authorizations[0].team_id`) or the org
+    itself (a view's `app_installed_team_id`), so the person's own workspace is read from the payload: the
+    user's `team_id` on interactions, the event's `user_team` or `team`, the command's `team_id`, then the
+    workspace of the conversation (`context_team_id`). Never the org: a person keyed by it would be a
+    second row for someone who already has one in their workspace.
     """
-    team_id = context.team_id
-    if context.is_enterprise_install or not team_id:
-        team_id = _acting_team(body) or team_id
-    team_id = team_id or context.enterprise_id
+    team_id = None if context.is_enterprise_install else context.team_id
+    team_id = team_id or _acting_team(body)
     return Workspace(team_id=team_id, enterprise_id=context.enterprise_id) if team_id else None
 
 

@@ -1,6 +1,8 @@
 """Requests as Slack sends them from one workspace: slash commands, interactivity payloads, Events API.
 
 The tests and the playground both speak to the real Bolt app with these, so it cannot tell them from Slack's.
+A workspace of an Enterprise Grid org sends them for a workspace-level install or, when the app is installed
+once for the whole org, in the org-wide shapes (no `team`, a null authorized team, the org's id).
 """
 
 from __future__ import annotations
@@ -49,7 +51,11 @@ def _present(**fields: Any) -> dict[str, Any]:
 @dataclass(frozen=True)
 class SlackPayloads:
     """One workspace's requests. Names are what Slack puts beside ids (a person's handle, a channel's name);
-    an id not named falls back to its lowercase form, a DM to "directmessage"."""
+    an id not named falls back to its lowercase form, a DM to "directmessage".
+
+    `org_wide_install`: as Slack sends them when the app is installed for the whole org (`enterprise_id`);
+    `team_id` is then named only as the person's workspace, never as the installation's.
+    """
 
     team_id: str
     team_domain: str
@@ -59,6 +65,11 @@ class SlackPayloads:
     bot_user_id: str = "U0BOT"
     user_names: Mapping[str, str] = field(default_factory=dict)
     channel_names: Mapping[str, str] = field(default_factory=dict)
+    org_wide_install: bool = False
+
+    def __post_init__(self) -> None:
+        if self.org_wide_install and not self.enterprise_id:
+            raise ValueError("an org-wide install is an Enterprise Grid org's: give its enterprise_id")
 
     def new_trigger_id(self) -> str:
         return f"{next(_serials)}.{self.team_id}.trigger{next(_serials)}"
@@ -76,6 +87,13 @@ class SlackPayloads:
     def _channel(self, channel_id: str | None) -> dict[str, Any] | None:
         return {"id": channel_id, "name": self._channel_name(channel_id)} if channel_id else None
 
+    def _as_shown(self, view: Mapping[str, Any]) -> dict[str, Any]:
+        """A view as a payload carries it. Org-wide, Slack names the org as the installation's workspace
+        (`app_installed_team_id`), the one Bolt takes for the request's team."""
+        if not self.org_wide_install:
+            return dict(view)
+        return {**view, "team_id": self.team_id, "app_installed_team_id": self.enterprise_id}
+
     def _interaction(self, kind: str, user_id: str) -> dict[str, Any]:
         """What every interactivity payload carries: what happened, who did it, in which workspace."""
         team: dict[str, Any] = {"id": self.team_id, "domain": self.team_domain}
@@ -85,11 +103,12 @@ class SlackPayloads:
             enterprise = {"id": self.enterprise_id, "name": self.enterprise_name}
         return {
             "type": kind,
-            "team": team,
+            # Org-wide, Slack names no team: the person's workspace is their user's team_id.
+            "team": None if self.org_wide_install else team,
             "user": self._user(user_id),
             "token": LEGACY_TOKEN,
             "enterprise": enterprise,
-            "is_enterprise_install": False,
+            "is_enterprise_install": self.org_wide_install,
         }
 
     # ------------------------------------------------------------------ slash commands
@@ -117,7 +136,7 @@ class SlackPayloads:
             "command": command,
             "text": text,
             "api_app_id": self.api_app_id,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if self.org_wide_install else "false",
             "response_url": response_url,
             "trigger_id": trigger_id or self.new_trigger_id(),
         }
@@ -154,7 +173,7 @@ class SlackPayloads:
             **_present(
                 channel=self._channel(channel_id),
                 message=None if ephemeral else message,
-                view=view,
+                view=None if view is None else self._as_shown(view),
                 response_url=response_url,
             ),
         }
@@ -175,7 +194,7 @@ class SlackPayloads:
             **self._interaction("view_submission", user_id),
             "api_app_id": self.api_app_id,
             "trigger_id": trigger_id or self.new_trigger_id(),
-            "view": {**held, "state": {"values": values}},
+            "view": {**self._as_shown(held), "state": {"values": values}},
             "response_urls": [],
         }
 
@@ -184,7 +203,7 @@ class SlackPayloads:
         return {
             **self._interaction("view_closed", user_id),
             "api_app_id": self.api_app_id,
-            "view": view,
+            "view": self._as_shown(view),
             "is_cleared": False,
         }
 
@@ -212,16 +231,31 @@ class SlackPayloads:
 
     # ------------------------------------------------------------------ Events API
 
-    def event_envelope(self, event: Mapping[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
-        """The event_callback wrapper every Events API delivery comes in."""
+    def event_envelope(
+        self,
+        event: Mapping[str, Any],
+        *,
+        event_id: str | None = None,
+        conversation_team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """The event_callback wrapper every Events API delivery comes in, for an event by a person of this
+        workspace. `conversation_team_id`: the workspace the conversation belongs to, when it is another
+        workspace of the org (a channel shared across the org's workspaces)."""
         serial = next(_serials)
         authorization = {
             "enterprise_id": self.enterprise_id,
-            "team_id": self.team_id,
+            # An org-wide installation is the org's, for no one workspace.
+            "team_id": None if self.org_wide_install else self.team_id,
             "user_id": self.bot_user_id,
             "is_bot": True,
-            "is_enterprise_install": False,
+            "is_enterprise_install": self.org_wide_install,
         }
+        conversation: dict[str, Any] = {}
+        if self.org_wide_install or conversation_team_id:
+            conversation = {
+                "context_team_id": conversation_team_id or self.team_id,
+                "context_enterprise_id": self.enterprise_id,
+            }
         return {
             "token": LEGACY_TOKEN,
             "team_id": self.team_id,
@@ -234,6 +268,7 @@ class SlackPayloads:
             "event_context": f"EC{serial}",
             "authorizations": [authorization],
             "is_ext_shared_channel": False,
+            **conversation,
         }
 
     def app_home_opened(self, user_id: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, field_validator
 from pydantic_core import ErrorDetails
-from sqlalchemy import Integer, desc, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Integer, desc, exists, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -229,13 +229,22 @@ def get_question(session: Session, workspace: Workspace, question_id: int) -> He
     )
 
 
+def _within_reach(workspace: Workspace) -> ColumnElement[bool]:
+    """Questions whose threads a person of the workspace can reply or react in: their workspace's, and in
+    an Enterprise Grid org any of its workspaces' (a channel is shared across the org's workspaces, and
+    a reply or reaction comes from the replier's own workspace)."""
+    if workspace.enterprise_id:
+        return HelpQuestion.enterprise_id == workspace.enterprise_id
+    return HelpQuestion.team_id == workspace.team_id
+
+
 def question_at(
     session: Session, workspace: Workspace, channel_id: str, message_ts: str
 ) -> HelpQuestion | None:
     """The question posted as this Slack message, if it is one."""
     return session.scalar(
         select(HelpQuestion).where(
-            HelpQuestion.team_id == workspace.team_id,
+            _within_reach(workspace),
             HelpQuestion.channel_id == channel_id,
             HelpQuestion.message_ts == message_ts,
         )
@@ -356,8 +365,8 @@ def _answer_at(session: Session, workspace: Workspace, channel_id: str, message_
         select(HelpAnswer)
         .join(HelpQuestion, HelpQuestion.id == HelpAnswer.question_id)
         .where(
-            HelpAnswer.team_id == workspace.team_id,
-            HelpQuestion.team_id == workspace.team_id,
+            _within_reach(workspace),
+            HelpAnswer.team_id == HelpQuestion.team_id,
             HelpQuestion.channel_id == channel_id,
             HelpAnswer.message_ts == message_ts,
         )
