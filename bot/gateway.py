@@ -45,6 +45,24 @@ class SlackUser:
     is_admin: bool = False
     is_bot: bool = False
     deleted: bool = False
+    # Their own workspace and Enterprise Grid org: a Slack Connect partner's are another organisation's.
+    team_id: str | None = None
+    enterprise_id: str | None = None
+
+    @classmethod
+    def of(cls, user: dict[str, Any]) -> SlackUser:
+        """From users.info's `user` object."""
+        grid = user.get("enterprise_user") or {}
+        return cls(
+            user["id"],
+            tz=user.get("tz") or None,
+            # Admins and owners may manage anyone's question, pick the help channel and create teams.
+            is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+            is_bot=bool(user.get("is_bot")),
+            deleted=bool(user.get("deleted")),
+            team_id=user.get("team_id"),
+            enterprise_id=grid.get("enterprise_id"),
+        )
 
 
 class SlackGateway:
@@ -70,19 +88,12 @@ class SlackGateway:
         answer = self._call("users.info", user_id, lambda: self.client.users_info(user=user_id))
         if isinstance(answer, str):
             return SlackUser(user_id, found=False)
-        user: dict[str, Any] = answer["user"]
-        return SlackUser(
-            user_id,
-            tz=user.get("tz"),
-            # Admins and owners may manage anyone's question, pick the help channel and create teams.
-            is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
-            is_bot=bool(user.get("is_bot")),
-            deleted=bool(user.get("deleted")),
-        )
+        return SlackUser.of(answer["user"])
 
-    def timezone_of(self, user_id: str) -> str | None:
-        """The user's Slack timezone; unknown (None) when Slack cannot say."""
-        return self.user(user_id).tz
+    def profile_of(self, user_id: str) -> SlackUser | None:
+        """What Slack says of the user (their timezone may be missing); None when Slack cannot say."""
+        user = self.user(user_id)
+        return user if user.found else None
 
     def is_admin(self, user_id: str) -> bool:
         return self.user(user_id).is_admin

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.services.drafts import Draft, no_control_characters, tidy, unique_skills
 from bot.services.learning import skills_named
 from bot.services.people import (
-    TimezoneLookup,
+    ProfileLookup,
     Workspace,
     find_person,
     get_or_create_person,
@@ -409,7 +409,7 @@ def credit_helpers(
     helper_user_ids: Iterable[str],
     *,
     now: datetime,
-    lookup_timezone: TimezoneLookup,
+    lookup_profile: ProfileLookup,
 ) -> list[str]:
     """Credit each helper once per question (never the asker); return the user ids newly credited.
 
@@ -423,7 +423,7 @@ def credit_helpers(
             continue
         # Someone credited is not someone making a request: an existing record is taken as it is.
         helper = find_person(session, workspace, user_id) or get_or_create_person(
-            session, workspace, user_id, now=now, lookup_timezone=lookup_timezone
+            session, workspace, user_id, now=now, lookup_profile=lookup_profile
         )
         credit = HelpCredit(
             team_id=question.team_id,
