@@ -65,10 +65,31 @@ class SlackUser:
     deleted: bool = False
     status_text: str | None = None
     status_emoji: str | None = None
+    # Their own workspace and Enterprise Grid org: a Slack Connect partner's are another organisation's.
+    team_id: str | None = None
+    enterprise_id: str | None = None
 
     @property
     def found(self) -> bool:
         return self.failure is None
+
+    @classmethod
+    def of(cls, user: dict[str, Any]) -> SlackUser:
+        """From users.info's `user` object."""
+        grid: dict[str, Any] = user.get("enterprise_user") or {}
+        profile: dict[str, Any] = user.get("profile") or {}
+        return cls(
+            user["id"],
+            tz=user.get("tz") or None,
+            # Admins and owners may manage anyone's question, pick the help channel and create teams.
+            is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+            is_bot=bool(user.get("is_bot")),
+            deleted=bool(user.get("deleted")),
+            status_text=profile.get("status_text"),
+            status_emoji=profile.get("status_emoji"),
+            team_id=user.get("team_id"),
+            enterprise_id=grid.get("enterprise_id"),
+        )
 
 
 class SlackGateway:
@@ -107,22 +128,12 @@ class SlackGateway:
         answer = self._call("users.info", user_id, lambda: self.client.users_info(user=user_id))
         if isinstance(answer, SlackFailure):
             return SlackUser(user_id, failure=answer)
-        user: dict[str, Any] = answer["user"]
-        profile: dict[str, Any] = user.get("profile") or {}
-        return SlackUser(
-            user_id,
-            tz=user.get("tz"),
-            # Admins and owners may manage anyone's question, pick the help channel and create teams.
-            is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
-            is_bot=bool(user.get("is_bot")),
-            deleted=bool(user.get("deleted")),
-            status_text=profile.get("status_text"),
-            status_emoji=profile.get("status_emoji"),
-        )
+        return SlackUser.of(answer["user"])
 
-    def timezone_of(self, user_id: str) -> str | None:
-        """The user's Slack timezone; unknown (None) when Slack cannot say."""
-        return self.user(user_id).tz
+    def profile_of(self, user_id: str) -> SlackUser | None:
+        """What Slack says of the user (their timezone may be missing); None when Slack cannot say."""
+        user = self.user(user_id)
+        return user if user.found else None
 
     def is_admin(self, user_id: str) -> bool:
         return self.user(user_id).is_admin

@@ -1,10 +1,11 @@
-"""A person: one Slack user in one workspace, with the timezone we last read from Slack."""
+"""A person: one Slack user in one workspace, with the timezone we last read from Slack, and whether they
+belong to another organisation (a Slack Connect partner)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint, true
+from sqlalchemy import String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, WorkspaceScoped
@@ -18,6 +19,9 @@ class Person(WorkspaceScoped, Base):
     user_id: Mapped[str] = mapped_column(String(32))
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     tz_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Slack gave no timezone at the last check: their days and nudges run on UTC, and they are told once.
+    tz_missing: Mapped[bool] = mapped_column(default=False, server_default=false())
+    tz_note_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Learning fitness targets: the week's rings close at these.
     target_days_per_week: Mapped[int] = mapped_column(default=3, server_default="3")
@@ -31,5 +35,8 @@ class Person(WorkspaceScoped, Base):
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ignored_nudges: Mapped[int] = mapped_column(default=0, server_default="0")
     next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # A Slack Connect partner from another organisation: may answer and be credited in a question's thread,
+    # but is never nudged, never sent anything by the scheduler, never in a team.
+    is_external: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Set when Slack says the account is gone (user_not_found, account_inactive): no more sends.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

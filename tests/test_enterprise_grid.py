@@ -18,8 +18,17 @@ from bot.listeners.shortcuts.save_message import SAVE_AS_LEARNING
 from bot.localslack.payloads import SlackPayloads
 from bot.server import build_wsgi_app
 from bot.settings import Settings
+from bot.views.help import OFFER_HELP, RESOLVE_QUESTION
 from bot.views.learning import OPEN_LOG_MODAL
-from models import HelpAnswer, HelpQuestion, Person, QuestionStatus, slack_bots, slack_installations
+from models import (
+    HelpAnswer,
+    HelpOffer,
+    HelpQuestion,
+    Person,
+    QuestionStatus,
+    slack_bots,
+    slack_installations,
+)
 from tests.conftest import SIGNING_SECRET
 from tests.helpers import entries, last_opened_view, text_of
 from tests.support.driver import SlackDriver
@@ -57,8 +66,9 @@ GRID_T1 = SlackPayloads(team_id=T1, team_domain="t0grid1", enterprise_id=ORG, en
 
 @pytest.fixture
 def grid_people(fake_slack) -> None:
-    for user_id in (ASH, BEA, CAL):
-        fake_slack.add_user(user_id, user_id[2:].lower(), tz="Europe/London")
+    # Grid users: users.info names their home workspace and, in `enterprise_user`, the org.
+    for user_id, home in ((ASH, T1), (BEA, T2), (CAL, T2)):
+        fake_slack.add_user(user_id, user_id[2:].lower(), tz="Europe/London", team_id=home, enterprise_id=ORG)
 
 
 @pytest.fixture
@@ -288,3 +298,50 @@ def test_a_workspace_level_install_in_a_grid_org_keeps_working(
     assert [(call.args["channel"], call.token) for call in fake_slack.calls_to("chat.postMessage")] == [
         (BEA, WORKSPACE_TOKEN)
     ]
+
+
+def test_org_wide_a_colleague_of_another_workspace_can_offer_help_and_a_partner_is_never_nudged(
+    grid_slack, fake_slack, org_installed, session
+):
+    # Pia is from Partner Co.: users.info names her own workspace and no enterprise of this org.
+    fake_slack.add_user("U0PIA", "pia", tz="America/Chicago", team_id="T0PARTNER")
+    command(grid_slack, ORG_T1, "How do I read a query plan? #postgres", user=ASH, name="/ask")
+    question = the_question(session)
+
+    for team, user in (
+        (ORG_T2, BEA),
+        (SlackPayloads("T0PARTNER", "partner-co", ORG, org_wide_install=True), "U0PIA"),
+    ):
+        offer = team.block_actions(
+            button(OFFER_HELP, str(question.id)),
+            user_id=user,
+            channel_id=GENERAL,
+            message_ts=question.message_ts,
+            response_url=fake_slack.response_url(),
+        )
+        assert grid_slack.interact(offer).status == 200
+
+    session.expire_all()
+    assert sorted(offer.user_id for offer in session.scalars(select(HelpOffer))) == ["U0PIA", BEA]
+    # Ash resolves and credits both: each becomes a person of their own workspace; Slack's profile of Pia
+    # names no enterprise of this org, so she is a partner, never nudged, though filed under her workspace.
+    resolve = ORG_T1.block_actions(
+        button(RESOLVE_QUESTION, str(question.id)),
+        user_id=ASH,
+        channel_id=GENERAL,
+        message_ts=question.message_ts,
+    )
+    assert grid_slack.interact(resolve).status == 200
+    helpers = {"helpers": {"value": {"type": "multi_users_select", "selected_users": [BEA, "U0PIA"]}}}
+    credit = ORG_T1.view_submission(last_opened_view(fake_slack), helpers, user_id=ASH, view_id="V0CREDIT")
+    assert grid_slack.interact(credit).status == 200
+
+    session.expire_all()
+    rows = {row.user_id: row for row in session.scalars(select(Person))}
+    assert sorted(rows) == ["U0PIA", ASH, BEA]
+    assert (rows[BEA].team_id, rows[BEA].is_external, rows[BEA].next_nudge_at is not None) == (
+        T1,
+        False,
+        True,
+    )
+    assert (rows["U0PIA"].is_external, rows["U0PIA"].next_nudge_at) == (True, None)

@@ -254,3 +254,70 @@ def test_an_entry_at_2330_local_counts_on_that_day_across_the_dst_change(slack, 
     log_on(slack, clock, datetime(2026, 10, 31, 3, 30, tzinfo=UTC), "30m Before the change", user=BO)
 
     assert [entry.local_day for entry in entries(session)] == [date(2026, 11, 1), date(2026, 10, 30)]
+
+
+# ---------------------------------------------------------------------- a Slack profile without a timezone
+
+UTC_NOTE = "Learnfit uses UTC for your days and nudges until your Slack profile has a timezone"
+
+
+def utc_notes(fake_slack, user: str) -> list[str]:
+    return [
+        call.args["text"]
+        for call in fake_slack.calls_to("chat.postMessage")
+        if call.args["channel"] == user and UTC_NOTE in call.args["text"]
+    ]
+
+
+def users_info_calls(fake_slack, user: str) -> int:
+    return len([call for call in fake_slack.calls_to("users.info") if call.args.get("user") == user])
+
+
+def test_without_a_slack_timezone_days_run_on_utc_slack_is_asked_once_per_refresh_and_told_once(
+    slack, fake_slack, clock, session
+):
+    fake_slack.add_user("U0NOTZ", "notz", tz=None)
+    clock.set(datetime(2026, 11, 24, 23, 30, tzinfo=UTC))  # Tuesday night in UTC
+
+    for text in ("20m #sql Indexes", "10m #sql Plans", "5m #go Channels"):
+        slack.command("/learn", text, user="U0NOTZ")
+    card = card_text(slack, fake_slack, user="U0NOTZ")
+
+    assert users_info_calls(fake_slack, "U0NOTZ") == 1
+    assert len(utc_notes(fake_slack, "U0NOTZ")) == 1
+    notz = session.scalar(select(Person).where(Person.user_id == "U0NOTZ"))
+    assert (notz.tz, notz.tz_missing) == ("UTC", True)
+    assert {entry.local_day for entry in entries(session, "U0NOTZ")} == {date(2026, 11, 24)}
+    assert ":bell: Next nudge: Thu 16:00" in card  # Tuesday's 16:00 UTC has passed
+
+    # After the refresh period Slack is asked again; still no timezone, and nothing more is said.
+    clock.advance(timedelta(hours=12))
+    slack.command("/fitness", "", user="U0NOTZ")
+    assert users_info_calls(fake_slack, "U0NOTZ") == 2
+    assert len(utc_notes(fake_slack, "U0NOTZ")) == 1
+
+    # Once the profile has a timezone, the next refresh follows it, nudge and all.
+    fake_slack.add_user("U0NOTZ", "notz", tz="Asia/Tokyo")
+    clock.advance(timedelta(hours=12))
+    slack.command("/fitness", "", user="U0NOTZ")
+    session.expire_all()
+    notz = session.scalar(select(Person).where(Person.user_id == "U0NOTZ"))
+    assert (notz.tz, notz.tz_missing) == ("Asia/Tokyo", False)
+    assert notz.next_nudge_at == datetime(2026, 11, 26, 7, tzinfo=UTC)  # Thursday 16:00 in Tokyo
+    assert len(utc_notes(fake_slack, "U0NOTZ")) == 1
+
+
+def test_when_slack_cannot_be_asked_the_timezone_is_asked_again_and_nothing_is_said(
+    slack, fake_slack, session
+):
+    fake_slack.fail_next("users.info", error="fatal_error")
+
+    slack.command("/fitness", "", user=ANA)
+    ana = session.scalar(select(Person).where(Person.user_id == ANA))
+    assert (ana.tz, ana.tz_checked_at, ana.tz_missing) == ("UTC", None, False)
+
+    slack.command("/fitness", "", user=ANA)
+    session.expire_all()
+    ana = session.scalar(select(Person).where(Person.user_id == ANA))
+    assert ana.tz == "Europe/London"
+    assert users_info_calls(fake_slack, ANA) == 2 and utc_notes(fake_slack, ANA) == []

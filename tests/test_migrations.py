@@ -93,3 +93,38 @@ def test_0004_gives_follow_ups_claimed_before_it_their_question(empty_database_u
         engine.dispose()
     # The question still there is named; one gone since, and any other kind's row, are left empty.
     assert named == {"follow_up:T1:42": 42, "follow_up:T1:77": None, "nudge:T1:U1:42": None}
+
+
+def test_0005_adds_and_drops_its_people_columns_in_place_keeping_what_points_at_people(empty_database_url):
+    db.upgrade(empty_database_url, "0004")
+    engine = db.make_engine(empty_database_url)
+    created = bindparam("created", datetime(2026, 11, 23, 9, 30, tzinfo=UTC), type_=DateTime(timezone=True))
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO people (id, team_id, user_id, tz, created_at, target_days_per_week,"
+                    " target_minutes_per_week, suggest_as_expert, nudges_enabled, nudge_minute, ignored_nudges)"
+                    " VALUES (1, 'T1', 'U1', 'UTC', :created, 3, 60, TRUE, TRUE, 960, 0)"
+                ).bindparams(created)
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO rest_weeks (id, person_id, week_start, team_id) VALUES (1, 1, '2026-11-23', 'T1')"
+                )
+            )
+
+        db.upgrade(empty_database_url)
+        with engine.connect() as connection:
+            marks = connection.execute(
+                text("SELECT is_external, tz_missing, tz_note_shown_at FROM people")
+            ).all()
+            rest_weeks = connection.execute(text("SELECT count(*) FROM rest_weeks")).scalar()
+        # Everyone already there is a member whose timezone is still to be read; their rest week is intact.
+        assert [tuple(row) for row in marks] == [(False, False, None)] and rest_weeks == 1
+
+        db.downgrade(empty_database_url, "0004")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM rest_weeks")).scalar() == 1
+    finally:
+        engine.dispose()

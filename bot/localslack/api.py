@@ -309,7 +309,7 @@ class FakeSlack:
         user_id: str,
         name: str,
         *,
-        tz: str = "Europe/London",
+        tz: str | None = "Europe/London",
         tz_offset: int | None = None,
         real_name: str | None = None,
         deleted: bool = False,
@@ -317,23 +317,24 @@ class FakeSlack:
         is_admin: bool = False,
         status_text: str = "",
         status_emoji: str = "",
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
     ) -> None:
-        """Add a workspace member, as ``users.info`` returns it. ``tz_offset`` defaults to tz's offset now."""
-        now = datetime.now(ZoneInfo(tz))
-        utc_offset = now.utcoffset()
-        if tz_offset is None:
-            tz_offset = int(utc_offset.total_seconds()) if utc_offset is not None else 0
+        """Add a workspace member, as ``users.info`` returns it. ``tz_offset`` defaults to tz's offset now;
+        ``tz=None`` is a profile without a timezone, which Slack answers without the tz fields.
+
+        ``team_id`` is the user's own workspace when it is not this one: a Slack Connect partner's, or,
+        with ``enterprise_id``, another workspace of the same Enterprise Grid org.
+        """
         real_name = name if real_name is None else real_name
-        user = {
+        team_id = team_id or self.team_id
+        user: dict[str, Any] = {
             "id": user_id,
-            "team_id": self.team_id,
+            "team_id": team_id,
             "name": name,
             "deleted": deleted,
             "real_name": real_name,
-            "tz": tz,
-            # Slack's labels are long names ("British Summer Time"); zoneinfo only knows abbreviations.
-            "tz_label": now.tzname() or tz,
-            "tz_offset": tz_offset,
+            **self._timezone_fields(tz, tz_offset),
             "is_admin": is_admin,
             "is_owner": False,
             "is_primary_owner": False,
@@ -349,11 +350,31 @@ class FakeSlack:
                 "display_name_normalized": name,
                 "status_text": status_text,
                 "status_emoji": status_emoji,
-                "team": self.team_id,
+                "team": team_id,
             },
         }
+        if enterprise_id:
+            user["enterprise_user"] = {
+                "id": user_id,
+                "enterprise_id": enterprise_id,
+                "enterprise_name": enterprise_id.lower(),
+                "is_admin": is_admin,
+                "is_owner": False,
+                "teams": [team_id],
+            }
         with self._cond:
             self._users[user_id] = user
+
+    @staticmethod
+    def _timezone_fields(tz: str | None, tz_offset: int | None) -> dict[str, Any]:
+        if tz is None:
+            return {}
+        now = datetime.now(ZoneInfo(tz))
+        utc_offset = now.utcoffset()
+        if tz_offset is None:
+            tz_offset = int(utc_offset.total_seconds()) if utc_offset is not None else 0
+        # Slack's labels are long names ("British Summer Time"); zoneinfo only knows abbreviations.
+        return {"tz": tz, "tz_label": now.tzname() or tz, "tz_offset": tz_offset}
 
     def add_channel(
         self,

@@ -65,6 +65,10 @@ class SlackPayloads:
     bot_user_id: str = "U0BOT"
     user_names: Mapping[str, str] = field(default_factory=dict)
     channel_names: Mapping[str, str] = field(default_factory=dict)
+    # Slack Connect: the own workspace of each partner from another organisation (everyone else is of
+    # this one), and the channels shared with another organisation.
+    user_teams: Mapping[str, str] = field(default_factory=dict)
+    ext_shared_channels: frozenset[str] = frozenset()
     org_wide_install: bool = False
 
     def __post_init__(self) -> None:
@@ -78,7 +82,10 @@ class SlackPayloads:
 
     def _user(self, user_id: str) -> dict[str, Any]:
         name = self.user_names.get(user_id, user_id.lower())
-        return {"id": user_id, "username": name, "name": name, "team_id": self.team_id}
+        return {"id": user_id, "username": name, "name": name, "team_id": self._team_of(user_id)}
+
+    def _team_of(self, user_id: str) -> str:
+        return self.user_teams.get(user_id, self.team_id)
 
     def _channel_name(self, channel_id: str) -> str:
         fallback = "directmessage" if channel_id.startswith("D") else channel_id.lower()
@@ -267,7 +274,7 @@ class SlackPayloads:
             "event_time": int(time.time()),
             "event_context": f"EC{serial}",
             "authorizations": [authorization],
-            "is_ext_shared_channel": False,
+            "is_ext_shared_channel": _channel_in(event) in self.ext_shared_channels,
             **conversation,
         }
 
@@ -287,7 +294,10 @@ class SlackPayloads:
         subtype: str | None = None,
         bot_id: str | None = None,
     ) -> dict[str, Any]:
-        """A `message` event (message.channels / message.groups / message.im), by a person or a bot."""
+        """A `message` event (message.channels / message.groups / message.im), by a person or a bot. In a
+        channel shared with another organisation it names the author's workspace as `user_team` too."""
+        team = self._team_of(user_id)
+        shared = {"user_team": team, "source_team": team} if channel_id in self.ext_shared_channels else {}
         return {
             "type": "message",
             "channel": channel_id,
@@ -296,7 +306,8 @@ class SlackPayloads:
             "ts": ts,
             "event_ts": ts,
             "channel_type": _channel_type(channel_id),
-            "team": self.team_id,
+            "team": team,
+            **shared,
             **_present(thread_ts=thread_ts, subtype=subtype, bot_id=bot_id),
         }
 
@@ -351,6 +362,12 @@ class SlackPayloads:
             "item": {"type": "message", "channel": channel_id, "ts": message_ts},
             "event_ts": _now_ts(),
         }
+
+
+def _channel_in(event: Mapping[str, Any]) -> str | None:
+    """The conversation an event happened in (a reaction's is its item's)."""
+    channel = event.get("channel") or (event.get("item") or {}).get("channel")
+    return str(channel) if channel else None
 
 
 def _channel_type(channel_id: str) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy import (
     literal_column,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Join
 
@@ -71,7 +71,11 @@ def leads_query(team_id: int) -> Select[Person]:
     return (
         select(Person)
         .join(TeamMember, TeamMember.person_id == Person.id)
-        .where(TeamMember.learning_team_id == team_id, TeamMember.role == TeamRole.LEAD)
+        .where(
+            TeamMember.learning_team_id == team_id,
+            TeamMember.role == TeamRole.LEAD,
+            Person.is_external.is_(False),  # a partner from another organisation is sent nothing
+        )
         .order_by(Person.id)
     )
 
@@ -185,19 +189,31 @@ def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str
     previous_first = first_day - timedelta(days=DIGEST_DAYS)
     last_day = end_day - timedelta(days=1)
     since, until = _utc_bounds(tz, first_day, end_day)
-    member_ids = select(TeamMember.person_id).where(TeamMember.learning_team_id == team.id)
+    # A partner from another organisation (Slack Connect) is never counted, whatever their membership says.
+    counted = Person.is_external.is_(False)
+    # Through an alias of people, so that statements selecting people too never correlate with it.
+    member = aliased(Person)
+    member_ids = (
+        select(TeamMember.person_id)
+        .join(member, member.id == TeamMember.person_id)
+        .where(TeamMember.learning_team_id == team.id, member.is_external.is_(False))
+    )
     # Entries are reached from the team's members through the (person_id, local_day) index, never by
     # walking all of the workspace's entries: SQLite, without statistics, would take the index that starts
     # with team_id, so the workspace filter is written as an expression no index serves (`team_id || ''`).
-    members_entries = join(TeamMember, LearningEntry, LearningEntry.person_id == TeamMember.person_id)
-    ours = (TeamMember.learning_team_id == team.id, LearningEntry.team_id + "" == team.team_id)
+    members_entries = join(
+        join(TeamMember, Person, Person.id == TeamMember.person_id),
+        LearningEntry,
+        LearningEntry.person_id == TeamMember.person_id,
+    )
+    ours = (TeamMember.learning_team_id == team.id, counted, LearningEntry.team_id + "" == team.team_id)
     this_week = LearningEntry.local_day >= first_day
 
     # 1. The members.
     members = session.execute(
         select(Person.id, Person.user_id, Person.target_days_per_week, Person.target_minutes_per_week)
         .join(TeamMember, TeamMember.person_id == Person.id)
-        .where(TeamMember.learning_team_id == team.id)
+        .where(TeamMember.learning_team_id == team.id, counted)
     ).all()
 
     # 2. Totals, this week and the week before, and the mix, in one pass.

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.services.drafts import Draft, no_control_characters, tidy, unique_skills
 from bot.services.learning import skills_named
 from bot.services.people import (
-    TimezoneLookup,
+    ProfileLookup,
     Workspace,
     find_person,
     get_or_create_person,
@@ -223,16 +223,16 @@ def ask_question(
 
 
 def get_question(session: Session, workspace: Workspace, question_id: int) -> HelpQuestion | None:
-    """A question of this workspace (ids from buttons and forms are never trusted further than that)."""
+    """A question within the person's reach (ids from buttons and forms are never trusted further)."""
     return session.scalar(
-        select(HelpQuestion).where(HelpQuestion.id == question_id, HelpQuestion.team_id == workspace.team_id)
+        select(HelpQuestion).where(HelpQuestion.id == question_id, _within_reach(workspace))
     )
 
 
 def _within_reach(workspace: Workspace) -> ColumnElement[bool]:
-    """Questions whose threads a person of the workspace can reply or react in: their workspace's, and in
+    """Questions a person of the workspace can see, click on, reply or react to: their workspace's, and in
     an Enterprise Grid org any of its workspaces' (a channel is shared across the org's workspaces, and
-    a reply or reaction comes from the replier's own workspace)."""
+    a click, reply or reaction comes from the person's own workspace)."""
     if workspace.enterprise_id:
         return HelpQuestion.enterprise_id == workspace.enterprise_id
     return HelpQuestion.team_id == workspace.team_id
@@ -418,7 +418,7 @@ def credit_helpers(
     helper_user_ids: Iterable[str],
     *,
     now: datetime,
-    lookup_timezone: TimezoneLookup,
+    lookup_profile: ProfileLookup,
 ) -> list[str]:
     """Credit each helper once per question (never the asker); return the user ids newly credited.
 
@@ -432,7 +432,7 @@ def credit_helpers(
             continue
         # Someone credited is not someone making a request: an existing record is taken as it is.
         helper = find_person(session, workspace, user_id) or get_or_create_person(
-            session, workspace, user_id, now=now, lookup_timezone=lookup_timezone
+            session, workspace, user_id, now=now, lookup_profile=lookup_profile
         )
         credit = HelpCredit(
             team_id=question.team_id,

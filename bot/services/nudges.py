@@ -62,6 +62,7 @@ class SkipReason(StrEnum):
     BACKING_OFF = "backing_off"
     AWAY = "away"
     MISSED = "missed_window"
+    EXTERNAL = "external"  # from another organisation (Slack Connect): never nudged
 
 
 def nudge_key(team_id: str, user_id: str, day: date) -> str:
@@ -157,6 +158,7 @@ def due_people_query(now: datetime, limit: int) -> Select[Person]:
         .where(
             Person.next_nudge_at <= now,
             Person.deactivated_at.is_(None),
+            Person.is_external.is_(False),
             ~uninstalled_workspace(Person.team_id),
         )
         .order_by(Person.next_nudge_at)
@@ -273,7 +275,10 @@ def decide_nudges(
 
 
 def recheck_nudge(session: Session, person: Person, *, slot: datetime) -> SkipReason | None:
-    """Just before sending: the person may have switched off, snoozed or learned since the claim."""
+    """Just before sending: the person may have switched off, snoozed or learned since the claim, or been
+    found to be from another organisation."""
+    if person.is_external:
+        return SkipReason.EXTERNAL
     if not person.nudges_enabled or person.deactivated_at is not None:
         return SkipReason.NUDGES_OFF
     if person.snoozed_until is not None and person.snoozed_until > slot:

@@ -1,5 +1,6 @@
-"""Workspaces and the people in them: the timezone that decides each person's local day, and when their
-next nudge is due in it (every service asks here, so they all agree on a person's day)."""
+"""Workspaces and the people in them: the timezone that decides each person's local day, when their next
+nudge is due in it (every service asks here, so they all agree on a person's day), and who belongs to
+another organisation (a Slack Connect partner: never nudged, never in a team)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -17,9 +19,26 @@ from models import Person
 
 # Slack lets people change timezone when they travel; re-read it at most this often.
 TIMEZONE_REFRESH = timedelta(hours=12)
+# A person's zone while Slack gives none for them (Learnfit knows no workspace default).
+FALLBACK_TIMEZONE = "UTC"
 
-TimezoneLookup = Callable[[str], str | None]
-"""Given a Slack user id, the IANA timezone Slack has for them, or None when it cannot be read."""
+
+class SlackProfile(Protocol):
+    """What Slack says of a user that Learnfit keeps (bot.gateway.SlackUser is one): their timezone, if
+    they set one, and the workspace and Enterprise Grid org they belong to."""
+
+    @property
+    def tz(self) -> str | None: ...
+
+    @property
+    def team_id(self) -> str | None: ...
+
+    @property
+    def enterprise_id(self) -> str | None: ...
+
+
+ProfileLookup = Callable[[str], SlackProfile | None]
+"""Given a Slack user id, what Slack says of them, or None when Slack could not be asked."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,24 @@ class Workspace:
 
 def workspace_of_person(person: Person) -> Workspace:
     return Workspace(person.team_id, person.enterprise_id)
+
+
+def belongs_elsewhere(workspace: Workspace, team_id: str | None, enterprise_id: str | None) -> bool:
+    """Whether a user of workspace `team_id` (in Grid org `enterprise_id`; None: in none) is from another
+    organisation than `workspace`: a Slack Connect partner. Colleagues from other workspaces of the same
+    Grid org are not; a user whose workspace is not known (None) is not."""
+    if workspace.enterprise_id is not None and team_id:
+        # Every member of a Grid org is one of its enterprise users (users.info's `enterprise_user`): anyone
+        # else is a partner, also when an org-wide install filed them under their own workspace.
+        return enterprise_id != workspace.enterprise_id
+    return bool(team_id) and team_id != workspace.team_id
+
+
+def mark_external(person: Person) -> None:
+    """From now on the person is a partner from another organisation: no nudges. Nothing undoes the mark:
+    a request that does not name the actor's organisation is no proof of membership."""
+    person.is_external = True
+    person.next_nudge_at = None
 
 
 # ---------------------------------------------------------------------- timezones and local days
@@ -54,7 +91,7 @@ def zone(name: str | None) -> ZoneInfo:
 
 
 def zone_of(person: Person) -> ZoneInfo:
-    """The timezone a person is in: the one Slack last gave for them."""
+    """The timezone a person is in: the one Slack last gave for them (UTC while it gives none)."""
     return zone(person.tz)
 
 
@@ -98,7 +135,7 @@ def weekdays_text(days: Iterable[int]) -> str:
 
 
 def next_nudge_at(person: Person, *, after: datetime) -> datetime | None:
-    if not person.nudges_enabled or person.deactivated_at is not None:
+    if not person.nudges_enabled or person.deactivated_at is not None or person.is_external:
         return None
     return next_slot(person.tz, weekdays_of(person), person.nudge_minute, after=after)
 
@@ -108,16 +145,33 @@ def reschedule_nudge(person: Person, now: datetime) -> None:
     person.next_nudge_at = next_nudge_at(person, after=now)
 
 
-def follow_timezone(person: Person, name: str | None, *, now: datetime) -> None:
-    """Take the timezone Slack now gives for the person (an unknown one is ignored); their nudge moves too."""
-    tz = known_zone(name)
-    if tz is None:
+def follow_profile(person: Person, profile: SlackProfile | None, *, now: datetime) -> None:
+    """Keep what Slack now says of the person: whether they are from another organisation, and their
+    timezone (a scheduled nudge moves with it). No timezone, or one this machine does not know, is an
+    answer too: they are on UTC until the next refresh. None (Slack could not be asked) changes nothing,
+    so they are asked again next time."""
+    if profile is None:
         return
-    moved = tz != person.tz
-    person.tz = tz
     person.tz_checked_at = now
-    if moved:
+    if belongs_elsewhere(workspace_of_person(person), profile.team_id, profile.enterprise_id):
+        mark_external(person)
+    tz = known_zone(profile.tz)
+    person.tz_missing = tz is None
+    tz = tz or FALLBACK_TIMEZONE
+    if tz == person.tz:
+        return
+    person.tz = tz
+    if person.next_nudge_at is not None:
         reschedule_nudge(person, now)
+
+
+def take_timezone_note(person: Person, now: datetime) -> bool:
+    """Whether to tell the person now that their days and nudges run on UTC, because Slack gives no
+    timezone for them; True once, then remembered."""
+    if not person.tz_missing or person.tz_note_shown_at is not None or person.is_external:
+        return False
+    person.tz_note_shown_at = now
+    return True
 
 
 # ---------------------------------------------------------------------- finding and adding people
@@ -130,19 +184,19 @@ def find_person(session: Session, workspace: Workspace, user_id: str) -> Person 
 
 
 def add_person(
-    session: Session, workspace: Workspace, user_id: str, *, tz: str | None, now: datetime
+    session: Session, workspace: Workspace, user_id: str, *, profile: SlackProfile | None, now: datetime
 ) -> tuple[Person, bool]:
-    """A new person with the timezone Slack gave, and True; or, when another request added them a moment
-    ago, that row and False. Nudges are not scheduled here: only people who use the app get them."""
-    tz = known_zone(tz)
+    """A new person as Slack describes them (None: not asked yet), and True; or, when another request added
+    them a moment ago, that row and False. Nudges are not scheduled here: only people who use the app get
+    them."""
     person = Person(
         team_id=workspace.team_id,
         enterprise_id=workspace.enterprise_id,
         user_id=user_id,
-        tz=tz or "UTC",
-        tz_checked_at=now if tz else None,
+        tz=FALLBACK_TIMEZONE,
         created_at=now,
     )
+    follow_profile(person, profile, now=now)
     try:
         with session.begin_nested():
             session.add(person)
@@ -159,12 +213,13 @@ def get_or_create_person(
     user_id: str,
     *,
     now: datetime,
-    lookup_timezone: TimezoneLookup,
+    lookup_profile: ProfileLookup,
 ) -> Person:
-    """The person behind a Slack user id, created on first use; the timezone is refreshed when stale."""
+    """The person behind a Slack user id, created on first use; what Slack says of them is re-read when
+    stale (at most once per TIMEZONE_REFRESH, whether or not it had a timezone)."""
     person = find_person(session, workspace, user_id)
     if person is None:
-        person, added = add_person(session, workspace, user_id, tz=lookup_timezone(user_id), now=now)
+        person, added = add_person(session, workspace, user_id, profile=lookup_profile(user_id), now=now)
         if added:
             reschedule_nudge(person, now)
         return person
@@ -176,5 +231,16 @@ def get_or_create_person(
         # Added by someone else (/team add) and using the app now: their nudges start.
         reschedule_nudge(person, now)
     if person.tz_checked_at is None or now - person.tz_checked_at >= TIMEZONE_REFRESH:
-        follow_timezone(person, lookup_timezone(user_id), now=now)
+        follow_profile(person, lookup_profile(user_id), now=now)
+    return person
+
+
+def note_external(session: Session, workspace: Workspace, user_id: str, *, now: datetime) -> Person:
+    """A partner from another organisation took part (offered help, replied in a thread), as Slack's payload
+    says: their row, marked, so that crediting them or naming them in /team finds them a partner. Slack is
+    not asked anything: nothing here needs their timezone."""
+    person = find_person(session, workspace, user_id)
+    if person is None:
+        person, _ = add_person(session, workspace, user_id, profile=None, now=now)
+    mark_external(person)
     return person

@@ -2,7 +2,8 @@
 
 A workspace admin creates a team and becomes its first lead; its leads (or any admin) manage it. People
 added to a team get a Person row so the digest can count them, but no nudges until they use Learnfit
-themselves (the scheduler only schedules people who have logged learning).
+themselves (the scheduler only schedules people who have logged learning). Partners from another
+organisation (Slack Connect) are never added.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.digests import reschedule_digest
-from bot.services.people import Workspace, add_person, find_person
+from bot.services.people import Workspace, add_person, belongs_elsewhere, find_person, mark_external
 from models import LearningTeam, Person, TeamMember, TeamRole
 
 MAX_TEAM_NAME = 80
@@ -39,6 +40,8 @@ class SlackUser:
     tz: str | None = None
     is_bot: bool = False
     deleted: bool = False
+    team_id: str | None = None  # their own workspace and Grid org: another organisation's for a partner
+    enterprise_id: str | None = None
 
 
 def find_team(session: Session, workspace: Workspace, name: str) -> LearningTeam | None:
@@ -149,18 +152,24 @@ def create_team(
 
 def people_for(
     session: Session, workspace: Workspace, users: Sequence[SlackUser], *, now: datetime
-) -> tuple[list[Person], list[str]]:
-    """Person rows for mentioned users (created when new, without nudges), and the ids left out."""
-    people, refused = [], []
+) -> tuple[list[Person], list[str], list[str]]:
+    """Person rows for mentioned users (created when new, without nudges); the ids of bots and deactivated
+    accounts left out; and the ids of partners from another organisation, left out too (and marked)."""
+    people, refused, outsiders = [], [], []
     for user in users:
         if user.is_bot or user.deleted:
             refused.append(user.user_id)
             continue
         person = find_person(session, workspace, user.user_id)
-        if person is None:
-            person, _ = add_person(session, workspace, user.user_id, tz=user.tz, now=now)
+        if person is not None and belongs_elsewhere(workspace, user.team_id, user.enterprise_id):
+            mark_external(person)
+        if person is None and not belongs_elsewhere(workspace, user.team_id, user.enterprise_id):
+            person, _ = add_person(session, workspace, user.user_id, profile=user, now=now)
+        if person is None or person.is_external:
+            outsiders.append(user.user_id)
+            continue
         people.append(person)
-    return people, refused
+    return people, refused, outsiders
 
 
 def _membership(session: Session, team: LearningTeam, person: Person) -> TeamMember | None:

@@ -232,6 +232,14 @@ def plain_message(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
+def timezone_note_message() -> dict[str, Any]:
+    """Told once to someone Slack gives no timezone for."""
+    return plain_message(
+        ":globe_with_meridians: Learnfit uses UTC for your days and nudges until your Slack profile has a "
+        "timezone. Once you set one there, Learnfit follows it within 12 hours."
+    )
+
+
 def targets_set_message(targets: Targets) -> dict[str, Any]:
     return plain_message(
         f":dart: Targets set: {day_count(targets.days_per_week)} and {duration(targets.minutes_per_week)} a week. "

@@ -1,5 +1,6 @@
 """Habit nudges: a DM at each person's nudge time, unless they learned already, snoozed, backed off, or
-their Slack status says they are away. Due people are found through `Person.next_nudge_at`."""
+their Slack status says they are away. Due people are found through `Person.next_nudge_at`. Never to a
+partner from another organisation, whatever their row says: Slack's answer is checked just before."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from bot.gateway import Posted
+from bot.gateway import Posted, SlackUser
 from bot.services import nudges
-from bot.services.people import follow_timezone, next_nudge_at, reschedule_nudge
+from bot.services.people import follow_profile, next_nudge_at, reschedule_nudge
 from bot.views.nudges import nudge_message
 from models import DeliveryKind, DeliveryStatus, LearningEntry, Person
 from scheduler.ledger import Claim, PlannedSend
@@ -62,6 +63,7 @@ class Nudges:
                             Person.next_nudge_at.is_(None),
                             Person.nudges_enabled.is_(True),
                             Person.deactivated_at.is_(None),
+                            Person.is_external.is_(False),
                             ~nudges.uninstalled_workspace(Person.team_id),
                             exists().where(LearningEntry.person_id == Person.id),
                         )
@@ -84,7 +86,9 @@ class Nudges:
             raise Settle(DeliveryStatus.FAILED, "user_deactivated")
         if nudges.looks_away(user.status_text, user.status_emoji):
             raise Settle(DeliveryStatus.SKIPPED, nudges.SkipReason.AWAY.value)
-        message = self._message(tick, claim, user.tz)
+        message = self._message(tick, claim, user)
+        if message is None:
+            raise Settle(DeliveryStatus.SKIPPED, nudges.SkipReason.EXTERNAL.value)
         return tick.slack(claim, "chat.postMessage", user_id, lambda gateway: gateway.post(user_id, message))
 
     @staticmethod
@@ -104,11 +108,14 @@ class Nudges:
                 raise Settle(DeliveryStatus.SKIPPED, reason.value)
             return person.user_id
 
-    def _message(self, tick: Tick, claim: Claim, slack_tz: str | None) -> Message:
-        """The nudge's words, built from the person's data now; a new Slack timezone is kept on the way."""
+    def _message(self, tick: Tick, claim: Claim, slack_user: SlackUser) -> Message | None:
+        """The nudge's words, built from the person's data now; what Slack says of them is kept on the way
+        (None: Slack says they are from another organisation, which is kept too)."""
         now = tick.now()
         with tick.transaction() as session:
             person = self._person(session, claim)
-            follow_timezone(person, slack_tz, now=now)
+            follow_profile(person, slack_user, now=now)
+            if person.is_external:
+                return None
             facts = nudges.nudge_facts(session, person, now=now)
             return nudge_message(facts, nudges.nudge_settings(person, now))

@@ -33,7 +33,7 @@ from bot.services.help import (
     suggest_experts,
     withdraw_question,
 )
-from bot.services.people import Workspace
+from bot.services.people import Workspace, note_external
 from bot.views.help import (
     CLOSE_QUESTION,
     CREDIT_HELPERS,
@@ -101,8 +101,10 @@ def offer(
     workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
+    actor_is_external: bool,
 ) -> None:
-    """I can help: the thread hears it once, and so does the asker, in their DM."""
+    """I can help: the thread hears it once, and so does the asker, in their DM. A partner from another
+    organisation may help too; they are marked so that they are never nudged or put in a team."""
     ack()
     user_id, question_id = body["user"]["id"], id_value(action)
     offered = False
@@ -111,6 +113,8 @@ def offer(
         card = question_card(session, question) if question else None
         if question and card and card.status is QuestionStatus.OPEN and card.asker != user_id:
             offered = offer_help(session, question, user_id, now=deps.clock())
+        if offered and actor_is_external:
+            note_external(session, workspace, user_id, now=deps.clock())
     if card is None:
         _private(respond, note(GONE))
     elif card.status is not QuestionStatus.OPEN:

@@ -120,7 +120,14 @@ def _mentioned(gateway: SlackGateway, user_ids: Sequence[str]) -> list[SlackUser
     """What Slack says of each person mentioned; one it cannot find is left out like a deactivated account."""
     found = [gateway.user(user_id) for user_id in user_ids]
     return [
-        SlackUser(user.user_id, tz=user.tz, is_bot=user.is_bot, deleted=user.deleted or not user.found)
+        SlackUser(
+            user.user_id,
+            tz=user.tz,
+            is_bot=user.is_bot,
+            deleted=user.deleted or not user.found,
+            team_id=user.team_id,
+            enterprise_id=user.enterprise_id,
+        )
         for user in found
     ]
 
@@ -194,8 +201,13 @@ def _change_members(
 ) -> dict[str, Any]:
     session, name = scope.session, f"*{team.name}*"
     workspace = Workspace(scope.person.team_id, scope.person.enterprise_id)
-    people, refused = teams.people_for(session, workspace, users, now=scope.now)
+    people, refused, outsiders = teams.people_for(session, workspace, users, now=scope.now)
     notes = [f"Left out (a bot or a deactivated account): {_mentions(refused)}."] if refused else []
+    if outsiders:
+        notes.append(
+            f"Left out (from another organisation, through Slack Connect): {_mentions(outsiders)}. "
+            "Learnfit teams are for your own colleagues."
+        )
     if isinstance(request, AddMembers):
         added = teams.add_members(session, team, people)
         already = [someone for someone in people if someone not in added]

@@ -24,7 +24,7 @@ from bot.services.help import (
     record_answer,
     resolve_question,
 )
-from bot.services.people import Workspace
+from bot.services.people import Workspace, note_external
 from bot.views.help import credit_prompt_message
 
 RESOLVE_REACTION = "white_check_mark"
@@ -40,7 +40,12 @@ def _from_a_bot(message: dict[str, Any], context: BoltContext) -> bool:
 
 
 def thread_message(
-    body: dict[str, Any], event: dict[str, Any], context: BoltContext, workspace: Workspace, deps: Deps
+    body: dict[str, Any],
+    event: dict[str, Any],
+    context: BoltContext,
+    workspace: Workspace,
+    deps: Deps,
+    actor_is_external: bool,
 ) -> None:
     """A reply in a question's thread is an answer; its edit or deletion is noted."""
     channel_id = event.get("channel")
@@ -48,7 +53,7 @@ def thread_message(
         return
     subtype = event.get("subtype")
     if subtype in REPLY_SUBTYPES:
-        _record_reply(deps, workspace, body["event_id"], channel_id, event, context)
+        _record_reply(deps, workspace, body["event_id"], channel_id, event, context, actor_is_external)
     elif subtype == "message_changed":
         changed = event.get("message") or {}
         if changed.get("thread_ts") and changed.get("ts") and not _from_a_bot(changed, context):
@@ -68,8 +73,10 @@ def _record_reply(
     channel_id: str,
     event: dict[str, Any],
     context: BoltContext,
+    external: bool,
 ) -> None:
-    """A person's reply in a question's thread, recorded as an answer once per delivery."""
+    """A person's reply in a question's thread, recorded as an answer once per delivery; a partner from
+    another organisation who replies is marked, so that they are never nudged or put in a team."""
     thread_ts, ts, user_id = event.get("thread_ts"), event.get("ts"), event.get("user")
     if not thread_ts or not ts or thread_ts == ts or not user_id or _from_a_bot(event, context):
         return
@@ -78,7 +85,9 @@ def _record_reply(
         # Only deliveries about a question are remembered: other chatter leaves no trace.
         if question is None or not first_delivery(session, workspace.team_id, event_id, now=deps.clock()):
             return
-        record_answer(session, question, user_id=user_id, message_ts=ts, now=deps.clock())
+        recorded = record_answer(session, question, user_id=user_id, message_ts=ts, now=deps.clock())
+        if recorded and external:
+            note_external(session, workspace, user_id, now=deps.clock())
 
 
 def reaction_added(

@@ -99,7 +99,7 @@ def submit_credit(
         assert question is not None
         now = deps.clock()
         newly_resolved = resolve_question(question, now=now)
-        credited = credit_helpers(session, question, helpers, now=now, lookup_timezone=gateway.timezone_of)
+        credited = credit_helpers(session, question, helpers, now=now, lookup_profile=gateway.profile_of)
         session.flush()
         card = question_card(session, question)
     ack()
