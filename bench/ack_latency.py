@@ -14,7 +14,6 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -30,16 +29,22 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
+# Run as a script, only this file's folder is on sys.path; the repo root holds `bench` too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from sqlalchemy import create_engine, func, select
 
+from bench.machine import load_average, machine
+from bot.localslack.payloads import SlackPayloads, signed_headers
 from models import LearningEntry
 
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
 TEAM_ID = "T0LEARN"  # FakeSlack's default team
+WORKSPACE = SlackPayloads(
+    team_id=TEAM_ID, team_domain="learnfit-test", channel_names={"C0GENERAL": "general"}
+)
 USERS = [f"U0BENCH{n}" for n in range(10)]  # entries spread over a few people, as in a real workspace
 LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
 STARTUP_SECONDS = 20
@@ -163,35 +168,20 @@ class Requests:
 
     def __init__(self, response_url_prefix: str) -> None:
         self._prefix = response_url_prefix
-        self._verifier = SignatureVerifier(SIGNING_SECRET)
         self._serial = 0
 
     def next(self) -> tuple[bytes, dict[str, str]]:
         self._serial += 1
         n = self._serial
-        body = urlencode(
-            {
-                "token": "legacy-verification-token",
-                "team_id": TEAM_ID,
-                "team_domain": "learnfit-test",
-                "channel_id": "C0GENERAL",
-                "channel_name": "general",
-                "user_id": USERS[n % len(USERS)],
-                "user_name": USERS[n % len(USERS)].lower(),
-                "command": "/learn",
-                "text": LEARN_TEXT,
-                "api_app_id": "A0LEARN",
-                "is_enterprise_install": "false",
-                "response_url": f"{self._prefix}-{n}",
-                "trigger_id": f"{n}.{TEAM_ID}.bench{n:08d}",
-            }
-        ).encode()
-        stamp = str(int(time.time()))
-        return body, {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": self._verifier.generate_signature(timestamp=stamp, body=body.decode()),
-        }
+        body = WORKSPACE.command_body(
+            "/learn",
+            LEARN_TEXT,
+            user_id=USERS[n % len(USERS)],
+            channel_id="C0GENERAL",
+            response_url=f"{self._prefix}-{n}",
+            trigger_id=f"{n}.{TEAM_ID}.bench{n:08d}",
+        )
+        return body, signed_headers(body, SIGNING_SECRET, content_type="application/x-www-form-urlencoded")
 
     def batch(self, count: int) -> list[tuple[bytes, dict[str, str]]]:
         # Signed up front: signing is Slack's work, not part of the latency we measure.
@@ -263,20 +253,6 @@ def table(title: str, bare: Figures, learnfit: Figures) -> str:
     return "\n".join(rows)
 
 
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"machine: {os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
-
-
 # ---------------------------------------------------------------------- the run
 
 
@@ -323,7 +299,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         )
         requests = Requests(fake.response_url_prefix)
         print(machine())
-        print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+        print(load_average("before"))
 
         phases: list[tuple[str, int]] = [("sequential", 1)]
         if args.concurrency > 1:
