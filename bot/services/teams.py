@@ -7,7 +7,7 @@ themselves (the scheduler only schedules people who have logged learning).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -83,9 +83,7 @@ def teams_led_by(session: Session, person: Person) -> list[LearningTeam]:
     )
 
 
-def resolve_team(
-    session: Session, person: Person, name: str | None, *, is_admin: Callable[[], bool]
-) -> LearningTeam:
+def resolve_team(session: Session, person: Person, name: str | None, *, is_admin: bool) -> LearningTeam:
     """The team a command means: the one named, else the only one the person leads."""
     workspace = Workspace(person.team_id, person.enterprise_id)
     if name:
@@ -100,17 +98,15 @@ def resolve_team(
         names = ", ".join(f"*{team.name}*" for team in led)
         raise TeamError(f"You lead {names}: say which one, e.g. `/team add {led[0].name} @ana`.")
     teams = workspace_teams(session, workspace)
-    if len(teams) == 1 and is_admin():
+    if len(teams) == 1 and is_admin:
         return teams[0]
     if not teams:
         raise TeamError("There are no teams yet. A workspace admin starts one with `/team create Platform`.")
     raise TeamError("Say which team, e.g. `/team add Platform @ana`. `/team list` shows the teams.")
 
 
-def check_can_manage(
-    session: Session, team: LearningTeam, person: Person, *, is_admin: Callable[[], bool]
-) -> None:
-    if role_of(session, team, person) is TeamRole.LEAD or is_admin():
+def check_can_manage(session: Session, team: LearningTeam, person: Person, *, is_admin: bool) -> None:
+    if role_of(session, team, person) is TeamRole.LEAD or is_admin:
         return
     raise TeamError(
         f"Only *{team.name}*'s leads or a workspace admin can change it or see its digest. "
@@ -119,13 +115,13 @@ def check_can_manage(
 
 
 def create_team(
-    session: Session, creator: Person, name: str, *, now: datetime, is_admin: Callable[[], bool]
+    session: Session, creator: Person, name: str, *, now: datetime, is_admin: bool
 ) -> LearningTeam:
     """A new team, led by its creator (a workspace admin)."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_TEAM_NAME:
         raise TeamError(f"Give the team a name of 1 to {MAX_TEAM_NAME} characters.")
-    if not is_admin():
+    if not is_admin:
         raise TeamError(
             "Only a workspace admin can create a team. Ask one to run `/team create "
             f"{name}` and make you its lead with `/team lead @you`."

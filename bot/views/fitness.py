@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.services.fitness import (
@@ -23,7 +24,7 @@ from bot.views.blocks import (
     section,
 )
 from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar
-from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL
+from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, error_message
 from models import EntryKind, LearningEntry
 
 OPEN_TARGETS_MODAL = "open_targets_modal"
@@ -230,6 +231,35 @@ def forgotten_message(held: Holdings) -> dict[str, Any]:
 
 def plain_message(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
+
+
+def rest_week_message(monday: date, *, rest: bool) -> dict[str, Any]:
+    if rest:
+        return plain_message(
+            f":palm_tree: The week of {day_label(monday)} is a rest week: your streak is safe. "
+            "`/fitness rest off` undoes it."
+        )
+    return plain_message(f"The week of {day_label(monday)} is an ordinary week again.")
+
+
+def export_file(count: int, *, today: date) -> dict[str, str]:
+    """The CSV file's name, title and comment, for the person's DM."""
+    return {
+        "filename": f"learnfit-entries-{today.isoformat()}.csv",
+        "title": f"Your Learnfit entries ({count})",
+        "comment": f"Here are all your Learnfit entries in this workspace: {count} rows, oldest first.",
+    }
+
+
+def exported_message(count: int, *, sent: bool) -> dict[str, Any]:
+    """How the export went: nothing to send, sent, or Slack would not take the file."""
+    if count == 0:
+        return plain_message("You have no entries to export yet. Log one with `/learn 20m what you learned`.")
+    if not sent:
+        return error_message(
+            "I could not send the file to your DM just now; nothing was lost. Try again in a minute."
+        )
+    return plain_message(f":inbox_tray: Sent {count} entries as a CSV file to your DM with Learnfit.")
 
 
 def targets_set_message(targets: Targets) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from bot.views.blocks import (
     header,
     message,
     plain,
+    problem_message,
     section,
 )
 from bot.views.format import day_label, duration, escape, progress_bar, truncate
@@ -183,7 +184,7 @@ def goal_shared_message(goal: Goal, user_id: str) -> dict[str, Any]:
 
 
 def goal_error_message(problem: str) -> dict[str, Any]:
-    return message(problem, [section(f":warning: {problem}"), context("Type `/goal help` for examples.")])
+    return problem_message(problem, command="/goal")
 
 
 def goal_help_message() -> dict[str, Any]:

@@ -16,9 +16,10 @@ from bot.views.blocks import (
     context,
     message,
     plain,
+    problem_message,
     section,
 )
-from bot.views.format import duration, escape, truncate
+from bot.views.format import duration, escape, mention, mentions, truncate
 from models import QuestionStatus, Urgency
 
 OPEN_ASK_MODAL = "open_ask_modal"
@@ -51,15 +52,6 @@ _HEADINGS = {
 def shown(text: str, limit: int) -> str:
     """A person's words as mrkdwn: escaped, shortened, with their @person and #channel references kept."""
     return _REFERENCE.sub(r"<\1>", escape(truncate(text, limit)))
-
-
-def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
-
-
-def mentions(user_ids: Sequence[str]) -> str:
-    names = [mention(user_id) for user_id in user_ids]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _where(channel_id: str | None) -> str:
@@ -309,7 +301,7 @@ def no_longer_open_message(card: QuestionCard) -> dict[str, Any]:
 
 
 def ask_error_message(problem: str) -> dict[str, Any]:
-    return message(problem, [section(f":warning: {problem}"), context("Type `/ask help` for examples.")])
+    return problem_message(problem, command="/ask")
 
 
 def ask_help_message() -> dict[str, Any]:

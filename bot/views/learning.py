@@ -12,6 +12,7 @@ from bot.views.blocks import (
     button,
     context,
     message,
+    problem_message,
     section,
 )
 from bot.views.format import (
@@ -75,7 +76,7 @@ def undone_message(entry: LearningEntry | None) -> dict[str, Any]:
 
 
 def error_message(problem: str) -> dict[str, Any]:
-    return message(problem, [section(f":warning: {problem}"), context("Type `/learn help` for examples.")])
+    return problem_message(problem, command="/learn")
 
 
 def help_message() -> dict[str, Any]:

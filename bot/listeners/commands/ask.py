@@ -11,7 +11,7 @@ from bot.flows.questions import open_ask_modal, publish_question
 from bot.flows.scope import person_scope
 from bot.forms.ask import AskModalContext
 from bot.gateway import SlackGateway
-from bot.parsing import CommandError
+from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
 from bot.parsing.ask import OpenAskModal, ShowAskHelp, parse_ask
 from bot.services.help import ask_question, question_card
 from bot.services.people import Workspace
@@ -26,16 +26,9 @@ def ask_command(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-    try:
-        request = parse_ask(command.get("text", ""))
-    except CommandError as exc:
-        ack(**ask_error_message(exc.message))
+    request = parse_text(parse_ask, command)
+    if answered_in_ack(request, ack, ShowAskHelp, ask_help_message, ask_error_message):
         return
-    if isinstance(request, ShowAskHelp):
-        ack(**ask_help_message())
-        return
-    ack()
     user_id, channel_id = command["user_id"], command.get("channel_id")
     if isinstance(request, OpenAskModal):
         open_ask_modal(

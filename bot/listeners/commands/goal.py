@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -11,7 +12,7 @@ from bot.flows.goals import celebrate_reached_goals
 from bot.flows.scope import PersonScope, person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.gateway import SlackGateway
-from bot.parsing import CommandError
+from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
 from bot.parsing.goal import CreateGoal, ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
 from bot.services.goals import GoalError, create_goal, goal_progress
 from bot.services.people import Workspace, local_today
@@ -31,16 +32,9 @@ def goal_command(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-    try:
-        request = parse_goal(command.get("text", ""), today=earliest_today(deps.clock()))
-    except CommandError as exc:
-        ack(**goal_error_message(exc.message))
+    request = parse_text(partial(parse_goal, today=earliest_today(deps.clock())), command)
+    if answered_in_ack(request, ack, ShowGoalHelp, goal_help_message, goal_error_message):
         return
-    if isinstance(request, ShowGoalHelp):
-        ack(**goal_help_message())
-        return
-    ack()
     user_id = command["user_id"]
     if isinstance(request, OpenGoalModal):
         modal_context = GoalModalContext(channel_id=command.get("channel_id"))
