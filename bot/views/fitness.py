@@ -23,7 +23,7 @@ from bot.views.blocks import (
     message,
     section,
 )
-from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar
+from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar, truncate
 from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, error_message
 from models import EntryKind, LearningEntry
 
@@ -227,6 +227,18 @@ def forgotten_message(held: Holdings) -> dict[str, Any]:
         "about you here. If you `/learn` again, you start fresh."
     )
     return message(text, [section(f":wastebasket: {text}")])
+
+
+def deleted_note(removed: LearningEntry | None) -> str:
+    """Above the history page redrawn after Delete (None: the entry was gone already)."""
+    if removed is None:
+        return "That entry was already gone."
+    return f"Deleted *{duration(removed.minutes)}* · {truncate(removed.what, 80)}"
+
+
+def nothing_deleted_message() -> dict[str, Any]:
+    """Cancel on the forget-me question, redrawn."""
+    return plain_message("Nothing was deleted.")
 
 
 def plain_message(text: str) -> dict[str, Any]:

@@ -203,13 +203,11 @@ def goal_gone_message() -> dict[str, Any]:
     return goal_error_message("That goal is finished or gone, so nothing changed.")
 
 
-def goal_refused_message(goal: Goal | None) -> dict[str, Any]:
-    """Why a button on a goal did nothing: it is not the person's (or no longer exists), or it is finished."""
-    if goal is None:
-        return goal_error_message(
-            "That goal is not one of yours, or it no longer exists, so nothing changed."
-        )
-    return goal_error_message("That goal is finished.")
+def goal_refused_message(*, finished: bool = False) -> dict[str, Any]:
+    """Why a button on a goal did nothing: it is finished, or not the person's (or no longer exists)."""
+    if finished:
+        return goal_error_message("That goal is finished.")
+    return goal_error_message("That goal is not one of yours, or it no longer exists, so nothing changed.")
 
 
 def goal_error_message(problem: str) -> dict[str, Any]:

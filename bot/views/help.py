@@ -281,6 +281,30 @@ def note(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
+def question_gone_message() -> dict[str, Any]:
+    return note("That question no longer exists, so nothing changed.")
+
+
+def offered_already_message() -> dict[str, Any]:
+    return note("You offered already, and the asker knows. Reply in the thread to help.")
+
+
+def offer_thanks_message(card: QuestionCard) -> dict[str, Any]:
+    return note(f"Thank you! {mention(card.asker)} knows you can help. Reply in the thread.")
+
+
+def closed_message() -> dict[str, Any]:
+    """Close on the follow-up, redrawn."""
+    return note("Closed: your question is marked as withdrawn.")
+
+
+def keep_waiting_message() -> dict[str, Any]:
+    """Keep waiting on the follow-up, redrawn."""
+    return note(
+        "Your question stays open. Click *Resolved* on it (or react :white_check_mark:) once answered."
+    )
+
+
 def not_yours_message(card: QuestionCard, verb: str) -> dict[str, Any]:
     return note(
         f"Only {mention(card.asker)}, who asked, or a workspace admin can {verb} this question. "
