@@ -13,11 +13,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import multiprocessing
-import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,14 +28,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-# Run as a script, only this file's folder is on sys.path; the repo root holds `bench` too.
+# Run as a script, only this file's folder is on sys.path; the repo root holds `bench` and `tests` too.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, func, select
 
-from bench.machine import load_average, machine
+from bench.report import Percentiles, load_average, machine
 from bot.localslack.payloads import SlackPayloads, signed_headers
 from models import LearningEntry
+from tests.support.environment import app_environment
 
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
@@ -50,16 +49,6 @@ LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
 STARTUP_SECONDS = 20
 DRAIN_SECONDS = 120
 BARE_APP = Path(__file__).with_name("bare_bolt_app.py")
-_APP_VARIABLES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "PORT",
-)
 
 
 # ---------------------------------------------------------------------- the fake Slack, in its own process
@@ -217,18 +206,8 @@ def run_requests(port: int, batch: list[tuple[bytes, dict[str, str]]], concurren
 
 @dataclass(frozen=True)
 class Figures:
-    p50: float
-    p95: float
-    p99: float
-    max: float
+    latency: Percentiles
     per_second: float
-
-    @classmethod
-    def of(cls, seconds: Sequence[float], wall: float) -> Figures:
-        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
-        return cls(
-            cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000, max(seconds) * 1000, len(seconds) / wall
-        )
 
 
 def measure(server: Server, requests: Requests, count: int, warmup: int, concurrency: int) -> Figures:
@@ -236,18 +215,19 @@ def measure(server: Server, requests: Requests, count: int, warmup: int, concurr
     batch = requests.batch(count)
     started = time.perf_counter()
     latencies = run_requests(server.port, batch, concurrency)
-    return Figures.of(latencies, time.perf_counter() - started)
+    return Figures(Percentiles.of(latencies), len(latencies) / (time.perf_counter() - started))
 
 
 def table(title: str, bare: Figures, learnfit: Figures) -> str:
     rows = [title, f"{'':<10}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'req/s':>9}"]
     for name, figures in (("bare Bolt", bare), ("learnfit", learnfit)):
+        ms = figures.latency
         rows.append(
-            f"{name:<10}{figures.p50:>9.2f}{figures.p95:>9.2f}{figures.p99:>9.2f}{figures.max:>9.2f}"
-            f"{figures.per_second:>9.0f}"
+            f"{name:<10}{ms.p50:>9.2f}{ms.p95:>9.2f}{ms.p99:>9.2f}{ms.max:>9.2f}{figures.per_second:>9.0f}"
         )
-    p50_ratio, p99_ratio = learnfit.p50 / bare.p50, learnfit.p99 / bare.p99
-    met = p50_ratio <= 1.5 and learnfit.p99 < 100
+    p50_ratio = learnfit.latency.p50 / bare.latency.p50
+    p99_ratio = learnfit.latency.p99 / bare.latency.p99
+    met = p50_ratio <= 1.5 and learnfit.latency.p99 < 100
     rows.append(f"ratio learnfit/bare: p50 {p50_ratio:.2f}x, p99 {p99_ratio:.2f}x")
     rows.append(f"goal: p50 ratio <= 1.5 and learnfit p99 < 100 ms: {'MET' if met else 'NOT MET'}")
     return "\n".join(rows)
@@ -279,13 +259,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         fake = FakeSlackProcess()
         stack.callback(fake.stop)
         database_url = f"sqlite:///{workdir / 'learnfit.db'}"
-        env = {name: value for name, value in os.environ.items() if name not in _APP_VARIABLES}
-        env |= {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake.base_url,
-            "DATABASE_URL": database_url,
-        }
+        env = app_environment(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=fake.base_url,
+            DATABASE_URL=database_url,
+        )
         learnfit = stack.enter_context(
             running(
                 "learnfit",

@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Connection, Engine, Table, event, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench.machine import load_average, machine
+from bench.report import Percentiles, load_average, machine
 from bot import db
 from bot.services import fitness_card as fitness_card_service
 from bot.services.fitness_card import load_fitness_card
@@ -627,27 +627,14 @@ def request(sessions: sessionmaker[Session], statements: Statements, user_id: st
     return Request(seconds, cpu_seconds, list(sent), dict(stages))
 
 
-@dataclass(frozen=True)
-class Figures:
-    p50: float
-    p95: float
-    p99: float
-    max: float
-
-    @classmethod
-    def of(cls, seconds: Sequence[float]) -> Figures:
-        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
-        return cls(cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000, max(seconds) * 1000)
-
-
 @dataclass
 class Result:
     database: str
     loaded: Loaded
-    card: Figures
-    home: Figures
-    card_cpu: Figures
-    home_cpu: Figures
+    card: Percentiles
+    home: Percentiles
+    card_cpu: Percentiles
+    home_cpu: Percentiles
     card_statements: tuple[int, int]  # fewest and most over the samples
     home_statements: tuple[int, int]
     fixed: dict[str, dict[str, int]]  # card/home -> light/heavy -> statements
@@ -731,10 +718,10 @@ def measure(engine: Engine, args: argparse.Namespace, loaded: Loaded, database: 
     return Result(
         database=database,
         loaded=loaded,
-        card=Figures.of([sample.seconds for sample in cards]),
-        home=Figures.of([sample.seconds for sample in homes]),
-        card_cpu=Figures.of([sample.cpu_seconds for sample in cards]),
-        home_cpu=Figures.of([sample.cpu_seconds for sample in homes]),
+        card=Percentiles.of([sample.seconds for sample in cards]),
+        home=Percentiles.of([sample.seconds for sample in homes]),
+        card_cpu=Percentiles.of([sample.cpu_seconds for sample in cards]),
+        home_cpu=Percentiles.of([sample.cpu_seconds for sample in homes]),
         card_statements=span(cards),
         home_statements=span(homes),
         fixed=fixed,

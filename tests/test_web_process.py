@@ -4,7 +4,6 @@ Web API for everything the app says back, and the SQLite file it writes."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -26,6 +25,7 @@ from bot.localslack.payloads import signed_headers
 from models import LearningEntry, Person, Skill
 from models.learning import entry_skills
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
+from tests.support.environment import app_environment
 from tests.support.manifest import manifest_bot_scopes
 from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM
 
@@ -33,17 +33,6 @@ FORM = "application/x-www-form-urlencoded"
 LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
 STARTUP_SECONDS = 20
 ACK_DEADLINE_SECONDS = 3  # Slack shows the person an error if the ack takes longer
-# Variables the host might have set that would change which app we start (OAuth mode, another database).
-_APP_VARIABLES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "PORT",
-)
 
 
 @dataclass(frozen=True)
@@ -80,11 +69,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def app_environment(**variables: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in _APP_VARIABLES}
-    return {**env, **variables}
 
 
 def start_web(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:

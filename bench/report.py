@@ -1,9 +1,12 @@
-"""What every benchmark prints about the machine it ran on, so figures from two runs can be compared."""
+"""What the benchmarks print: the machine and its load (so two runs can be compared), and latency percentiles."""
 
 from __future__ import annotations
 
 import os
 import platform
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -24,3 +27,18 @@ def machine() -> str:
 def load_average(when: str) -> str:
     """The load averages over 1, 5 and 15 minutes: a busy machine explains slow figures."""
     return f"load average {when}: {' '.join(f'{load:.2f}' for load in os.getloadavg())}"
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    """Milliseconds."""
+
+    p50: float
+    p95: float
+    p99: float
+    max: float
+
+    @classmethod
+    def of(cls, seconds: Sequence[float]) -> Percentiles:
+        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+        return cls(cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000, max(seconds) * 1000)
