@@ -198,6 +198,11 @@ def goal_finished_notice(goal: Goal, *, changed: bool, drop: bool) -> str:
     return f":white_check_mark: Marked *{title}* done. Well done!"
 
 
+def goal_not_saved_message(problem: str) -> dict[str, Any]:
+    """A goal in a line the person's own day refused (say, a date that has just passed where they are)."""
+    return goal_error_message(f"{problem} Nothing was saved.")
+
+
 def goal_gone_message() -> dict[str, Any]:
     """An edit saved after the goal was finished or dropped (in another message, or on App Home)."""
     return goal_error_message("That goal is finished or gone, so nothing changed.")

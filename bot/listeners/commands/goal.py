@@ -20,6 +20,7 @@ from bot.views.goals import (
     goal_error_message,
     goal_help_message,
     goal_list_message,
+    goal_not_saved_message,
     goal_saved_message,
 )
 
@@ -66,6 +67,6 @@ def _set_goal(scope: PersonScope, request: CreateGoal, *, trigger_id: str) -> tu
         )
     except GoalError as exc:
         # Only the person's own day can tell (say, a date that has just passed where they are).
-        return goal_error_message(f"{exc.message} Nothing was saved."), False
+        return goal_not_saved_message(exc.message), False
     today = local_today(scope.person, scope.now)
     return goal_saved_message(created.goal, today=today, duplicate=created.duplicate), not created.duplicate
