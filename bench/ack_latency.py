@@ -14,13 +14,10 @@ import argparse
 import http.client
 import multiprocessing
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -37,6 +34,7 @@ from bench.report import Percentiles, load_average, machine
 from bot.localslack.payloads import SlackPayloads, signed_headers
 from models import LearningEntry
 from tests.support.environment import app_environment
+from tests.support.processes import LEARNFIT_WEB, free_port, serving
 
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
@@ -46,7 +44,6 @@ WORKSPACE = SlackPayloads(
 )
 USERS = [f"U0BENCH{n}" for n in range(10)]  # entries spread over a few people, as in a real workspace
 LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
-STARTUP_SECONDS = 20
 DRAIN_SECONDS = 120
 BARE_APP = Path(__file__).with_name("bare_bolt_app.py")
 
@@ -106,12 +103,6 @@ class Server:
     log: Path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def running(
     name: str, argv: Callable[[int], list[str]], env: dict[str, str], workdir: Path
@@ -119,34 +110,8 @@ def running(
     """A server process on a free port (given as $PORT and to `argv`), stopped with SIGTERM afterwards."""
     port = free_port()
     log = workdir / f"{name}.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            argv(port), env={**env, "PORT": str(port)}, cwd=workdir, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        _wait_until_healthy(process, port, log)
+    with serving(argv(port), port=port, env={**env, "PORT": str(port)}, cwd=workdir, log=log) as process:
         yield Server(name, port, process, log)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args} exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"{process.args} did not answer /healthz within {STARTUP_SECONDS}s; see {log}")
 
 
 # ---------------------------------------------------------------------- Slack's side of the conversation
@@ -268,7 +233,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         learnfit = stack.enter_context(
             running(
                 "learnfit",
-                lambda _: [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1"],
+                lambda _: LEARNFIT_WEB,
                 env,
                 workdir,
             )

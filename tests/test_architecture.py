@@ -44,6 +44,16 @@ def imported_names(path: Path, module: str) -> set[str]:
     return names
 
 
+def imports_within(place: str, prefixes: tuple[str, ...]) -> set[str]:
+    """Each import in `place` of a module within one of `prefixes`, as "module imports target"."""
+    return {
+        f"{name} imports {target}"
+        for name, path in modules_under(place).items()
+        for target in imported_names(path, name)
+        if any(is_within(target, prefix) for prefix in prefixes)
+    }
+
+
 def nested_functions(path: Path) -> set[str]:
     """Each function defined inside another function (a lambda is an expression, not a definition)."""
     found: set[str] = set()
@@ -129,23 +139,13 @@ def test_services_import_at_the_top_only():
 
 @pytest.mark.parametrize("layer", ["bot/services", "bot/views", "bot/parsing", "bot/forms"])
 def test_domain_layers_import_nothing_slack_facing(layer):
-    offending = {
-        f"{name} imports {target}"
-        for name, path in modules_under(layer).items()
-        for target in imported_names(path, name)
-        if any(is_within(target, prefix) for prefix in SLACK_FACING)
-    }
+    offending = imports_within(layer, SLACK_FACING)
     assert not offending, sorted(offending)
 
 
 @pytest.mark.parametrize("layer", ["scheduler", "bot/flows", "bot/forms", "bot/gateway.py"])
 def test_what_listeners_use_imports_no_listener(layer):
-    offending = {
-        f"{name} imports {target}"
-        for name, path in modules_under(layer).items()
-        for target in imported_names(path, name)
-        if is_within(target, "bot.listeners")
-    }
+    offending = imports_within(layer, ("bot.listeners",))
     assert not offending, sorted(offending)
 
 
