@@ -24,7 +24,8 @@ class NotServing(RuntimeError):
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @contextmanager
@@ -55,7 +56,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) 
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise NotServing(f"{process.args} exited with {process.returncode}:\n{log.read_text()}")
+            raise NotServing(f"{process.args!r} exited with {process.returncode}:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=0.5) as response:
                 if response.status == 200:
@@ -63,4 +64,6 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) 
         except OSError:  # not listening yet (refused), or a 503 while the database is unreachable
             pass
         time.sleep(0.05)  # a real process starting up: there is no clock of ours to move
-    raise NotServing(f"{process.args} did not answer /healthz within {STARTUP_SECONDS}s:\n{log.read_text()}")
+    raise NotServing(
+        f"{process.args!r} did not answer /healthz within {STARTUP_SECONDS}s:\n{log.read_text()}"
+    )
