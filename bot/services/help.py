@@ -330,24 +330,18 @@ def _answer_at(session: Session, workspace: Workspace, channel_id: str, message_
     )
 
 
-def answer_edited(
-    session: Session, workspace: Workspace, channel_id: str, message_ts: str, *, now: datetime
+def answer_changed(
+    session: Session, workspace: Workspace, channel_id: str, message_ts: str, *, now: datetime, deleted: bool
 ) -> bool:
+    """A reply in a question's thread edited, or `deleted` (it then no longer counts as an answer, nor its
+    author as a replier); False when the message is no answer still in the thread."""
     answer = _answer_at(session, workspace, channel_id, message_ts)
     if answer is None or answer.deleted_at is not None:
         return False
-    answer.edited_at = now
-    return True
-
-
-def answer_deleted(
-    session: Session, workspace: Workspace, channel_id: str, message_ts: str, *, now: datetime
-) -> bool:
-    """A reply removed from the thread no longer counts as an answer (nor its author as a replier)."""
-    answer = _answer_at(session, workspace, channel_id, message_ts)
-    if answer is None or answer.deleted_at is not None:
-        return False
-    answer.deleted_at = now
+    if deleted:
+        answer.deleted_at = now
+    else:
+        answer.edited_at = now
     return True
 
 
