@@ -13,48 +13,39 @@ from __future__ import annotations
 import argparse
 import http.client
 import multiprocessing
-import os
-import platform
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
+# Run as a script, only this file's folder is on sys.path; the repo root holds `bench` and `tests` too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from sqlalchemy import create_engine, func, select
 
+from bench.report import Percentiles, load_average, machine
+from bot.localslack.payloads import SlackPayloads, signed_headers
 from models import LearningEntry
+from tests.support.environment import app_environment
+from tests.support.processes import LEARNFIT_WEB, free_port, serving
 
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
 TEAM_ID = "T0LEARN"  # FakeSlack's default team
+WORKSPACE = SlackPayloads(
+    team_id=TEAM_ID, team_domain="learnfit-test", channel_names={"C0GENERAL": "general"}
+)
 USERS = [f"U0BENCH{n}" for n in range(10)]  # entries spread over a few people, as in a real workspace
 LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
-STARTUP_SECONDS = 20
 DRAIN_SECONDS = 120
 BARE_APP = Path(__file__).with_name("bare_bolt_app.py")
-_APP_VARIABLES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "PORT",
-)
 
 
 # ---------------------------------------------------------------------- the fake Slack, in its own process
@@ -112,12 +103,6 @@ class Server:
     log: Path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def running(
     name: str, argv: Callable[[int], list[str]], env: dict[str, str], workdir: Path
@@ -125,34 +110,8 @@ def running(
     """A server process on a free port (given as $PORT and to `argv`), stopped with SIGTERM afterwards."""
     port = free_port()
     log = workdir / f"{name}.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            argv(port), env={**env, "PORT": str(port)}, cwd=workdir, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        _wait_until_healthy(process, port, log)
+    with serving(argv(port), port=port, env={**env, "PORT": str(port)}, cwd=workdir, log=log) as process:
         yield Server(name, port, process, log)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args} exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"{process.args} did not answer /healthz within {STARTUP_SECONDS}s; see {log}")
 
 
 # ---------------------------------------------------------------------- Slack's side of the conversation
@@ -163,35 +122,20 @@ class Requests:
 
     def __init__(self, response_url_prefix: str) -> None:
         self._prefix = response_url_prefix
-        self._verifier = SignatureVerifier(SIGNING_SECRET)
         self._serial = 0
 
     def next(self) -> tuple[bytes, dict[str, str]]:
         self._serial += 1
         n = self._serial
-        body = urlencode(
-            {
-                "token": "legacy-verification-token",
-                "team_id": TEAM_ID,
-                "team_domain": "learnfit-test",
-                "channel_id": "C0GENERAL",
-                "channel_name": "general",
-                "user_id": USERS[n % len(USERS)],
-                "user_name": USERS[n % len(USERS)].lower(),
-                "command": "/learn",
-                "text": LEARN_TEXT,
-                "api_app_id": "A0LEARN",
-                "is_enterprise_install": "false",
-                "response_url": f"{self._prefix}-{n}",
-                "trigger_id": f"{n}.{TEAM_ID}.bench{n:08d}",
-            }
-        ).encode()
-        stamp = str(int(time.time()))
-        return body, {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": self._verifier.generate_signature(timestamp=stamp, body=body.decode()),
-        }
+        body = WORKSPACE.command_body(
+            "/learn",
+            LEARN_TEXT,
+            user_id=USERS[n % len(USERS)],
+            channel_id="C0GENERAL",
+            response_url=f"{self._prefix}-{n}",
+            trigger_id=f"{n}.{TEAM_ID}.bench{n:08d}",
+        )
+        return body, signed_headers(body, SIGNING_SECRET, content_type="application/x-www-form-urlencoded")
 
     def batch(self, count: int) -> list[tuple[bytes, dict[str, str]]]:
         # Signed up front: signing is Slack's work, not part of the latency we measure.
@@ -227,18 +171,8 @@ def run_requests(port: int, batch: list[tuple[bytes, dict[str, str]]], concurren
 
 @dataclass(frozen=True)
 class Figures:
-    p50: float
-    p95: float
-    p99: float
-    max: float
+    latency: Percentiles
     per_second: float
-
-    @classmethod
-    def of(cls, seconds: Sequence[float], wall: float) -> Figures:
-        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
-        return cls(
-            cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000, max(seconds) * 1000, len(seconds) / wall
-        )
 
 
 def measure(server: Server, requests: Requests, count: int, warmup: int, concurrency: int) -> Figures:
@@ -246,35 +180,22 @@ def measure(server: Server, requests: Requests, count: int, warmup: int, concurr
     batch = requests.batch(count)
     started = time.perf_counter()
     latencies = run_requests(server.port, batch, concurrency)
-    return Figures.of(latencies, time.perf_counter() - started)
+    return Figures(Percentiles.of(latencies), len(latencies) / (time.perf_counter() - started))
 
 
 def table(title: str, bare: Figures, learnfit: Figures) -> str:
     rows = [title, f"{'':<10}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'req/s':>9}"]
     for name, figures in (("bare Bolt", bare), ("learnfit", learnfit)):
+        ms = figures.latency
         rows.append(
-            f"{name:<10}{figures.p50:>9.2f}{figures.p95:>9.2f}{figures.p99:>9.2f}{figures.max:>9.2f}"
-            f"{figures.per_second:>9.0f}"
+            f"{name:<10}{ms.p50:>9.2f}{ms.p95:>9.2f}{ms.p99:>9.2f}{ms.max:>9.2f}{figures.per_second:>9.0f}"
         )
-    p50_ratio, p99_ratio = learnfit.p50 / bare.p50, learnfit.p99 / bare.p99
-    met = p50_ratio <= 1.5 and learnfit.p99 < 100
+    p50_ratio = learnfit.latency.p50 / bare.latency.p50
+    p99_ratio = learnfit.latency.p99 / bare.latency.p99
+    met = p50_ratio <= 1.5 and learnfit.latency.p99 < 100
     rows.append(f"ratio learnfit/bare: p50 {p50_ratio:.2f}x, p99 {p99_ratio:.2f}x")
     rows.append(f"goal: p50 ratio <= 1.5 and learnfit p99 < 100 ms: {'MET' if met else 'NOT MET'}")
     return "\n".join(rows)
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"machine: {os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 # ---------------------------------------------------------------------- the run
@@ -303,17 +224,16 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         fake = FakeSlackProcess()
         stack.callback(fake.stop)
         database_url = f"sqlite:///{workdir / 'learnfit.db'}"
-        env = {name: value for name, value in os.environ.items() if name not in _APP_VARIABLES}
-        env |= {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake.base_url,
-            "DATABASE_URL": database_url,
-        }
+        env = app_environment(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=fake.base_url,
+            DATABASE_URL=database_url,
+        )
         learnfit = stack.enter_context(
             running(
                 "learnfit",
-                lambda _: [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1"],
+                lambda _: LEARNFIT_WEB,
                 env,
                 workdir,
             )
@@ -323,7 +243,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         )
         requests = Requests(fake.response_url_prefix)
         print(machine())
-        print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+        print(load_average("before"))
 
         phases: list[tuple[str, int]] = [("sequential", 1)]
         if args.concurrency > 1:

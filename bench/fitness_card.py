@@ -23,14 +23,12 @@ import functools
 import itertools
 import math
 import os
-import platform
 import pstats
 import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,10 +40,13 @@ from types import ModuleType
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, select, text
-from sqlalchemy.engine import make_url
+# Run as a script, only this file's folder is on sys.path; the repo root holds `bench` and `tests` too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import Connection, Engine, Table, event, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench.report import Percentiles, load_average, machine
 from bot import db
 from bot.services import fitness_card as fitness_card_service
 from bot.services.fitness_card import load_fitness_card
@@ -66,6 +67,7 @@ from models import (
     entry_skills,
     goal_skills,
 )
+from tests.support.databases import scratch_database
 
 try:  # goals on Home are being written alongside this benchmark; measure them once they exist
     from bot.services.goals import goal_progress
@@ -625,27 +627,14 @@ def request(sessions: sessionmaker[Session], statements: Statements, user_id: st
     return Request(seconds, cpu_seconds, list(sent), dict(stages))
 
 
-@dataclass(frozen=True)
-class Figures:
-    p50: float
-    p95: float
-    p99: float
-    max: float
-
-    @classmethod
-    def of(cls, seconds: Sequence[float]) -> Figures:
-        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
-        return cls(cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000, max(seconds) * 1000)
-
-
 @dataclass
 class Result:
     database: str
     loaded: Loaded
-    card: Figures
-    home: Figures
-    card_cpu: Figures
-    home_cpu: Figures
+    card: Percentiles
+    home: Percentiles
+    card_cpu: Percentiles
+    home_cpu: Percentiles
     card_statements: tuple[int, int]  # fewest and most over the samples
     home_statements: tuple[int, int]
     fixed: dict[str, dict[str, int]]  # card/home -> light/heavy -> statements
@@ -729,10 +718,10 @@ def measure(engine: Engine, args: argparse.Namespace, loaded: Loaded, database: 
     return Result(
         database=database,
         loaded=loaded,
-        card=Figures.of([sample.seconds for sample in cards]),
-        home=Figures.of([sample.seconds for sample in homes]),
-        card_cpu=Figures.of([sample.cpu_seconds for sample in cards]),
-        home_cpu=Figures.of([sample.cpu_seconds for sample in homes]),
+        card=Percentiles.of([sample.seconds for sample in cards]),
+        home=Percentiles.of([sample.seconds for sample in homes]),
+        card_cpu=Percentiles.of([sample.cpu_seconds for sample in cards]),
+        home_cpu=Percentiles.of([sample.cpu_seconds for sample in homes]),
         card_statements=span(cards),
         home_statements=span(homes),
         fixed=fixed,
@@ -749,22 +738,6 @@ def measure(engine: Engine, args: argparse.Namespace, loaded: Loaded, database: 
 def sqlite_database() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="learnfit-bench-") as workdir:
         yield f"sqlite:///{Path(workdir) / 'learnfit.db'}"
-
-
-@contextmanager
-def scratch_postgres(server_url: str) -> Iterator[str]:
-    """A throwaway database beside the one named, dropped afterwards (as tests/conftest.py does)."""
-    url = make_url(server_url)
-    name = f"learnfit_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run_on(url: str, database: str, args: argparse.Namespace) -> Result:
@@ -874,20 +847,6 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"machine: {os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--people", type=int, default=1000, help="people in the workspace")
@@ -905,17 +864,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("nothing to run: give --postgres-url or drop --no-sqlite")
     time_the_stages()
     print(machine())
-    print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}", flush=True)
+    print(load_average("before"), flush=True)
 
     results: list[Result] = []
     if args.sqlite:
         with sqlite_database() as url:
             results.append(run_on(url, "sqlite", args))
     if args.postgres_url:
-        with scratch_postgres(args.postgres_url) as url:
+        with scratch_database(args.postgres_url, prefix="learnfit_bench") as url:
             results.append(run_on(url, "postgresql", args))
     print(report(results, args))
-    print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    print(load_average("after"))
     return 0 if all(result.met for result in results) else 1
 
 

@@ -26,17 +26,16 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and `scheduler` would import this very file.
+# Run as a script, this file's folder comes first on sys.path and `scheduler` would import this very file;
+# the repo root also holds `tests`, whose scratch database this borrows.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, event, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, insert, select, text
 
 from bot import db
 from bot.services.digests import build_digest
@@ -57,6 +56,7 @@ from models import (
 )
 from scheduler import build_runner
 from scheduler.pacing import DEFAULT_RATES, Pacer
+from tests.support.databases import scratch_database
 
 TEAM_ID = "T0LEARN"
 PEOPLE = 100_000
@@ -149,19 +149,9 @@ def database(server: str | None):
             db.upgrade(url)
             yield url
         return
-    base = make_url(server)
-    name = f"learnfit_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = base.set(database=name).render_as_string(hide_password=False)
+    with scratch_database(server, prefix="learnfit_bench") as url:
         db.upgrade(url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seconds(start: float) -> str:

@@ -4,14 +4,11 @@ a controllable clock, and the real Bolt app behind its WSGI entry point."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, create_engine, delete, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, delete
 from sqlalchemy.orm import Session
 
 import models
@@ -21,6 +18,7 @@ from bot.deps import Deps
 from bot.localslack import FakeSlack
 from bot.server import build_wsgi_app
 from bot.settings import Settings
+from tests.support.databases import scratch_database
 from tests.support.driver import SlackDriver
 from tests.support.manifest import manifest_bot_scopes
 
@@ -61,22 +59,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with scratch_database(server_url) as url:
         db.upgrade(url)
         yield url
-
-
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    """A throwaway PostgreSQL database beside the one named, dropped afterwards."""
-    url = make_url(server_url)
-    name = f"learnfit_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

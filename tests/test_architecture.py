@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SLACK_FACING = ("slack_bolt", "slack_sdk", "bot.listeners")
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def module_name(path: Path) -> str:
@@ -17,8 +18,12 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def modules_under(folder: str) -> dict[str, Path]:
-    return {module_name(path): path for path in sorted((ROOT / folder).rglob("*.py"))}
+def modules_under(place: str) -> dict[str, Path]:
+    """The modules in a folder (and below it), or the one module a file is."""
+    root = ROOT / place
+    paths = [root] if root.is_file() else sorted(root.rglob("*.py"))
+    assert paths, f"no Python source at {place}"
+    return {module_name(path): path for path in paths}
 
 
 def imported_names(path: Path, module: str) -> set[str]:
@@ -37,6 +42,29 @@ def imported_names(path: Path, module: str) -> set[str]:
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
     return names
+
+
+def imports_within(place: str, prefixes: tuple[str, ...]) -> set[str]:
+    """Each import in `place` of a module within one of `prefixes`, as "module imports target"."""
+    return {
+        f"{name} imports {target}"
+        for name, path in modules_under(place).items()
+        for target in imported_names(path, name)
+        if any(is_within(target, prefix) for prefix in prefixes)
+    }
+
+
+def nested_functions(path: Path) -> set[str]:
+    """Each function defined inside another function (a lambda is an expression, not a definition)."""
+    found: set[str] = set()
+    for outer in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(outer, FUNCTIONS):
+            found.update(
+                f"{node.name} in {outer.name}, line {node.lineno}"
+                for node in ast.walk(outer)
+                if node is not outer and isinstance(node, FUNCTIONS)
+            )
+    return found
 
 
 def is_within(name: str, prefix: str) -> bool:
@@ -109,22 +137,37 @@ def test_services_import_at_the_top_only():
     assert not hidden, sorted(hidden)
 
 
-@pytest.mark.parametrize("layer", ["bot/services", "bot/views", "bot/parsing"])
+@pytest.mark.parametrize("layer", ["bot/services", "bot/views", "bot/parsing", "bot/forms"])
 def test_domain_layers_import_nothing_slack_facing(layer):
-    offending = {
-        f"{name} imports {target}"
-        for name, path in modules_under(layer).items()
-        for target in imported_names(path, name)
-        if any(is_within(target, prefix) for prefix in SLACK_FACING)
-    }
+    offending = imports_within(layer, SLACK_FACING)
     assert not offending, sorted(offending)
 
 
-def test_scheduler_imports_no_listener():
-    offending = {
-        f"{name} imports {target}"
-        for name, path in modules_under("scheduler").items()
-        for target in imported_names(path, name)
-        if is_within(target, "bot.listeners")
-    }
+@pytest.mark.parametrize("layer", ["scheduler", "bot/flows", "bot/forms", "bot/gateway.py"])
+def test_what_listeners_use_imports_no_listener(layer):
+    offending = imports_within(layer, ("bot.listeners",))
     assert not offending, sorted(offending)
+
+
+def test_nested_functions_are_found_and_lambdas_are_not(tmp_path):
+    source = tmp_path / "sample.py"
+    source.write_text(
+        "def listener(ack):\n"
+        "    def later():\n"
+        "        pass\n"
+        "    sort_key = lambda item: item[0]\n"
+        "    class Holder:\n"
+        "        async def method(self):\n"
+        "            pass\n"
+    )
+    assert nested_functions(source) == {"later in listener, line 2", "method in listener, line 6"}
+
+
+def test_listeners_define_no_function_inside_another():
+    # Listeners are module-level functions that get what they need by argument: a closure would hide it.
+    nested = {
+        f"{name}: {function}"
+        for name, path in modules_under("bot/listeners").items()
+        for function in nested_functions(path)
+    }
+    assert not nested, sorted(nested)

@@ -33,8 +33,7 @@ from tests.conftest import SIGNING_SECRET
 from tests.helpers import entries, last_opened_view, text_of
 from tests.support.driver import SlackDriver
 from tests.support.manifest import manifest_bot_scopes
-from tests.support.payloads import CHANNEL_ID, button
-from tests.test_learning_modal import filled_form
+from tests.support.payloads import CHANNEL_ID, button, learning_form
 from tests.test_scheduler import FakeTimer, make_runner
 
 CLIENT_ID = "1111.2222"
@@ -135,7 +134,7 @@ def save_message_as_learning(slack: SlackDriver, team: SlackPayloads, *, user: s
 
 def submit_learning(slack: SlackDriver, team: SlackPayloads, *, user: str, view_id: str) -> None:
     form = team.view_submission(
-        last_opened_view(slack.fake), filled_form(day="2026-11-24"), user_id=user, view_id=view_id
+        last_opened_view(slack.fake), learning_form(day="2026-11-24"), user_id=user, view_id=view_id
     )
     assert slack.interact(form).status == 200
 

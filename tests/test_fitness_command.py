@@ -22,7 +22,7 @@ from bot.views.learning import EDIT_ENTRY
 from models import Person, RestWeek
 from tests.conftest import ANA, BO
 from tests.helpers import button_value, entries, last_opened_view, last_response, text_of
-from tests.support.payloads import form_values, text_value
+from tests.support.payloads import form_values, select_value, text_value
 
 MONDAY = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
@@ -108,13 +108,7 @@ def test_targets_modal_checks_the_time_and_saves(slack, fake_slack, session):
     slack.click(OPEN_TARGETS_MODAL, user=ANA, channel_id=None)
     view = last_opened_view(fake_slack)
 
-    values = form_values(
-        days={
-            "type": "static_select",
-            "selected_option": {"value": "5", "text": {"type": "plain_text", "text": "5"}},
-        },
-        minutes=text_value("a lot"),
-    )
+    values = form_values(days=select_value("5"), minutes=text_value("a lot"))
     refused = slack.submit(view, values, user=ANA, view_id="V0T")
     assert refused.json["response_action"] == "errors" and "minutes" in refused.json["errors"]
 

@@ -26,7 +26,7 @@ from bot.views.home import OPEN_GOAL_MODAL
 from models import Goal, GoalStatus, GoalTarget, Skill
 from tests.conftest import ANA, BO, KEN, START
 from tests.helpers import button_value, entries, initial_values, last_opened_view, last_response, text_of
-from tests.support.payloads import date_value, form_values, radio_value, text_value, url_value
+from tests.support.payloads import date_value, form_values, learning_form, radio_value, text_value
 
 EXAMPLE = "Learn Kubernetes basics #kubernetes 10h by 2027-01-31"
 
@@ -53,26 +53,6 @@ def goal_form(
         skills=text_value(skills),
         due=date_value(due),
     )
-
-
-def picked(value: str | None) -> dict:
-    option = {"value": value, "text": {"type": "plain_text", "text": "goal"}} if value else None
-    return {"type": "static_select", "selected_option": option}
-
-
-def learning_form(*, what="Pods and services", minutes="2h", skills="", day="2026-11-24", goal=None):
-    values = form_values(
-        what=text_value(what),
-        minutes=text_value(minutes),
-        kind=radio_value("job"),
-        skills=text_value(skills),
-        day=date_value(day),
-        link=url_value(None),
-        visibility=radio_value("team"),
-    )
-    if goal is not None:
-        values["goal"] = {"value": picked(goal)}
-    return values
 
 
 def submit(slack, view, values, *, user=ANA, view_id="V0GOAL1"):
@@ -477,7 +457,7 @@ def test_log_toward_a_goal_opens_the_learning_form_with_the_goal_picked(slack, f
     view = last_opened_view(fake_slack)
     assert view["title"]["text"] == "Log learning" and initial_values(view)["goal"] == goal_id
 
-    submit(slack, view, learning_form(what="Helm charts", minutes="1h", goal=goal_id))
+    submit(slack, view, learning_form(what="Helm charts", minutes="1h", day="2026-11-24", goal=goal_id))
 
     [entry] = entries(session)
     assert entry.goal_id == int(goal_id)

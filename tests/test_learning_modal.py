@@ -14,33 +14,8 @@ from tests.helpers import button_value, entries, initial_values, last_opened_vie
 from tests.support.payloads import (
     CHANNEL_ID,
     TEST_TEAM,
-    date_value,
-    form_values,
-    radio_value,
-    text_value,
-    url_value,
+    learning_form,
 )
-
-
-def filled_form(
-    *,
-    what="Read the asyncio docs",
-    minutes="45m",
-    kind="formal",
-    skills="#python, asyncio",
-    day="2026-11-23",
-    link="https://docs.python.org/3/library/asyncio.html",
-    visibility="private",
-):
-    return form_values(
-        what=text_value(what),
-        minutes=text_value(minutes),
-        kind=radio_value(kind),
-        skills=text_value(skills),
-        day=date_value(day),
-        link=url_value(link),
-        visibility=radio_value(visibility),
-    )
 
 
 def submit(slack, view, values, *, user=ANA, view_id="V0MODAL1"):
@@ -68,7 +43,7 @@ def test_learn_alone_opens_the_modal_with_plain_words_for_each_kind(slack, fake_
 def test_submitting_the_modal_logs_the_entry_and_confirms_where_it_was_opened(slack, fake_slack, session):
     slack.command("/learn", "", user=ANA)
 
-    reply = submit(slack, last_opened_view(fake_slack), filled_form())
+    reply = submit(slack, last_opened_view(fake_slack), learning_form())
 
     assert reply.status == 200 and reply.body == ""
     [entry] = entries(session)
@@ -90,8 +65,8 @@ def test_a_double_submission_stores_one_entry_and_confirms_once(slack, fake_slac
     slack.command("/learn", "", user=ANA)
     view = last_opened_view(fake_slack)
 
-    submit(slack, view, filled_form())
-    submit(slack, view, filled_form())
+    submit(slack, view, learning_form())
+    submit(slack, view, learning_form())
 
     assert len(entries(session)) == 1
     assert len(fake_slack.calls_to("chat.postEphemeral")) == 1
@@ -103,7 +78,7 @@ def test_modal_errors_appear_under_each_field_and_nothing_is_stored(slack, fake_
     reply = submit(
         slack,
         last_opened_view(fake_slack),
-        filled_form(what="   ", minutes="soon", skills="#ok, not/ok", link="ftp://files"),
+        learning_form(what="   ", minutes="soon", skills="#ok, not/ok", link="ftp://files"),
     )
 
     assert reply.json["response_action"] == "errors"
@@ -115,7 +90,7 @@ def test_modal_errors_appear_under_each_field_and_nothing_is_stored(slack, fake_
 def test_a_day_in_the_future_is_refused_under_the_date(slack, fake_slack, session):
     slack.command("/learn", "", user=ANA)
 
-    reply = submit(slack, last_opened_view(fake_slack), filled_form(day="2026-11-25"))
+    reply = submit(slack, last_opened_view(fake_slack), learning_form(day="2026-11-25"))
 
     assert reply.json == {"response_action": "errors", "errors": {"day": reply.json["errors"]["day"]}}
     assert "has not happened yet" in reply.json["errors"]["day"]
@@ -125,7 +100,7 @@ def test_a_day_in_the_future_is_refused_under_the_date(slack, fake_slack, sessio
 def test_modal_confirmation_falls_back_to_the_dm_where_the_app_cannot_post(slack, fake_slack, session):
     slack.command("/learn", "", user=ANA, channel_id="C0OUTSIDE")
 
-    submit(slack, last_opened_view(fake_slack), filled_form())
+    submit(slack, last_opened_view(fake_slack), learning_form())
 
     assert len(entries(session)) == 1
     [dm] = fake_slack.calls_to("chat.postMessage")
@@ -146,7 +121,7 @@ def test_edit_opens_the_entry_and_saving_replaces_the_confirmation(slack, fake_s
     submit(
         slack,
         view,
-        filled_form(
+        learning_form(
             what="Query plans, with EXPLAIN ANALYZE",
             minutes="50",
             kind="job",
@@ -190,7 +165,7 @@ def test_save_as_learning_prefills_the_message_and_its_permalink(slack, fake_sla
     assert values["link"] == "https://learnfit-test.slack.com/archives/C0GENERAL/p1700000000000200"
     assert values["kind"] == "people"  # someone else's message
 
-    submit(slack, view, filled_form(what=values["what"], link=values["link"]))
+    submit(slack, view, learning_form(what=values["what"], link=values["link"]))
     [entry] = entries(session)
     assert entry.source is EntrySource.SHORTCUT and entry.link == values["link"]
 
@@ -214,7 +189,7 @@ def test_home_shows_the_week_and_logs_from_its_button(slack, fake_slack, session
     assert "*This week*\n25 min" in text_of(home["view"]) and "Goroutines" in text_of(home["view"])
 
     slack.click(OPEN_LOG_MODAL, user=ANA, channel_id=None)
-    submit(slack, last_opened_view(fake_slack), filled_form(day="2026-11-24"))
+    submit(slack, last_opened_view(fake_slack), learning_form(day="2026-11-24"))
 
     assert len(entries(session)) == 2
     [dm] = fake_slack.calls_to("chat.postMessage")  # from Home there is no channel: the DM confirms
@@ -236,7 +211,7 @@ def test_simultaneous_double_submissions_store_one_entry(slack, fake_slack, sess
 
     def submit_at_once():
         start.wait()
-        return submit(slack, view, filled_form(), view_id="V0RACE")
+        return submit(slack, view, learning_form(), view_id="V0RACE")
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         replies = list(pool.map(lambda _: submit_at_once(), range(4)))

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, bindparam, inspect, text
 
 import models
 from bot import db
-from tests.conftest import scratch_database
+from tests.support.databases import scratch_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

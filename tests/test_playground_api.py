@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -15,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.playground_support import ANA, BO, PlaygroundClient, running_playground
+from tests.support.environment import app_environment
+from tests.support.processes import free_port
 
 
 @pytest.fixture
@@ -97,14 +97,11 @@ def test_page_and_fake_api_share_the_port(playground: PlaygroundClient) -> None:
 
 
 def test_learnfit_playground_needs_no_slack_settings(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL"))}
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "playground", "--port", str(port)],
         cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        env=app_environment(PYTHONPATH=str(Path(__file__).parent.parent)),
         stderr=subprocess.PIPE,
         text=True,
     )

@@ -4,15 +4,12 @@ Web API for everything the app says back, and the SQLite file it writes."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,24 +23,14 @@ from bot.localslack.payloads import signed_headers
 from models import LearningEntry, Person, Skill
 from models.learning import entry_skills
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
+from tests.support.environment import app_environment
 from tests.support.manifest import manifest_bot_scopes
 from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM
+from tests.support.processes import LEARNFIT_WEB, STARTUP_SECONDS, free_port, serving
 
 FORM = "application/x-www-form-urlencoded"
 LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
-STARTUP_SECONDS = 20
 ACK_DEADLINE_SECONDS = 3  # Slack shows the person an error if the ack takes longer
-# Variables the host might have set that would change which app we start (OAuth mode, another database).
-_APP_VARIABLES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "PORT",
-)
 
 
 @dataclass(frozen=True)
@@ -76,61 +63,12 @@ class WebProcess:
         return self.post(body, signed_headers(body, secret, timestamp=timestamp, content_type=FORM))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def app_environment(**variables: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in _APP_VARIABLES}
-    return {**env, **variables}
-
-
-def start_web(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
-    # cwd is a scratch directory so a developer's .env in the repo cannot leak into the process.
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1"],
-            env=env,
-            cwd=cwd,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"learnfit web exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=0.5) as response:
-                if response.status == 200:
-                    return
-        except OSError:  # not listening yet (refused), or a 503 while the database is unreachable
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"learnfit web did not answer /healthz within {STARTUP_SECONDS}s:\n{log.read_text()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     workdir = tmp_path_factory.mktemp("web")
-    fake = FakeSlack(scopes=",".join(manifest_bot_scopes())).start()
-    process: subprocess.Popen[bytes] | None = None
-    database: Engine | None = None
-    try:
+    with ExitStack() as stack:
+        fake = FakeSlack(scopes=",".join(manifest_bot_scopes())).start()
+        stack.callback(fake.stop)
         for user_id, name, tz in (
             (ANA, "ana", "Europe/London"),
             (BO, "bo", "America/New_York"),
@@ -148,17 +86,11 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
             PORT=str(port),
         )
         log = workdir / "web.log"
-        process = start_web(env, workdir, log)
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_healthy(process, base_url, log)
+        # cwd is a scratch directory so a developer's .env in the repo cannot leak into the process.
+        process = stack.enter_context(serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log))
         database = create_engine(database_url)
-        yield WebProcess(process, base_url, database, fake, log)
-    finally:
-        if process is not None:
-            stop(process)
-        if database is not None:
-            database.dispose()
-        fake.stop()
+        stack.callback(database.dispose)
+        yield WebProcess(process, f"http://127.0.0.1:{port}", database, fake, log)
 
 
 def learn_body(web: WebProcess, text: str, *, user: str) -> tuple[bytes, str]:
@@ -283,7 +215,7 @@ def test_web_without_signing_secret_exits_with_one_line_naming_it(tmp_path: Path
     )
 
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1"],
+        LEARNFIT_WEB,
         env=env,
         cwd=tmp_path,
         capture_output=True,

@@ -10,11 +10,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.deps import Deps
+from bot.flows.scope import person_scope
 from bot.forms.ask import AskModalContext, ask_modal
 from bot.gateway import Posted, SlackFailure, SlackGateway
 from bot.services.help import (
     Expert,
     QuestionCard,
+    QuestionDraft,
+    ask_question,
     get_question,
     help_channel_of,
     mark_posted,
@@ -44,6 +47,39 @@ class Published:
         if self.card.status is QuestionStatus.UNPOSTED:
             return unposted_message(self.card)
         return asked_message(self.card, self.experts)
+
+
+@dataclass(frozen=True)
+class Asked:
+    card: QuestionCard
+    duplicate: bool  # a Slack redelivery or a double submission: the question stored the first time
+
+
+def ask_once(
+    deps: Deps,
+    workspace: Workspace,
+    gateway: SlackGateway,
+    user_id: str,
+    draft: QuestionDraft,
+    *,
+    origin_channel_id: str | None,
+    idempotency_key: str,
+    channel_id: str | None = None,
+) -> Asked:
+    """Store a new question once per idempotency key (a Slack trigger or view id), not posted yet:
+    `publish_question` posts it."""
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        asked = ask_question(
+            scope.session,
+            scope.person,
+            draft,
+            origin_channel_id=origin_channel_id,
+            channel_id=channel_id,
+            now=scope.now,
+            idempotency_key=idempotency_key,
+        )
+        scope.session.flush()
+        return Asked(question_card(scope.session, asked.question), asked.duplicate)
 
 
 def may_manage(gateway: SlackGateway, card: QuestionCard, user_id: str) -> bool:

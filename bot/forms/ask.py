@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, RowId
-from bot.forms.elements import channel_picker, modal, radio_buttons, text_input
+from bot.forms.elements import channel_picker, modal, radio_buttons, skills_input, text_input
 from bot.services.help import MAX_DETAILS_LENGTH, MAX_QUESTION_LENGTH, QuestionCard, QuestionDraft
 from bot.views.blocks import Block, context, input_block, option
 from bot.views.help import URGENCY_LABELS
@@ -95,11 +95,7 @@ def ask_modal(
         input_block(
             BlockId.SKILLS,
             "Skills",
-            text_input(
-                initial=" ".join(f"#{name}" for name in card.skills) if card else None,
-                placeholder="e.g. #postgres #performance",
-                max_length=600,
-            ),
+            skills_input(card.skills if card else (), placeholder="e.g. #postgres #performance"),
             optional=True,
             hint="Up to 10. They find peers who have learned about them.",
         ),

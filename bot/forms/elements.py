@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -41,6 +42,13 @@ def text_input(
     if initial:
         element["initial_value"] = initial[:max_length]
     return element
+
+
+def skills_input(skills: Sequence[str], *, placeholder: str) -> Element:
+    """Skills as #tags, read back by `FormValues.words`."""
+    return text_input(
+        initial=" ".join(f"#{name}" for name in skills), placeholder=placeholder, max_length=600
+    )
 
 
 def url_input(initial: str | None = None) -> Element:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, RowId
-from bot.forms.elements import datepicker, modal, radio_buttons, text_input
+from bot.forms.elements import datepicker, modal, radio_buttons, skills_input, text_input
 from bot.parsing.goal import parse_sessions
 from bot.parsing.learn import parse_minutes
 from bot.services.goals import MAX_TITLE_LENGTH, MAX_WHY_LENGTH, GoalDraft, GoalError
@@ -126,11 +126,7 @@ def goal_modal(prefill: GoalPrefill, modal_context: GoalModalContext) -> dict[st
         input_block(
             BlockId.SKILLS,
             "Skills it covers",
-            text_input(
-                initial=" ".join(f"#{name}" for name in prefill.skills),
-                placeholder="e.g. #kubernetes #helm",
-                max_length=600,
-            ),
+            skills_input(prefill.skills, placeholder="e.g. #kubernetes #helm"),
             optional=True,
             hint="Entries tagged with any of these count toward the goal.",
         ),

@@ -14,6 +14,7 @@ from bot.forms.elements import (
     datepicker,
     modal,
     radio_buttons,
+    skills_input,
     static_select,
     text_input,
     url_input,
@@ -142,11 +143,7 @@ def learning_modal(
         input_block(
             BlockId.SKILLS,
             "Skills",
-            text_input(
-                initial=" ".join(f"#{name}" for name in prefill.skills),
-                placeholder="e.g. #python #asyncio",
-                max_length=600,
-            ),
+            skills_input(prefill.skills, placeholder="e.g. #python #asyncio"),
             optional=True,
         ),
         *([_goal_picker(goals, prefill.goal_id)] if goals else []),

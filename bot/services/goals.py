@@ -20,13 +20,13 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 from sqlalchemy import CursorResult, and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.services.drafts import Draft, DraftError, no_control_characters, tidy, unique_skills
 from bot.services.learning import skills_named
 from bot.services.people import local_today, workspace_of_person, zone_of
+from bot.services.rows import find_by_key, store_once
 from models import Goal, GoalStatus, GoalTarget, LearningEntry, Person, entry_skills
 
 MAX_TITLE_LENGTH = 150  # the column's length
@@ -162,17 +162,11 @@ def get_goal(session: Session, person: Person, goal_id: int) -> Goal | None:
     return session.scalar(select(Goal).where(Goal.id == goal_id, _owned(person)))
 
 
-def _find_by_key(session: Session, person: Person, idempotency_key: str) -> Goal | None:
-    return session.scalar(
-        select(Goal).where(Goal.team_id == person.team_id, Goal.idempotency_key == idempotency_key)
-    )
-
-
 def create_goal(
     session: Session, person: Person, draft: GoalDraft, *, now: datetime, idempotency_key: str
 ) -> CreatedGoal:
     """Store a new goal once per idempotency key (a Slack trigger or view id)."""
-    existing = _find_by_key(session, person, idempotency_key)
+    existing = find_by_key(session, Goal, person.team_id, idempotency_key)
     if existing is not None:
         return CreatedGoal(existing, duplicate=True)
     check_due_date(draft.due_date, local_today(person, now))
@@ -200,15 +194,7 @@ def create_goal(
         idempotency_key=idempotency_key,
         skills=skills_named(session, workspace_of_person(person), draft.skills),
     )
-    try:
-        with session.begin_nested():
-            session.add(goal)
-    except IntegrityError:
-        # The same submission raced us from another thread or process.
-        existing = _find_by_key(session, person, idempotency_key)
-        assert existing is not None
-        return CreatedGoal(existing, duplicate=True)
-    return CreatedGoal(goal, duplicate=False)
+    return CreatedGoal(*store_once(session, goal))
 
 
 def update_goal(

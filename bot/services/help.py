@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, Field, field_validator
 from pydantic_core import ErrorDetails
 from sqlalchemy import ColumnElement, Integer, desc, exists, func, literal, select, union_all
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.drafts import Draft, no_control_characters, tidy, unique_skills
@@ -29,6 +28,7 @@ from bot.services.people import (
     workspace_of_person,
     zone_of,
 )
+from bot.services.rows import add_once, find_by_key, store_once
 from models import (
     HelpAnswer,
     HelpCredit,
@@ -156,10 +156,7 @@ def set_help_channel(
         settings = SlackWorkspace(
             team_id=workspace.team_id, enterprise_id=workspace.enterprise_id, created_at=now
         )
-        try:
-            with session.begin_nested():
-                session.add(settings)
-        except IntegrityError:
+        if not add_once(session, settings):
             settings = workspace_settings(session, workspace)
             assert settings is not None
     settings.help_channel_id = channel_id
@@ -167,14 +164,6 @@ def set_help_channel(
 
 
 # ---------------------------------------------------------------------- asking, posting, editing
-
-
-def find_question_by_key(session: Session, workspace: Workspace, idempotency_key: str) -> HelpQuestion | None:
-    return session.scalar(
-        select(HelpQuestion).where(
-            HelpQuestion.team_id == workspace.team_id, HelpQuestion.idempotency_key == idempotency_key
-        )
-    )
 
 
 def ask_question(
@@ -193,7 +182,7 @@ def ask_question(
     channel, else the channel it was asked in.
     """
     workspace = workspace_of_person(person)
-    existing = find_question_by_key(session, workspace, idempotency_key)
+    existing = find_by_key(session, HelpQuestion, person.team_id, idempotency_key)
     if existing is not None:
         return AskedQuestion(existing, duplicate=True)
     question = HelpQuestion(
@@ -211,15 +200,7 @@ def ask_question(
         idempotency_key=idempotency_key,
         skills=skills_named(session, workspace, draft.skills),
     )
-    try:
-        with session.begin_nested():
-            session.add(question)
-    except IntegrityError:
-        # The same submission raced us from another thread or process.
-        existing = find_question_by_key(session, workspace, idempotency_key)
-        assert existing is not None
-        return AskedQuestion(existing, duplicate=True)
-    return AskedQuestion(question, duplicate=False)
+    return AskedQuestion(*store_once(session, question))
 
 
 def get_question(session: Session, workspace: Workspace, question_id: int) -> HelpQuestion | None:
@@ -312,22 +293,12 @@ def offer_help(session: Session, question: HelpQuestion, user_id: str, *, now: d
         user_id=user_id,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(offer)
-    except IntegrityError:
-        return False
-    return True
+    return add_once(session, offer)
 
 
 def first_delivery(session: Session, team_id: str, event_id: str, *, now: datetime) -> bool:
     """Remember an Events API delivery; False when it was handled before (Slack retries keep the id)."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(team_id=team_id, event_id=event_id[:64], received_at=now))
-    except IntegrityError:
-        return False
-    return True
+    return add_once(session, ProcessedEvent(team_id=team_id, event_id=event_id[:64], received_at=now))
 
 
 def forget_processed_events(session: Session, *, before: datetime) -> int:
@@ -352,12 +323,7 @@ def record_answer(
         message_ts=message_ts,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(answer)
-    except IntegrityError:
-        return False
-    return True
+    return add_once(session, answer)
 
 
 def _answer_at(session: Session, workspace: Workspace, channel_id: str, message_ts: str) -> HelpAnswer | None:
@@ -373,24 +339,18 @@ def _answer_at(session: Session, workspace: Workspace, channel_id: str, message_
     )
 
 
-def answer_edited(
-    session: Session, workspace: Workspace, channel_id: str, message_ts: str, *, now: datetime
+def answer_changed(
+    session: Session, workspace: Workspace, channel_id: str, message_ts: str, *, now: datetime, deleted: bool
 ) -> bool:
+    """A reply in a question's thread edited, or `deleted` (it then no longer counts as an answer, nor its
+    author as a replier); False when the message is no answer still in the thread."""
     answer = _answer_at(session, workspace, channel_id, message_ts)
     if answer is None or answer.deleted_at is not None:
         return False
-    answer.edited_at = now
-    return True
-
-
-def answer_deleted(
-    session: Session, workspace: Workspace, channel_id: str, message_ts: str, *, now: datetime
-) -> bool:
-    """A reply removed from the thread no longer counts as an answer (nor its author as a replier)."""
-    answer = _answer_at(session, workspace, channel_id, message_ts)
-    if answer is None or answer.deleted_at is not None:
-        return False
-    answer.deleted_at = now
+    if deleted:
+        answer.deleted_at = now
+    else:
+        answer.edited_at = now
     return True
 
 
@@ -444,12 +404,8 @@ def credit_helpers(
             asker_day=local_today(asker, now),
             created_at=now,
         )
-        try:
-            with session.begin_nested():
-                session.add(credit)
-        except IntegrityError:
-            continue
-        credited.append(user_id)
+        if add_once(session, credit):
+            credited.append(user_id)
     return credited
 
 

@@ -11,7 +11,6 @@ from typing import Annotated, ClassVar
 from pydantic import AfterValidator, Field, field_validator
 from pydantic_core import ErrorDetails
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.drafts import (
@@ -22,6 +21,7 @@ from bot.services.drafts import (
     unique_skills,
 )
 from bot.services.people import Workspace, local_today, workspace_of_person
+from bot.services.rows import add_once, find_by_key, store_once
 from models import EntryKind, EntrySource, Goal, LearningEntry, Person, Skill, Visibility
 
 MAX_MINUTES = 16 * 60
@@ -119,10 +119,7 @@ def skills_named(session: Session, workspace: Workspace, names: tuple[str, ...])
         if name in existing:
             continue
         skill = Skill(team_id=workspace.team_id, enterprise_id=workspace.enterprise_id, name=name)
-        try:
-            with session.begin_nested():
-                session.add(skill)
-        except IntegrityError:
+        if not add_once(session, skill):
             skill = session.scalars(
                 select(Skill).where(Skill.team_id == workspace.team_id, Skill.name == name)
             ).one()
@@ -151,14 +148,6 @@ def _own_goal_id(session: Session, person: Person, goal_id: int | None) -> int |
     return goal_id
 
 
-def find_by_key(session: Session, workspace: Workspace, idempotency_key: str) -> LearningEntry | None:
-    return session.scalar(
-        select(LearningEntry).where(
-            LearningEntry.team_id == workspace.team_id, LearningEntry.idempotency_key == idempotency_key
-        )
-    )
-
-
 def log_entry(
     session: Session,
     person: Person,
@@ -169,8 +158,7 @@ def log_entry(
     idempotency_key: str,
 ) -> LoggedEntry:
     """Store a new entry once per idempotency key (a Slack trigger or view id)."""
-    workspace = workspace_of_person(person)
-    existing = find_by_key(session, workspace, idempotency_key)
+    existing = find_by_key(session, LearningEntry, person.team_id, idempotency_key)
     if existing is not None:
         return LoggedEntry(existing, duplicate=True)
     entry = LearningEntry(
@@ -187,18 +175,10 @@ def log_entry(
         created_at=now,
         updated_at=now,
         idempotency_key=idempotency_key,
-        skills=skills_named(session, workspace, draft.skills),
+        skills=skills_named(session, workspace_of_person(person), draft.skills),
         goal_id=_own_goal_id(session, person, draft.goal_id),
     )
-    try:
-        with session.begin_nested():
-            session.add(entry)
-    except IntegrityError:
-        # The same submission raced us from another thread or process.
-        existing = find_by_key(session, workspace, idempotency_key)
-        assert existing is not None
-        return LoggedEntry(existing, duplicate=True)
-    return LoggedEntry(entry, duplicate=False)
+    return LoggedEntry(*store_once(session, entry))
 
 
 def get_entry(session: Session, person: Person, entry_id: int) -> LearningEntry | None:

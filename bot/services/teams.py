@@ -8,7 +8,7 @@ organisation (Slack Connect) are never added.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,9 +86,7 @@ def teams_led_by(session: Session, person: Person) -> list[LearningTeam]:
     )
 
 
-def resolve_team(
-    session: Session, person: Person, name: str | None, *, is_admin: Callable[[], bool]
-) -> LearningTeam:
+def resolve_team(session: Session, person: Person, name: str | None, *, is_admin: bool) -> LearningTeam:
     """The team a command means: the one named, else the only one the person leads."""
     workspace = Workspace(person.team_id, person.enterprise_id)
     if name:
@@ -103,17 +101,15 @@ def resolve_team(
         names = ", ".join(f"*{team.name}*" for team in led)
         raise TeamError(f"You lead {names}: say which one, e.g. `/team add {led[0].name} @ana`.")
     teams = workspace_teams(session, workspace)
-    if len(teams) == 1 and is_admin():
+    if len(teams) == 1 and is_admin:
         return teams[0]
     if not teams:
         raise TeamError("There are no teams yet. A workspace admin starts one with `/team create Platform`.")
     raise TeamError("Say which team, e.g. `/team add Platform @ana`. `/team list` shows the teams.")
 
 
-def check_can_manage(
-    session: Session, team: LearningTeam, person: Person, *, is_admin: Callable[[], bool]
-) -> None:
-    if role_of(session, team, person) is TeamRole.LEAD or is_admin():
+def check_can_manage(session: Session, team: LearningTeam, person: Person, *, is_admin: bool) -> None:
+    if role_of(session, team, person) is TeamRole.LEAD or is_admin:
         return
     raise TeamError(
         f"Only *{team.name}*'s leads or a workspace admin can change it or see its digest. "
@@ -122,13 +118,13 @@ def check_can_manage(
 
 
 def create_team(
-    session: Session, creator: Person, name: str, *, now: datetime, is_admin: Callable[[], bool]
+    session: Session, creator: Person, name: str, *, now: datetime, is_admin: bool
 ) -> LearningTeam:
     """A new team, led by its creator (a workspace admin)."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_TEAM_NAME:
         raise TeamError(f"Give the team a name of 1 to {MAX_TEAM_NAME} characters.")
-    if not is_admin():
+    if not is_admin:
         raise TeamError(
             "Only a workspace admin can create a team. Ask one to run `/team create "
             f"{name}` and make you its lead with `/team lead @you`."
@@ -150,12 +146,23 @@ def create_team(
     return team
 
 
+@dataclass(frozen=True)
+class Mentioned:
+    """The users a team change mentioned: the people it applies to, and the ids of those it leaves out."""
+
+    people: list[Person]
+    refused: list[str]  # bots and deactivated accounts
+    outsiders: list[str]  # partners from another organisation (Slack Connect)
+
+
 def people_for(
     session: Session, workspace: Workspace, users: Sequence[SlackUser], *, now: datetime
-) -> tuple[list[Person], list[str], list[str]]:
-    """Person rows for mentioned users (created when new, without nudges); the ids of bots and deactivated
-    accounts left out; and the ids of partners from another organisation, left out too (and marked)."""
-    people, refused, outsiders = [], [], []
+) -> Mentioned:
+    """Person rows for mentioned users (created when new, without nudges); bots, deactivated accounts and
+    partners from another organisation are left out (partners are marked as such)."""
+    people: list[Person] = []
+    refused: list[str] = []
+    outsiders: list[str] = []
     for user in users:
         if user.is_bot or user.deleted:
             refused.append(user.user_id)
@@ -169,7 +176,7 @@ def people_for(
             outsiders.append(user.user_id)
             continue
         people.append(person)
-    return people, refused, outsiders
+    return Mentioned(people, refused, outsiders)
 
 
 def _membership(session: Session, team: LearningTeam, person: Person) -> TeamMember | None:

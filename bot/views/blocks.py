@@ -85,3 +85,10 @@ def input_block(
 def message(text: str, blocks: list[Block]) -> dict[str, Any]:
     """A message payload: `text` is the notification and screen-reader fallback."""
     return {"text": text, "blocks": blocks}
+
+
+def problem_message(problem: str, *, command: str) -> dict[str, Any]:
+    """Something to fix in what the person typed, and where the command's examples are."""
+    return message(
+        problem, [section(f":warning: {problem}"), context(f"Type `{command} help` for examples.")]
+    )

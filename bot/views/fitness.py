@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.services.fitness import (
@@ -22,8 +23,8 @@ from bot.views.blocks import (
     message,
     section,
 )
-from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar
-from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL
+from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar, truncate
+from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, error_message
 from models import EntryKind, LearningEntry
 
 OPEN_TARGETS_MODAL = "open_targets_modal"
@@ -228,6 +229,18 @@ def forgotten_message(held: Holdings) -> dict[str, Any]:
     return message(text, [section(f":wastebasket: {text}")])
 
 
+def deleted_note(removed: LearningEntry | None) -> str:
+    """Above the history page redrawn after Delete (None: the entry was gone already)."""
+    if removed is None:
+        return "That entry was already gone."
+    return f"Deleted *{duration(removed.minutes)}* · {truncate(removed.what, 80)}"
+
+
+def nothing_deleted_message() -> dict[str, Any]:
+    """Cancel on the forget-me question, redrawn."""
+    return plain_message("Nothing was deleted.")
+
+
 def plain_message(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
 
@@ -238,6 +251,35 @@ def timezone_note_message() -> dict[str, Any]:
         ":globe_with_meridians: Learnfit uses UTC for your days and nudges until your Slack profile has a "
         "timezone. Once you set one there, Learnfit follows it within 12 hours."
     )
+
+
+def rest_week_message(monday: date, *, rest: bool) -> dict[str, Any]:
+    if rest:
+        return plain_message(
+            f":palm_tree: The week of {day_label(monday)} is a rest week: your streak is safe. "
+            "`/fitness rest off` undoes it."
+        )
+    return plain_message(f"The week of {day_label(monday)} is an ordinary week again.")
+
+
+def export_file(count: int, *, today: date) -> dict[str, str]:
+    """The CSV file's name, title and comment, for the person's DM."""
+    return {
+        "filename": f"learnfit-entries-{today.isoformat()}.csv",
+        "title": f"Your Learnfit entries ({count})",
+        "comment": f"Here are all your Learnfit entries in this workspace: {count} rows, oldest first.",
+    }
+
+
+def exported_message(count: int, *, sent: bool) -> dict[str, Any]:
+    """How the export went: nothing to send, sent, or Slack would not take the file."""
+    if count == 0:
+        return plain_message("You have no entries to export yet. Log one with `/learn 20m what you learned`.")
+    if not sent:
+        return error_message(
+            "I could not send the file to your DM just now; nothing was lost. Try again in a minute."
+        )
+    return plain_message(f":inbox_tray: Sent {count} entries as a CSV file to your DM with Learnfit.")
 
 
 def targets_set_message(targets: Targets) -> dict[str, Any]:

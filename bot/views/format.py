@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from models import EntryKind, LearningEntry, Visibility
@@ -25,6 +26,16 @@ VISIBILITY_LABELS = {
 def escape(text: str) -> str:
     """Escape user text for mrkdwn so it cannot ping channels or break formatting links."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def mentions(user_ids: Sequence[str]) -> str:
+    """People named in a sentence: "<@A>", "<@A> and <@B>", "<@A>, <@B> and <@C>"."""
+    names = [mention(user_id) for user_id in user_ids]
+    return "".join(names) if len(names) <= 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def truncate(text: str, limit: int) -> str:

@@ -15,6 +15,7 @@ from bot.views.blocks import (
     header,
     message,
     plain,
+    problem_message,
     section,
 )
 from bot.views.format import day_label, duration, escape, progress_bar, truncate
@@ -182,8 +183,40 @@ def goal_shared_message(goal: Goal, user_id: str) -> dict[str, Any]:
     return message(f"A learning goal reached: {truncate(goal.title, 100)}", [section(text)])
 
 
+def goal_updated_notice(goal: Goal) -> str:
+    """Above the goal list redrawn after an edit."""
+    return f":pencil2: Updated *{escape(truncate(goal.title, 200))}*."
+
+
+def goal_finished_notice(goal: Goal, *, changed: bool, drop: bool) -> str:
+    """Above the goal list redrawn after Mark done or Drop."""
+    title = escape(truncate(goal.title, 200))
+    if not changed:
+        return f"*{title}* is already {goal.status.value}; nothing changed."
+    if drop:
+        return f":wastebasket: Dropped *{title}*. Your learning entries stay as they were."
+    return f":white_check_mark: Marked *{title}* done. Well done!"
+
+
+def goal_not_saved_message(problem: str) -> dict[str, Any]:
+    """A goal in a line the person's own day refused (say, a date that has just passed where they are)."""
+    return goal_error_message(f"{problem} Nothing was saved.")
+
+
+def goal_gone_message() -> dict[str, Any]:
+    """An edit saved after the goal was finished or dropped (in another message, or on App Home)."""
+    return goal_error_message("That goal is finished or gone, so nothing changed.")
+
+
+def goal_refused_message(*, finished: bool = False) -> dict[str, Any]:
+    """Why a button on a goal did nothing: it is finished, or not the person's (or no longer exists)."""
+    if finished:
+        return goal_error_message("That goal is finished.")
+    return goal_error_message("That goal is not one of yours, or it no longer exists, so nothing changed.")
+
+
 def goal_error_message(problem: str) -> dict[str, Any]:
-    return message(problem, [section(f":warning: {problem}"), context("Type `/goal help` for examples.")])
+    return problem_message(problem, command="/goal")
 
 
 def goal_help_message() -> dict[str, Any]:

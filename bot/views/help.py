@@ -16,9 +16,10 @@ from bot.views.blocks import (
     context,
     message,
     plain,
+    problem_message,
     section,
 )
-from bot.views.format import duration, escape, truncate
+from bot.views.format import duration, escape, mention, mentions, truncate
 from models import QuestionStatus, Urgency
 
 OPEN_ASK_MODAL = "open_ask_modal"
@@ -51,15 +52,6 @@ _HEADINGS = {
 def shown(text: str, limit: int) -> str:
     """A person's words as mrkdwn: escaped, shortened, with their @person and #channel references kept."""
     return _REFERENCE.sub(r"<\1>", escape(truncate(text, limit)))
-
-
-def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
-
-
-def mentions(user_ids: Sequence[str]) -> str:
-    names = [mention(user_id) for user_id in user_ids]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _where(channel_id: str | None) -> str:
@@ -289,6 +281,30 @@ def note(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
+def question_gone_message() -> dict[str, Any]:
+    return note("That question no longer exists, so nothing changed.")
+
+
+def offered_already_message() -> dict[str, Any]:
+    return note("You offered already, and the asker knows. Reply in the thread to help.")
+
+
+def offer_thanks_message(card: QuestionCard) -> dict[str, Any]:
+    return note(f"Thank you! {mention(card.asker)} knows you can help. Reply in the thread.")
+
+
+def closed_message() -> dict[str, Any]:
+    """Close on the follow-up, redrawn."""
+    return note("Closed: your question is marked as withdrawn.")
+
+
+def keep_waiting_message() -> dict[str, Any]:
+    """Keep waiting on the follow-up, redrawn."""
+    return note(
+        "Your question stays open. Click *Resolved* on it (or react :white_check_mark:) once answered."
+    )
+
+
 def not_yours_message(card: QuestionCard, verb: str) -> dict[str, Any]:
     return note(
         f"Only {mention(card.asker)}, who asked, or a workspace admin can {verb} this question. "
@@ -309,7 +325,7 @@ def no_longer_open_message(card: QuestionCard) -> dict[str, Any]:
 
 
 def ask_error_message(problem: str) -> dict[str, Any]:
-    return message(problem, [section(f":warning: {problem}"), context("Type `/ask help` for examples.")])
+    return problem_message(problem, command="/ask")
 
 
 def ask_help_message() -> dict[str, Any]:

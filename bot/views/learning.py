@@ -12,6 +12,7 @@ from bot.views.blocks import (
     button,
     context,
     message,
+    problem_message,
     section,
 )
 from bot.views.format import (
@@ -74,8 +75,17 @@ def undone_message(entry: LearningEntry | None) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
+def entry_gone_message() -> dict[str, Any]:
+    """An edit saved after the entry was removed (Undo, Delete, forget-me)."""
+    return error_message("That entry was removed before you saved, so nothing changed.")
+
+
+def nothing_to_edit_message() -> dict[str, Any]:
+    return error_message("That entry no longer exists, so there is nothing to edit.")
+
+
 def error_message(problem: str) -> dict[str, Any]:
-    return message(problem, [section(f":warning: {problem}"), context("Type `/learn help` for examples.")])
+    return problem_message(problem, command="/learn")
 
 
 def help_message() -> dict[str, Any]:

@@ -171,6 +171,11 @@ def nudge_settings_message(settings: NudgeSettings, note: str | None = None) -> 
     return message(_state_text(settings).replace("*", ""), blocks)
 
 
+def one_day_needed_message(settings: NudgeSettings) -> dict[str, Any]:
+    """Every day unticked in the settings: the schedule stays as it was."""
+    return nudge_settings_message(settings, note=":warning: Keep at least one day, or use *Turn off*.")
+
+
 def snoozed_message(settings: NudgeSettings) -> dict[str, Any]:
     until = settings.snoozed_until_local
     text = (

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.services.digests import TeamDigest
-from bot.views.blocks import Block, context, header, message, section
-from bot.views.format import KIND_LABELS, change, day_label, duration, escape
-from bot.views.nudges import DAY_NAMES, clock_time
-from models import EntryKind
+from bot.services.teams import Mentioned
+from bot.views.blocks import Block, context, header, message, problem_message, section
+from bot.views.format import KIND_LABELS, change, day_label, duration, escape, mention, mentions
+from bot.views.nudges import DAY_NAMES, clock_time, moment_label
+from models import EntryKind, LearningTeam
 
 FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TEAM_EXAMPLES = (
@@ -23,13 +25,6 @@ TEAM_EXAMPLES = (
 
 def _people(count: int) -> str:
     return f"{count} person" if count == 1 else f"{count} people"
-
-
-def _mentions(user_ids: Sequence[str]) -> str:
-    names = [f"<@{user_id}>" for user_id in user_ids]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _span(digest: TeamDigest) -> str:
@@ -64,7 +59,7 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
             f":raising_hand: {digest.asked} asked · {digest.answered} answers · {digest.resolved} resolved"
         )
         if digest.helpers:
-            help_line += f". Thank you {_mentions(digest.helpers)} for helping out!"
+            help_line += f". Thank you {mentions(digest.helpers)} for helping out!"
         lines.append(help_line)
     celebrations = []
     if digest.goals_reached:
@@ -106,7 +101,7 @@ def team_list_message(teams: Sequence[TeamLine]) -> dict[str, Any]:
         return plain_team_message("No teams yet. A workspace admin starts one with `/team create Platform`.")
     lines = [
         f"*{escape(team.name)}* · {_people(team.members)} · "
-        + (f"led by {_mentions(team.leads)}" if team.leads else "no lead yet")
+        + (f"led by {mentions(team.leads)}" if team.leads else "no lead yet")
         + f"\nDigest: {schedule_text(team.weekday, team.minute, team.channel_id)}"
         for team in teams
     ]
@@ -114,12 +109,102 @@ def team_list_message(teams: Sequence[TeamLine]) -> dict[str, Any]:
     return message(f"{len(teams)} teams", blocks)
 
 
+def team_created_message(team: LearningTeam) -> dict[str, Any]:
+    return plain_team_message(
+        f":tada: Created *{team.name}*, led by you. Add people with `/team add {team.name} @ana @bo`. "
+        f"Its digest: {schedule_text(team.digest_weekday, team.digest_minute, None)}."
+    )
+
+
+def _mention_list(user_ids: Sequence[str]) -> str:
+    return ", ".join(mention(user_id) for user_id in user_ids)
+
+
+def _changed_members_message(text: str, notes: Sequence[str], left_out: Mentioned) -> dict[str, Any]:
+    """What changed, after a note on each kind of mentioned user left out."""
+    lines = [text]
+    if left_out.refused:
+        lines.append(f"Left out (a bot or a deactivated account): {_mention_list(left_out.refused)}.")
+    if left_out.outsiders:
+        lines.append(
+            f"Left out (from another organisation, through Slack Connect): {_mention_list(left_out.outsiders)}. "
+            "Learnfit teams are for your own colleagues."
+        )
+    return plain_team_message("\n".join([*lines, *notes]))
+
+
+def members_added_message(
+    team_name: str, added: Sequence[str], already: Sequence[str], left_out: Mentioned
+) -> dict[str, Any]:
+    name = f"*{team_name}*"
+    text = f"Added {_mention_list(added)} to {name}." if added else f"Nobody new to add to {name}."
+    notes = [f"Already in {name}: {_mention_list(already)}."] if already else []
+    return _changed_members_message(text, notes, left_out)
+
+
+def leads_made_message(team_name: str, promoted: Sequence[str], left_out: Mentioned) -> dict[str, Any]:
+    name = f"*{team_name}*"
+    text = (
+        f"{_mention_list(promoted)} now lead {name}: they get its digest and can manage it."
+        if promoted
+        else f"They already lead {name}."
+    )
+    return _changed_members_message(text, [], left_out)
+
+
+def members_removed_message(
+    team_name: str, removed: Sequence[str], left_out: Mentioned, *, leaderless: bool
+) -> dict[str, Any]:
+    name = f"*{team_name}*"
+    text = f"Removed {_mention_list(removed)} from {name}." if removed else f"They weren't in {name}."
+    notes = (
+        [f":warning: {name} has no lead now, so its digest goes nowhere: `/team lead @someone`."]
+        if leaderless
+        else []
+    )
+    return _changed_members_message(text, notes, left_out)
+
+
+def digest_time_set_message(team: LearningTeam, tz: str, next_digest: datetime | None) -> dict[str, Any]:
+    """The new schedule; `next_digest` is the next one in `tz`, the team's digest timezone."""
+    following = f" The next one: {moment_label(next_digest)} ({tz})." if next_digest else ""
+    return plain_team_message(
+        f"*{team.name}*'s digest: "
+        f"{schedule_text(team.digest_weekday, team.digest_minute, team.digest_channel_id)}." + following
+    )
+
+
+def digest_channel_set_message(team_name: str, channel_id: str | None) -> dict[str, Any]:
+    where = f"in <#{channel_id}>" if channel_id else "to each lead's DM"
+    return plain_team_message(f"*{team_name}*'s digest now goes {where}.")
+
+
+def digest_channel_problem(channel_id: str, channel: dict[str, Any] | str) -> str | None:
+    """Why the digest could not be posted in a channel, if it could not: `channel` is what
+    conversations.info said of it, or its error code."""
+    if channel == "missing_scope":
+        # Installed before Learnfit asked for channels:read and groups:read: checking needs a reinstall.
+        return (
+            f"I'm not allowed to look at <#{channel_id}> yet. A workspace admin can fix that by installing "
+            "Learnfit again (it now asks to see basic channel details); then try again."
+        )
+    if isinstance(channel, str):
+        return (
+            f"I can't see <#{channel_id}>. Invite Learnfit there first (`/invite @Learnfit`), then try again."
+        )
+    if channel.get("is_archived"):
+        return f"<#{channel_id}> is archived; pick another channel."
+    if not channel.get("is_member"):
+        return f"Learnfit isn't in <#{channel_id}> yet. Invite it (`/invite @Learnfit`), then try again."
+    return None
+
+
 def plain_team_message(text: str) -> dict[str, Any]:
     return message(text.replace("*", ""), [section(text)])
 
 
 def team_error_message(problem: str) -> dict[str, Any]:
-    return message(problem, [section(f":warning: {problem}"), context("Type `/team help` for examples.")])
+    return problem_message(problem, command="/team")
 
 
 def team_help_message() -> dict[str, Any]:

@@ -43,9 +43,41 @@ def radio_value(value: str) -> dict[str, Any]:
     }
 
 
+def select_value(value: str) -> dict[str, Any]:
+    return {
+        "type": "static_select",
+        "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+    }
+
+
 def date_value(value: str) -> dict[str, Any]:
     return {"type": "datepicker", "selected_date": value}
 
 
 def url_value(value: str | None) -> dict[str, Any]:
     return {"type": "url_text_input", "value": value}
+
+
+def learning_form(
+    *,
+    what: str = "Read the asyncio docs",
+    minutes: str = "45m",
+    kind: str = "formal",
+    skills: str = "#python, asyncio",
+    day: str = "2026-11-23",
+    link: str | None = "https://docs.python.org/3/library/asyncio.html",
+    visibility: str = "private",
+    goal: str | None = None,
+) -> dict[str, Any]:
+    """The learning form as a person fills it in; `goal` is the goal picked (its id), if the form offers one."""
+    picked_goal = {"goal": select_value(goal)} if goal is not None else {}
+    return form_values(
+        what=text_value(what),
+        minutes=text_value(minutes),
+        kind=radio_value(kind),
+        skills=text_value(skills),
+        day=date_value(day),
+        link=url_value(link),
+        visibility=radio_value(visibility),
+        **picked_goal,
+    )

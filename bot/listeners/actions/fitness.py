@@ -17,8 +17,7 @@ from bot.services.fitness_card import targets_of
 from bot.services.learning import delete_entry
 from bot.services.people import Workspace, find_person
 from bot.services.privacy import Holdings, forget_person
-from bot.views.fitness import SHOW_HISTORY, forgotten_message, plain_message
-from bot.views.format import duration, truncate
+from bot.views.fitness import SHOW_HISTORY, deleted_note, forgotten_message, nothing_deleted_message
 from bot.views.home import forgotten_home_view
 
 
@@ -70,11 +69,7 @@ def delete_from_history(
         removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
         scope.session.flush()
         home = home_for(scope)
-    note = (
-        f"Deleted *{duration(removed.minutes)}* · {truncate(removed.what, 80)}"
-        if removed
-        else "That entry was already gone."
-    )
+    note = deleted_note(removed)
     reply = history_page(deps, workspace, gateway, user_id, offset=_offset(offset_text), note=note)
     respond(**reply, replace_original=True)
     gateway.publish_home(user_id, home)
@@ -94,4 +89,4 @@ def forget_me(
 
 def keep_me(ack: Ack, respond: Respond) -> None:
     ack()
-    respond(**plain_message("Nothing was deleted."), replace_original=True)
+    respond(**nothing_deleted_message(), replace_original=True)

@@ -5,7 +5,9 @@ Goal ids come from buttons, so every one is looked up among the clicking person'
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, Respond
 
@@ -20,16 +22,10 @@ from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value
 from bot.services.goals import drop_goal, get_goal, goal_progress, mark_goal_done
 from bot.services.people import Workspace, local_today
-from bot.views.format import escape, truncate
-from bot.views.goals import (
-    DROP_GOAL,
-    goal_error_message,
-    goal_list_message,
-)
+from bot.views.goals import DROP_GOAL, goal_finished_notice, goal_list_message, goal_refused_message
 from models import Goal, GoalStatus
 
-NOT_YOURS = "That goal is not one of yours, or it no longer exists, so nothing changed."
-FINISHED = "That goal is finished."
+Read = TypeVar("Read")
 
 
 def _tell(
@@ -47,9 +43,30 @@ def _tell(
         gateway.notify(body["user"]["id"], payload, channel_id=channel_of(body))
 
 
-def _refuse(body: dict[str, Any], respond: Respond, gateway: SlackGateway, goal: Goal | None) -> None:
-    """Why a button on an active goal did nothing: the goal is not theirs (or gone), or it is finished."""
-    _tell(body, respond, gateway, goal_error_message(NOT_YOURS if goal is None else FINISHED))
+def _clicked_goal(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+    read: Callable[[Goal], Read],
+    *,
+    reached: bool = False,
+) -> Read | None:
+    """What `read` makes of the clicked goal (while it is loaded) if it is the clicker's and still active, or
+    with `reached` one they reached; otherwise they are told why, and None."""
+    goal_id = id_value(action)
+    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
+        goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
+        if goal is not None and (
+            goal.reached_at is not None if reached else goal.status is GoalStatus.ACTIVE
+        ):
+            return read(goal)
+        # Share is only offered on a goal reached: any other is refused like someone else's.
+        finished = goal is not None and not reached
+    _tell(body, respond, gateway, goal_refused_message(finished=finished))
+    return None
 
 
 def open_goal_modal(ack: Ack, body: dict[str, Any], gateway: SlackGateway) -> None:
@@ -69,31 +86,14 @@ def log_toward_goal(
     gateway: SlackGateway,
 ) -> None:
     ack()
-    user_id, goal_id = body["user"]["id"], id_value(action)
-    with person_scope(deps, workspace, gateway, user_id) as scope:
-        goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
-        usable = goal is not None and goal.status is GoalStatus.ACTIVE
-    if not usable:
-        _refuse(body, respond, gateway, goal)
+    goal_id = _clicked_goal(body, action, respond, workspace, deps, gateway, lambda goal: goal.id)
+    if goal_id is None:
         return
+    modal_context = ModalContext(channel_id=channel_of(body))
+    prefill = ModalPrefill(goal_id=goal_id)
     open_learning_modal(
-        deps,
-        workspace,
-        gateway,
-        user_id,
-        body["trigger_id"],
-        ModalContext(channel_id=channel_of(body)),
-        ModalPrefill(goal_id=goal_id),
+        deps, workspace, gateway, body["user"]["id"], body["trigger_id"], modal_context, prefill
     )
-
-
-def _finished_notice(goal: Goal, *, changed: bool, drop: bool) -> str:
-    title = escape(truncate(goal.title, 200))
-    if not changed:
-        return f"*{title}* is already {goal.status.value}; nothing changed."
-    if drop:
-        return f":wastebasket: Dropped *{title}*. Your learning entries stay as they were."
-    return f":white_check_mark: Marked *{title}* done. Well done!"
 
 
 def finish_goal(
@@ -120,10 +120,10 @@ def finish_goal(
             reply = goal_list_message(
                 goal_progress(scope.session, scope.person, now=scope.now),
                 today=local_today(scope.person, scope.now),
-                notice=_finished_notice(goal, changed=changed, drop=drop),
+                notice=goal_finished_notice(goal, changed=changed, drop=drop),
             )
     if reply is None:
-        _tell(body, respond, gateway, goal_error_message(NOT_YOURS))
+        _tell(body, respond, gateway, goal_refused_message())
         return
     _tell(body, respond, gateway, reply, replace_original=True)
     refresh_home(deps, workspace, gateway, user_id)
@@ -139,17 +139,17 @@ def edit_goal(
     gateway: SlackGateway,
 ) -> None:
     ack()
-    user_id, goal_id = body["user"]["id"], id_value(action)
-    with person_scope(deps, workspace, gateway, user_id) as scope:
-        goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
-        prefill = GoalPrefill.from_goal(goal) if goal and goal.status is GoalStatus.ACTIVE else None
-    if prefill is None:
-        _refuse(body, respond, gateway, goal)
-        return
+    view = _clicked_goal(body, action, respond, workspace, deps, gateway, partial(_edit_form, body=body))
+    if view is not None:
+        gateway.open_modal(body["trigger_id"], view)
+
+
+def _edit_form(goal: Goal, *, body: dict[str, Any]) -> dict[str, Any]:
+    """The goal form filled in with the goal; saved, it redraws the message clicked (the goal list)."""
     modal_context = GoalModalContext(
-        goal_id=goal_id, channel_id=channel_of(body), response_url=body.get("response_url")
+        goal_id=goal.id, channel_id=channel_of(body), response_url=body.get("response_url")
     )
-    gateway.open_modal(body["trigger_id"], goal_modal(prefill, modal_context))
+    return goal_modal(GoalPrefill.from_goal(goal), modal_context)
 
 
 def share_goal(
@@ -163,11 +163,6 @@ def share_goal(
 ) -> None:
     """Share, on the celebration DM: only a goal of theirs that was reached."""
     ack()
-    user_id, goal_id = body["user"]["id"], id_value(action)
-    with person_scope(deps, workspace, gateway, user_id) as scope:
-        goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
-        view = share_modal(goal) if goal and goal.reached_at is not None else None
-    if view is None:
-        _tell(body, respond, gateway, goal_error_message(NOT_YOURS))
-        return
-    gateway.open_modal(body["trigger_id"], view)
+    view = _clicked_goal(body, action, respond, workspace, deps, gateway, share_modal, reached=True)
+    if view is not None:
+        gateway.open_modal(body["trigger_id"], view)

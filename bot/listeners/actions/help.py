@@ -38,18 +38,24 @@ from bot.views.help import (
     CLOSE_QUESTION,
     CREDIT_HELPERS,
     asked_message,
+    closed_message,
     follow_up_message,
     invite_thread_message,
+    keep_waiting_message,
     no_longer_open_message,
     not_yours_message,
-    note,
     offer_notice,
+    offer_thanks_message,
     offer_thread_message,
+    offered_already_message,
     own_offer_message,
+    question_gone_message,
 )
 from models import EntryKind, QuestionStatus
 
-GONE = "That question no longer exists, so nothing changed."
+# Which questions a button still works on.
+STILL_OPEN = frozenset({QuestionStatus.OPEN})
+REPOSTABLE = frozenset({QuestionStatus.UNPOSTED, QuestionStatus.OPEN})
 
 
 def _private(respond: Respond, payload: dict[str, Any], *, replace_original: bool = False) -> None:
@@ -61,23 +67,24 @@ def _private(respond: Respond, payload: dict[str, Any], *, replace_original: boo
 
 
 def _card_to_manage(
-    deps: Deps,
-    workspace: Workspace,
-    gateway: SlackGateway,
+    body: dict[str, Any],
     respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
     question_id: int | None,
-    user_id: str,
     *,
     verb: str,
-    statuses: set[QuestionStatus] | None,
+    statuses: frozenset[QuestionStatus] | None,
     asker_only: bool = False,
 ) -> QuestionCard | None:
     """The question a button is about, if it still exists, is in one of `statuses` (None: any) and this
-    person may `verb` it (its asker, or unless `asker_only` an admin); otherwise they are told why
+    clicker may `verb` it (its asker, or unless `asker_only` an admin); otherwise they are told why
     privately, and None."""
+    user_id = body["user"]["id"]
     card = load_card(deps, workspace, question_id)
     if card is None:
-        _private(respond, note(GONE))
+        _private(respond, question_gone_message())
     elif statuses is not None and card.status not in statuses:
         _private(respond, no_longer_open_message(card))
     elif not (card.asker == user_id if asker_only else may_manage(gateway, card, user_id)):
@@ -116,17 +123,17 @@ def offer(
         if offered and actor_is_external:
             note_external(session, workspace, user_id, now=deps.clock())
     if card is None:
-        _private(respond, note(GONE))
+        _private(respond, question_gone_message())
     elif card.status is not QuestionStatus.OPEN:
         _private(respond, no_longer_open_message(card))
     elif card.asker == user_id:
         _private(respond, own_offer_message())
     elif not offered:
-        _private(respond, note("You offered already, and the asker knows. Reply in the thread to help."))
+        _private(respond, offered_already_message())
     else:
         reply_in_thread(gateway, card, offer_thread_message(user_id))
         gateway.dm(card.asker, offer_notice(card, user_id))
-        _private(respond, note(f"Thank you! <@{card.asker}> knows you can help. Reply in the thread."))
+        _private(respond, offer_thanks_message(card))
 
 
 def resolve(
@@ -141,18 +148,10 @@ def resolve(
     """Resolved on the question, or Credit helpers in the DM after a reaction: the credit modal."""
     ack()
     # Crediting stays possible once resolved (the reaction path resolves first, then asks).
-    still_possible = {QuestionStatus.OPEN}
-    if action["action_id"] == CREDIT_HELPERS:
-        still_possible.add(QuestionStatus.RESOLVED)
+    crediting = action["action_id"] == CREDIT_HELPERS
+    still_possible = STILL_OPEN | {QuestionStatus.RESOLVED} if crediting else STILL_OPEN
     card = _card_to_manage(
-        deps,
-        workspace,
-        gateway,
-        respond,
-        id_value(action),
-        body["user"]["id"],
-        verb="resolve",
-        statuses=still_possible,
+        body, respond, workspace, deps, gateway, id_value(action), verb="resolve", statuses=still_possible
     )
     if card is None:
         return
@@ -174,14 +173,7 @@ def edit(
 ) -> None:
     ack()
     card = _card_to_manage(
-        deps,
-        workspace,
-        gateway,
-        respond,
-        id_value(action),
-        body["user"]["id"],
-        verb="edit",
-        statuses={QuestionStatus.OPEN},
+        body, respond, workspace, deps, gateway, id_value(action), verb="edit", statuses=STILL_OPEN
     )
     if card is not None:
         modal_context = AskModalContext(channel_id=channel_of(body), question_id=card.id)
@@ -200,14 +192,7 @@ def withdraw(
     """Withdraw on the question, or Close it in the follow-up: the message says it is withdrawn."""
     ack()
     card = _card_to_manage(
-        deps,
-        workspace,
-        gateway,
-        respond,
-        id_value(action),
-        body["user"]["id"],
-        verb="withdraw",
-        statuses=None,
+        body, respond, workspace, deps, gateway, id_value(action), verb="withdraw", statuses=None
     )
     if card is None:
         return
@@ -219,7 +204,7 @@ def withdraw(
         return
     redraw(gateway, replace(card, status=QuestionStatus.WITHDRAWN))
     if action["action_id"] == CLOSE_QUESTION:
-        _private(respond, note("Closed: your question is marked as withdrawn."), replace_original=True)
+        _private(respond, closed_message(), replace_original=True)
 
 
 def repost(
@@ -233,14 +218,7 @@ def repost(
 ) -> None:
     ack()
     card = _card_to_manage(
-        deps,
-        workspace,
-        gateway,
-        respond,
-        id_value(action),
-        body["user"]["id"],
-        verb="repost",
-        statuses={QuestionStatus.UNPOSTED, QuestionStatus.OPEN},
+        body, respond, workspace, deps, gateway, id_value(action), verb="repost", statuses=REPOSTABLE
     )
     if card is not None and (published := publish_question(deps, workspace, gateway, card.id)) is not None:
         _private(respond, published.reply, replace_original=True)
@@ -269,14 +247,14 @@ def invite(
     except (ValueError, KeyError, TypeError):
         return
     card = _card_to_manage(
-        deps,
-        workspace,
-        gateway,
+        body,
         respond,
+        workspace,
+        deps,
+        gateway,
         question_id,
-        user_id,
         verb="invite peers to",
-        statuses={QuestionStatus.OPEN},
+        statuses=STILL_OPEN,
         asker_only=True,
     )
     if card is None:
@@ -304,7 +282,7 @@ def log_learning(
     ack()
     card = load_card(deps, workspace, id_value(action))
     if card is None:
-        _private(respond, note(GONE))
+        _private(respond, question_gone_message())
         return
     prefill = ModalPrefill(
         what=card.text,
@@ -320,8 +298,4 @@ def log_learning(
 
 def keep_waiting(ack: Ack, respond: Respond) -> None:
     ack()
-    _private(
-        respond,
-        note("Your question stays open. Click *Resolved* on it (or react :white_check_mark:) once answered."),
-        replace_original=True,
-    )
+    _private(respond, keep_waiting_message(), replace_original=True)

@@ -15,7 +15,7 @@ from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value
 from bot.services.learning import delete_entry, get_entry
 from bot.services.people import Workspace
-from bot.views.learning import error_message, undone_message
+from bot.views.learning import nothing_to_edit_message, undone_message
 
 
 def open_log_modal(
@@ -42,10 +42,7 @@ def edit_entry(
         entry = get_entry(scope.session, scope.person, entry_id) if entry_id else None
         prefill = ModalPrefill.from_entry(entry) if entry else None
     if prefill is None:
-        respond(
-            **error_message("That entry no longer exists, so there is nothing to edit."),
-            replace_original=False,
-        )
+        respond(**nothing_to_edit_message(), replace_original=False)
         return
     modal_context = ModalContext(
         entry_id=entry_id, channel_id=channel_of(body), response_url=body.get("response_url")

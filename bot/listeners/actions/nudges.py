@@ -5,20 +5,42 @@ Log now on a nudge opens the same empty learning form as Log learning (actions/l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.nudges import change_nudges
-from bot.flows.scope import person_scope
+from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
 from bot.parsing.team import parse_time
 from bot.services import nudges
 from bot.services.people import Workspace
-from bot.views.nudges import NUDGE_SNOOZE_TODAY, NUDGE_SNOOZE_WEEK, nudge_settings_message
+from bot.views.nudges import NUDGE_SNOOZE_TODAY, NUDGE_SNOOZE_WEEK, one_day_needed_message
 
 SNOOZE_DAYS = {NUDGE_SNOOZE_TODAY: 0, NUDGE_SNOOZE_WEEK: 7}
+
+
+def _answer(
+    body: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+    reply: Callable[[PersonScope], dict[str, Any]],
+    *,
+    replace_original: bool = True,
+) -> None:
+    """The clicker's `reply` (a change to their nudges, and their settings), in place of the message clicked."""
+    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
+        payload = reply(scope)
+    respond(**payload, replace_original=replace_original)
+
+
+def _one_day_needed(scope: PersonScope) -> dict[str, Any]:
+    return one_day_needed_message(nudges.nudge_settings(scope.person, scope.now))
 
 
 def snooze(
@@ -32,9 +54,8 @@ def snooze(
 ) -> None:
     """Not today, or Snooze a week: the nudge becomes the snooze's confirmation."""
     ack()
-    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
-        reply = change_nudges(scope, snooze_days=SNOOZE_DAYS[action["action_id"]])
-    respond(**reply, replace_original=True)
+    days = SNOOZE_DAYS[action["action_id"]]
+    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, snooze_days=days))
 
 
 def show_settings(
@@ -47,9 +68,7 @@ def show_settings(
 ) -> None:
     """Settings on a nudge: the settings in a new message, the nudge stays."""
     ack()
-    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
-        reply = change_nudges(scope)
-    respond(**reply, replace_original=False)
+    _answer(body, respond, workspace, deps, gateway, change_nudges, replace_original=False)
 
 
 def set_days(
@@ -67,15 +86,8 @@ def set_days(
         for item in action.get("selected_options") or []
         if str(item.get("value")).isdigit()
     )
-    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
-        if chosen:
-            reply = change_nudges(scope, weekdays=chosen)
-        else:
-            reply = nudge_settings_message(
-                nudges.nudge_settings(scope.person, scope.now),
-                note=":warning: Keep at least one day, or use *Turn off*.",
-            )
-    respond(**reply, replace_original=True)
+    reply = partial(change_nudges, weekdays=chosen) if chosen else _one_day_needed
+    _answer(body, respond, workspace, deps, gateway, reply)
 
 
 def set_time(
@@ -87,12 +99,10 @@ def set_time(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    """A time Slack's picker sent that does not parse leaves the schedule as it was."""
+    """A time Slack's picker sent that does not parse (None) leaves the schedule as it was."""
     ack()
     minute = parse_time(str(action.get("selected_time") or ""))
-    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
-        reply = change_nudges(scope, minute=minute) if minute is not None else change_nudges(scope)
-    respond(**reply, replace_original=True)
+    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, minute=minute))
 
 
 def toggle(
@@ -105,9 +115,8 @@ def toggle(
     gateway: SlackGateway,
 ) -> None:
     ack()
-    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
-        reply = change_nudges(scope, enabled=action.get("value") == "on")
-    respond(**reply, replace_original=True)
+    enabled = action.get("value") == "on"
+    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, enabled=enabled))
 
 
 def unsnooze(
@@ -119,6 +128,4 @@ def unsnooze(
     gateway: SlackGateway,
 ) -> None:
     ack()
-    with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
-        reply = change_nudges(scope, unsnooze=True)
-    respond(**reply, replace_original=True)
+    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, unsnooze=True))

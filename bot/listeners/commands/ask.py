@@ -7,13 +7,11 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
-from bot.flows.questions import open_ask_modal, publish_question
-from bot.flows.scope import person_scope
+from bot.flows.questions import ask_once, open_ask_modal, publish_question
 from bot.forms.ask import AskModalContext
 from bot.gateway import SlackGateway
-from bot.parsing import CommandError
+from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
 from bot.parsing.ask import OpenAskModal, ShowAskHelp, parse_ask
-from bot.services.help import ask_question, question_card
 from bot.services.people import Workspace
 from bot.views.help import ask_error_message, ask_help_message, duplicate_ask_message
 
@@ -26,38 +24,28 @@ def ask_command(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-    try:
-        request = parse_ask(command.get("text", ""))
-    except CommandError as exc:
-        ack(**ask_error_message(exc.message))
+    request = parse_text(parse_ask, command)
+    if answered_in_ack(request, ack, ShowAskHelp, ask_help_message, ask_error_message):
         return
-    if isinstance(request, ShowAskHelp):
-        ack(**ask_help_message())
-        return
-    ack()
     user_id, channel_id = command["user_id"], command.get("channel_id")
     if isinstance(request, OpenAskModal):
         open_ask_modal(
             deps, workspace, gateway, command["trigger_id"], AskModalContext(channel_id=channel_id)
         )
         return
-    with person_scope(deps, workspace, gateway, user_id) as scope:
-        asked = ask_question(
-            scope.session,
-            scope.person,
-            request.draft,
-            origin_channel_id=channel_id,
-            now=scope.now,
-            # Slack gives each invocation its own trigger id, so a redelivery cannot post twice.
-            idempotency_key=f"command:{command['trigger_id']}",
-        )
-        scope.session.flush()
-        question_id = asked.question.id
-        duplicate = duplicate_ask_message(question_card(scope.session, asked.question))
+    asked = ask_once(
+        deps,
+        workspace,
+        gateway,
+        user_id,
+        request.draft,
+        origin_channel_id=channel_id,
+        # Slack gives each invocation its own trigger id, so a redelivery cannot post twice.
+        idempotency_key=f"command:{command['trigger_id']}",
+    )
     if asked.duplicate:
-        respond(**duplicate)
+        respond(**duplicate_ask_message(asked.card))
         return
-    published = publish_question(deps, workspace, gateway, question_id)
+    published = publish_question(deps, workspace, gateway, asked.card.id)
     if published is not None:
         respond(**published.reply)

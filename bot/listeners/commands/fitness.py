@@ -13,7 +13,7 @@ from bot.flows.home import home_for
 from bot.flows.nudges import change_nudges
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
-from bot.parsing import CommandError
+from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
 from bot.parsing.fitness import (
     ChangeNudges,
     ExportEntries,
@@ -32,13 +32,14 @@ from bot.services.help import set_suggest_as_expert
 from bot.services.people import Workspace, local_today
 from bot.services.privacy import entries_csv, holdings
 from bot.views.fitness import (
+    export_file,
+    exported_message,
     fitness_help_message,
     fitness_message,
     forget_me_question,
-    plain_message,
+    rest_week_message,
     targets_set_message,
 )
-from bot.views.format import day_label
 from bot.views.help import expert_setting_message
 from bot.views.learning import error_message
 
@@ -54,15 +55,9 @@ def fitness_command(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    try:
-        request = parse_fitness(command.get("text", ""))
-    except CommandError as exc:
-        ack(**error_message(exc.message))
+    request = parse_text(parse_fitness, command)
+    if answered_in_ack(request, ack, ShowFitnessHelp, fitness_help_message, error_message):
         return
-    if isinstance(request, ShowFitnessHelp):
-        ack(**fitness_help_message())
-        return
-    ack()
     user_id = command["user_id"]
     if isinstance(request, ShowHistory):
         respond(**history_page(deps, workspace, gateway, user_id), replace_original=False)
@@ -88,13 +83,7 @@ def _answer(scope: PersonScope, request: InScopeRequest) -> tuple[dict[str, Any]
     if isinstance(request, MarkRestWeek):
         monday = mark_rest_week(scope.session, scope.person, now=scope.now, rest=not request.undo)
         scope.session.flush()
-        reply = plain_message(
-            f":palm_tree: The week of {day_label(monday)} is a rest week: your streak is safe. "
-            "`/fitness rest off` undoes it."
-            if not request.undo
-            else f"The week of {day_label(monday)} is an ordinary week again."
-        )
-        return reply, home_for(scope)
+        return rest_week_message(monday, rest=not request.undo), home_for(scope)
     if isinstance(request, ChangeNudges):
         return change_nudges(scope, **asdict(request)), home_for(scope)
     if isinstance(request, SetExpert):
@@ -108,17 +97,5 @@ def _export(deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: st
     with person_scope(deps, workspace, gateway, user_id) as scope:
         csv_text, count = entries_csv(scope.session, scope.person)
         today = local_today(scope.person, scope.now)
-    if count == 0:
-        return plain_message("You have no entries to export yet. Log one with `/learn 20m what you learned`.")
-    sent = gateway.send_file(
-        user_id,
-        content=csv_text,
-        filename=f"learnfit-entries-{today.isoformat()}.csv",
-        title=f"Your Learnfit entries ({count})",
-        comment=f"Here are all your Learnfit entries in this workspace: {count} rows, oldest first.",
-    )
-    if not sent:
-        return error_message(
-            "I could not send the file to your DM just now; nothing was lost. Try again in a minute."
-        )
-    return plain_message(f":inbox_tray: Sent {count} entries as a CSV file to your DM with Learnfit.")
+    sent = count > 0 and gateway.send_file(user_id, content=csv_text, **export_file(count, today=today))
+    return exported_message(count, sent=sent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -11,7 +12,7 @@ from bot.flows.goals import celebrate_reached_goals
 from bot.flows.scope import PersonScope, person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.gateway import SlackGateway
-from bot.parsing import CommandError
+from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
 from bot.parsing.goal import CreateGoal, ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
 from bot.services.goals import GoalError, create_goal, goal_progress
 from bot.services.people import Workspace, local_today
@@ -19,6 +20,7 @@ from bot.views.goals import (
     goal_error_message,
     goal_help_message,
     goal_list_message,
+    goal_not_saved_message,
     goal_saved_message,
 )
 
@@ -31,16 +33,9 @@ def goal_command(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-    try:
-        request = parse_goal(command.get("text", ""), today=earliest_today(deps.clock()))
-    except CommandError as exc:
-        ack(**goal_error_message(exc.message))
+    request = parse_text(partial(parse_goal, today=earliest_today(deps.clock())), command)
+    if answered_in_ack(request, ack, ShowGoalHelp, goal_help_message, goal_error_message):
         return
-    if isinstance(request, ShowGoalHelp):
-        ack(**goal_help_message())
-        return
-    ack()
     user_id = command["user_id"]
     if isinstance(request, OpenGoalModal):
         modal_context = GoalModalContext(channel_id=command.get("channel_id"))
@@ -72,6 +67,6 @@ def _set_goal(scope: PersonScope, request: CreateGoal, *, trigger_id: str) -> tu
         )
     except GoalError as exc:
         # Only the person's own day can tell (say, a date that has just passed where they are).
-        return goal_error_message(f"{exc.message} Nothing was saved."), False
+        return goal_not_saved_message(exc.message), False
     today = local_today(scope.person, scope.now)
     return goal_saved_message(created.goal, today=today, duplicate=created.duplicate), not created.duplicate

@@ -13,7 +13,8 @@ from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
-from bot.parsing import CommandError, OpenLogModal, ShowHelp, parse_learn
+from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.parsing import OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
 from bot.services.people import Workspace
@@ -29,16 +30,9 @@ def learn_command(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-    try:
-        request = parse_learn(command.get("text", ""))
-    except CommandError as exc:
-        ack(**error_message(exc.message))
+    request = parse_text(parse_learn, command)
+    if answered_in_ack(request, ack, ShowHelp, help_message, error_message):
         return
-    if isinstance(request, ShowHelp):
-        ack(**help_message())
-        return
-    ack()
     user_id = command["user_id"]
     if isinstance(request, OpenLogModal):
         modal_context = ModalContext(channel_id=command.get("channel_id"))

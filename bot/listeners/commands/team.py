@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from functools import cache, partial
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -13,6 +12,7 @@ from slack_bolt import Ack, Respond
 from bot.deps import Deps
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
+from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
 from bot.parsing import CommandError
 from bot.parsing.ask import ShowHelpChannel, parse_help_channel
 from bot.parsing.team import (
@@ -34,12 +34,16 @@ from bot.services.nudges import zone
 from bot.services.people import Workspace
 from bot.services.teams import SlackUser, TeamError
 from bot.views.help import admins_only_message, ask_error_message, help_channel_message
-from bot.views.nudges import moment_label
 from bot.views.teams import (
     TeamLine,
+    digest_channel_problem,
+    digest_channel_set_message,
     digest_message,
-    plain_team_message,
-    schedule_text,
+    digest_time_set_message,
+    leads_made_message,
+    members_added_message,
+    members_removed_message,
+    team_created_message,
     team_error_message,
     team_help_message,
     team_list_message,
@@ -59,16 +63,9 @@ def team_command(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    # Parsing is pure and fast, so mistakes and help are answered in the ack itself.
-    try:
-        request = parse_team(command.get("text", ""))
-    except CommandError as exc:
-        ack(**team_error_message(exc.message))
+    request = parse_text(parse_team, command)
+    if answered_in_ack(request, ack, ShowTeamHelp, team_help_message, team_error_message):
         return
-    if isinstance(request, ShowTeamHelp):
-        ack(**team_help_message())
-        return
-    ack()
     user_id = command["user_id"]
     if isinstance(request, SetHelpChannel):
         respond(**_help_channel(deps, workspace, gateway, user_id, request.text))
@@ -78,12 +75,11 @@ def team_command(
             reply = _team_list(scope)
         respond(**reply)
         return
-    # Slack first, so no database transaction waits on it; the answer is kept for the services to ask.
-    is_admin = cache(partial(gateway.is_admin, user_id))
-    is_admin()
+    # Slack first, so no database transaction waits on it.
+    is_admin = gateway.is_admin(user_id)
     users = _mentioned(gateway, request.user_ids) if isinstance(request, MemberChange) else []
     if isinstance(request, SetDigestChannel) and request.channel_id:
-        problem = _digest_channel_problem(gateway, request.channel_id)
+        problem = digest_channel_problem(request.channel_id, gateway.channel(request.channel_id))
         if problem:
             respond(**team_error_message(problem))
             return
@@ -132,26 +128,6 @@ def _mentioned(gateway: SlackGateway, user_ids: Sequence[str]) -> list[SlackUser
     ]
 
 
-def _digest_channel_problem(gateway: SlackGateway, channel_id: str) -> str | None:
-    """Why the digest could not be posted in a channel, if it could not."""
-    channel = gateway.channel(channel_id)
-    if channel == "missing_scope":
-        # Installed before Learnfit asked for channels:read and groups:read: checking needs a reinstall.
-        return (
-            f"I'm not allowed to look at <#{channel_id}> yet. A workspace admin can fix that by installing "
-            "Learnfit again (it now asks to see basic channel details); then try again."
-        )
-    if isinstance(channel, str):
-        return (
-            f"I can't see <#{channel_id}>. Invite Learnfit there first (`/invite @Learnfit`), then try again."
-        )
-    if channel.get("is_archived"):
-        return f"<#{channel_id}> is archived; pick another channel."
-    if not channel.get("is_member"):
-        return f"Learnfit isn't in <#{channel_id}> yet. Invite it (`/invite @Learnfit`), then try again."
-    return None
-
-
 def _team_list(scope: PersonScope) -> dict[str, Any]:
     workspace = Workspace(scope.person.team_id, scope.person.enterprise_id)
     lines = [
@@ -168,16 +144,13 @@ def _team_list(scope: PersonScope) -> dict[str, Any]:
     return team_list_message(lines)
 
 
-def _create(scope: PersonScope, request: CreateTeam, is_admin: Callable[[], bool]) -> dict[str, Any]:
+def _create(scope: PersonScope, request: CreateTeam, is_admin: bool) -> dict[str, Any]:
     team = teams.create_team(scope.session, scope.person, request.name, now=scope.now, is_admin=is_admin)
-    return plain_team_message(
-        f":tada: Created *{team.name}*, led by you. Add people with `/team add {team.name} @ana @bo`. "
-        f"Its digest: {schedule_text(team.digest_weekday, team.digest_minute, None)}."
-    )
+    return team_created_message(team)
 
 
 def _change(
-    scope: PersonScope, request: TeamChange, is_admin: Callable[[], bool], users: list[SlackUser]
+    scope: PersonScope, request: TeamChange, is_admin: bool, users: list[SlackUser]
 ) -> dict[str, Any]:
     """Change or preview the team the request means, if the person leads it or is an admin."""
     team = teams.resolve_team(scope.session, scope.person, request.team, is_admin=is_admin)
@@ -185,11 +158,13 @@ def _change(
     if isinstance(request, MemberChange):
         return _change_members(scope, team, request, users)
     if isinstance(request, SetDigestTime):
-        return _set_digest_time(scope, team, request)
+        teams.set_digest_time(scope.session, team, request.weekday, request.minute, now=scope.now)
+        tz = digests.team_timezone(scope.session, team)
+        next_digest = team.next_digest_at.astimezone(zone(tz)) if team.next_digest_at else None
+        return digest_time_set_message(team, tz, next_digest)
     if isinstance(request, SetDigestChannel):
         teams.set_digest_channel(scope.session, team, request.channel_id)
-        where = f"in <#{request.channel_id}>" if request.channel_id else "to each lead's DM"
-        return plain_team_message(f"*{team.name}*'s digest now goes {where}.")
+        return digest_channel_set_message(team.name, request.channel_id)
     # This week's digest now: the seven days up to and including today.
     tz = digests.team_timezone(scope.session, team)
     end_day = scope.now.astimezone(zone(tz)).date() + timedelta(days=1)
@@ -199,55 +174,21 @@ def _change(
 def _change_members(
     scope: PersonScope, team: LearningTeam, request: MemberChange, users: list[SlackUser]
 ) -> dict[str, Any]:
-    session, name = scope.session, f"*{team.name}*"
+    session = scope.session
     workspace = Workspace(scope.person.team_id, scope.person.enterprise_id)
-    people, refused, outsiders = teams.people_for(session, workspace, users, now=scope.now)
-    notes = [f"Left out (a bot or a deactivated account): {_mentions(refused)}."] if refused else []
-    if outsiders:
-        notes.append(
-            f"Left out (from another organisation, through Slack Connect): {_mentions(outsiders)}. "
-            "Learnfit teams are for your own colleagues."
-        )
+    mentioned = teams.people_for(session, workspace, users, now=scope.now)
+    people = mentioned.people
     if isinstance(request, AddMembers):
         added = teams.add_members(session, team, people)
         already = [someone for someone in people if someone not in added]
-        text = f"Added {_people(added)} to {name}." if added else f"Nobody new to add to {name}."
-        if already:
-            notes.append(f"Already in {name}: {_people(already)}.")
-    elif isinstance(request, MakeLeads):
+        return members_added_message(team.name, _user_ids(added), _user_ids(already), mentioned)
+    if isinstance(request, MakeLeads):
         promoted = teams.make_leads(session, team, people, now=scope.now)
-        text = (
-            f"{_people(promoted)} now lead {name}: they get its digest and can manage it."
-            if promoted
-            else f"They already lead {name}."
-        )
-    else:
-        removed = teams.remove_members(session, team, people, now=scope.now)
-        text = f"Removed {_people(removed)} from {name}." if removed else f"They weren't in {name}."
-        if teams.lead_count(session, team) == 0:
-            notes.append(
-                f":warning: {name} has no lead now, so its digest goes nowhere: `/team lead @someone`."
-            )
-    return plain_team_message("\n".join([text, *notes]))
+        return leads_made_message(team.name, _user_ids(promoted), mentioned)
+    removed = teams.remove_members(session, team, people, now=scope.now)
+    leaderless = teams.lead_count(session, team) == 0
+    return members_removed_message(team.name, _user_ids(removed), mentioned, leaderless=leaderless)
 
 
-def _set_digest_time(scope: PersonScope, team: LearningTeam, request: SetDigestTime) -> dict[str, Any]:
-    teams.set_digest_time(scope.session, team, request.weekday, request.minute, now=scope.now)
-    tz = digests.team_timezone(scope.session, team)
-    following = (
-        f" The next one: {moment_label(team.next_digest_at.astimezone(zone(tz)))} ({tz})."
-        if team.next_digest_at
-        else ""
-    )
-    return plain_team_message(
-        f"*{team.name}*'s digest: "
-        f"{schedule_text(team.digest_weekday, team.digest_minute, team.digest_channel_id)}." + following
-    )
-
-
-def _people(people: list[Person]) -> str:
-    return _mentions([person.user_id for person in people])
-
-
-def _mentions(user_ids: list[str]) -> str:
-    return ", ".join(f"<@{user_id}>" for user_id in user_ids)
+def _user_ids(people: list[Person]) -> list[str]:
+    return [person.user_id for person in people]

@@ -16,8 +16,7 @@ from bot.deps import Deps
 from bot.flows.questions import redraw
 from bot.gateway import SlackGateway
 from bot.services.help import (
-    answer_deleted,
-    answer_edited,
+    answer_changed,
     first_delivery,
     question_at,
     question_card,
@@ -58,12 +57,12 @@ def thread_message(
         changed = event.get("message") or {}
         if changed.get("thread_ts") and changed.get("ts") and not _from_a_bot(changed, context):
             with deps.sessions() as session, session.begin():
-                answer_edited(session, workspace, channel_id, changed["ts"], now=deps.clock())
+                answer_changed(session, workspace, channel_id, changed["ts"], now=deps.clock(), deleted=False)
     elif subtype == "message_deleted":
         deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
         if deleted_ts:
             with deps.sessions() as session, session.begin():
-                answer_deleted(session, workspace, channel_id, deleted_ts, now=deps.clock())
+                answer_changed(session, workspace, channel_id, deleted_ts, now=deps.clock(), deleted=True)
 
 
 def _record_reply(

@@ -9,9 +9,10 @@ from slack_bolt import Ack
 from bot.deps import Deps
 from bot.flows.home import home_for
 from bot.flows.scope import person_scope
-from bot.forms.base import FormErrors
 from bot.forms.targets import parse_targets_form
 from bot.gateway import SlackGateway
+from bot.listeners.views.submission import ack_after
+from bot.services.fitness import Targets
 from bot.services.fitness_card import set_targets, targets_of
 from bot.services.people import Workspace
 from bot.views.fitness import targets_set_message
@@ -26,15 +27,20 @@ def submit_targets(
     gateway: SlackGateway,
 ) -> None:
     user_id = body["user"]["id"]
-    with person_scope(deps, workspace, gateway, user_id) as scope:
-        try:
-            targets = parse_targets_form(view["state"]["values"], targets_of(scope.person))
-        except FormErrors as exc:
-            ack(**exc.response)
-            return
-        set_targets(scope.person, targets)
-        scope.session.flush()
-        home = home_for(scope)
-    ack()
+    saved = ack_after(ack, _save, deps, workspace, gateway, user_id, view)
+    if saved is None:
+        return
+    targets, home = saved
     gateway.notify(user_id, targets_set_message(targets))
     gateway.publish_home(user_id, home)
+
+
+def _save(
+    deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, view: dict[str, Any]
+) -> tuple[Targets, dict[str, Any]]:
+    """The targets set, and App Home showing them."""
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        targets = parse_targets_form(view["state"]["values"], targets_of(scope.person))
+        set_targets(scope.person, targets)
+        scope.session.flush()
+        return targets, home_for(scope)

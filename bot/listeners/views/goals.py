@@ -11,13 +11,18 @@ from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
 from bot.flows.scope import PersonScope, person_scope
 from bot.forms import share_goal
-from bot.forms.base import FormErrors
 from bot.forms.goal import GoalModalContext, field_errors, parse_goal_form
 from bot.gateway import SlackGateway
+from bot.listeners.views.submission import ack_after, confirm
 from bot.services.goals import GoalDraft, GoalError, create_goal, get_goal, goal_progress, update_goal
 from bot.services.people import Workspace, local_today
-from bot.views.format import escape, truncate
-from bot.views.goals import goal_error_message, goal_list_message, goal_saved_message, goal_shared_message
+from bot.views.goals import (
+    goal_gone_message,
+    goal_list_message,
+    goal_saved_message,
+    goal_shared_message,
+    goal_updated_notice,
+)
 
 
 @dataclass(frozen=True)
@@ -39,19 +44,12 @@ def submit_goal(
     modal_context = GoalModalContext.load(view.get("private_metadata"))
     # Store before acking: a problem only the database can see (a date past in their day) goes under its
     # field.
-    try:
-        draft = parse_goal_form(view["state"]["values"])
-        saved = _save(deps, workspace, gateway, user_id, modal_context, draft, view_id=view["id"])
-    except FormErrors as exc:
-        ack(**exc.response)
+    saved = ack_after(ack, _save, deps, workspace, gateway, user_id, modal_context, view)
+    if saved is None or saved.duplicate:
         return
-    ack()
-    if saved.duplicate:
-        return
-    # An edit from the goal list redraws the list in place (while its response_url lives).
+    # An edit from the goal list redraws the list in place.
     url = modal_context.response_url if saved.redraws_list else None
-    if not (url and gateway.respond(url, saved.reply, replace_original=True)):
-        gateway.notify(user_id, saved.reply, channel_id=modal_context.channel_id)
+    confirm(gateway, user_id, saved.reply, response_url=url, channel_id=modal_context.channel_id)
     celebrate_reached_goals(deps, workspace, gateway, user_id, goals_changed=True)
 
 
@@ -61,10 +59,9 @@ def _save(
     gateway: SlackGateway,
     user_id: str,
     modal_context: GoalModalContext,
-    draft: GoalDraft,
-    *,
-    view_id: str,
+    view: dict[str, Any],
 ) -> _Saved:
+    draft = parse_goal_form(view["state"]["values"])
     try:
         with person_scope(deps, workspace, gateway, user_id) as scope:
             if modal_context.goal_id is not None:
@@ -75,7 +72,7 @@ def _save(
                 draft,
                 now=scope.now,
                 # A double click on Save submits the same view twice.
-                idempotency_key=f"view:{view_id}",
+                idempotency_key=f"view:{view['id']}",
             )
             today = local_today(scope.person, scope.now)
             return _Saved(goal_saved_message(created.goal, today=today), duplicate=created.duplicate)
@@ -87,12 +84,13 @@ def _edit(scope: PersonScope, goal_id: int, draft: GoalDraft) -> _Saved:
     goal = update_goal(scope.session, scope.person, goal_id, draft, now=scope.now)
     if goal is None:
         # Nothing to redraw: say so where the person is.
-        return _Saved(goal_error_message("That goal is finished or gone, so nothing changed."))
+        return _Saved(goal_gone_message())
     scope.session.flush()
-    notice = f":pencil2: Updated *{escape(truncate(goal.title, 200))}*."
     progress = goal_progress(scope.session, scope.person, now=scope.now)
     today = local_today(scope.person, scope.now)
-    return _Saved(goal_list_message(progress, today=today, notice=notice), redraws_list=True)
+    return _Saved(
+        goal_list_message(progress, today=today, notice=goal_updated_notice(goal)), redraws_list=True
+    )
 
 
 def submit_share(
@@ -103,26 +101,20 @@ def submit_share(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    user_id = body["user"]["id"]
+    # Post before acking, so a channel the app cannot post in is explained under the field.
+    ack_after(ack, _share, deps, workspace, gateway, body["user"]["id"], view)
+
+
+def _share(
+    deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, view: dict[str, Any]
+) -> None:
     shared = share_goal.ShareGoalContext.load(view.get("private_metadata"))
-    try:
-        channel_id = share_goal.parse_share_form(view["state"]["values"])
-        payload = _shared_message(deps, workspace, gateway, user_id, shared.goal_id)
-        # Post before acking, so a channel the app cannot post in is explained under the field.
-        posted = gateway.post(channel_id, payload)
-        if posted.error is not None:
-            raise share_goal.post_refused(posted.error)
-    except FormErrors as exc:
-        ack(**exc.response)
-        return
-    ack()
-
-
-def _shared_message(
-    deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, goal_id: int | None
-) -> dict[str, Any]:
+    channel_id = share_goal.parse_share_form(view["state"]["values"])
     with person_scope(deps, workspace, gateway, user_id) as scope:
-        goal = get_goal(scope.session, scope.person, goal_id) if goal_id else None
+        goal = get_goal(scope.session, scope.person, shared.goal_id) if shared.goal_id else None
         if goal is None or goal.reached_at is None:
             raise share_goal.refused(share_goal.NOT_YOURS)
-        return goal_shared_message(goal, user_id)
+        payload = goal_shared_message(goal, user_id)
+    posted = gateway.post(channel_id, payload)
+    if posted.error is not None:
+        raise share_goal.post_refused(posted.error)

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
 from bot.deps import Deps
-from bot.flows.questions import load_card, may_manage, publish_question, redraw, reply_in_thread
-from bot.flows.scope import person_scope
+from bot.flows.questions import (
+    Asked,
+    ask_once,
+    load_card,
+    may_manage,
+    publish_question,
+    redraw,
+    reply_in_thread,
+)
 from bot.forms import ask, credit
-from bot.forms.base import FormErrors
 from bot.gateway import SlackGateway
+from bot.listeners.views.submission import ack_after
 from bot.services.help import (
     QuestionCard,
     QuestionDraft,
-    ask_question,
     credit_helpers,
     get_question,
     question_card,
@@ -30,6 +37,13 @@ EDITABLE = (QuestionStatus.OPEN, QuestionStatus.UNPOSTED)
 CREDITABLE = (QuestionStatus.OPEN, QuestionStatus.RESOLVED)
 
 
+@dataclass(frozen=True)
+class _Credited:
+    card: QuestionCard
+    helpers: list[str]  # newly credited
+    newly_resolved: bool
+
+
 def submit_question(
     ack: Ack,
     body: dict[str, Any],
@@ -40,36 +54,40 @@ def submit_question(
 ) -> None:
     user_id = body["user"]["id"]
     modal_context = ask.AskModalContext.load(view.get("private_metadata"))
-    try:
-        form = ask.parse_ask_form(view["state"]["values"])
-        editing = _editable_card(deps, workspace, gateway, user_id, modal_context.question_id)
-    except FormErrors as exc:
-        ack(**exc.response)
+    saved = ack_after(ack, _save_question, deps, workspace, gateway, user_id, modal_context, view)
+    if saved is None or saved.duplicate:
         return
-    if editing is not None:
-        card = _update(deps, workspace, editing.id, form.draft)
-        ack()
-        redraw(gateway, card)
+    if modal_context.question_id is not None:  # an edit: the question's message shows it
+        redraw(gateway, saved.card)
         return
-    with person_scope(deps, workspace, gateway, user_id) as scope:
-        asked = ask_question(
-            scope.session,
-            scope.person,
-            form.draft,
-            origin_channel_id=modal_context.channel_id,
-            channel_id=form.channel_id,
-            now=scope.now,
-            # A double click on Post submits the same view twice.
-            idempotency_key=f"view:{view['id']}",
-        )
-        scope.session.flush()
-        question_id = asked.question.id
-    ack()
-    if asked.duplicate:
-        return
-    published = publish_question(deps, workspace, gateway, question_id)
+    published = publish_question(deps, workspace, gateway, saved.card.id)
     if published is not None:
         gateway.notify(user_id, published.reply, channel_id=modal_context.channel_id)
+
+
+def _save_question(
+    deps: Deps,
+    workspace: Workspace,
+    gateway: SlackGateway,
+    user_id: str,
+    modal_context: ask.AskModalContext,
+    view: dict[str, Any],
+) -> Asked:
+    form = ask.parse_ask_form(view["state"]["values"])
+    editing = _editable_card(deps, workspace, gateway, user_id, modal_context.question_id)
+    if editing is not None:
+        return Asked(_update(deps, workspace, editing.id, form.draft), duplicate=False)
+    return ask_once(
+        deps,
+        workspace,
+        gateway,
+        user_id,
+        form.draft,
+        origin_channel_id=modal_context.channel_id,
+        channel_id=form.channel_id,
+        # A double click on Post submits the same view twice.
+        idempotency_key=f"view:{view['id']}",
+    )
 
 
 def submit_credit(
@@ -83,16 +101,37 @@ def submit_credit(
 ) -> None:
     user_id = body["user"]["id"]
     modal_context = credit.CreditModalContext.load(view.get("private_metadata"))
-    try:
-        card = _creditable_card(deps, workspace, gateway, user_id, modal_context.question_id)
-    except FormErrors as exc:
-        ack(**exc.response)
-        return
+    credited = ack_after(
+        ack, _credit, deps, workspace, gateway, user_id, modal_context, view, bot_user_id=context.bot_user_id
+    )
+    if credited is None or not (credited.newly_resolved or credited.helpers):
+        return  # refused, a double submission, or nothing new to say
+    card = credited.card
+    redraw(gateway, card)
+    if credited.helpers:
+        reply_in_thread(gateway, card, thanks_thread_message(card, credited.helpers))
+    gateway.notify(
+        user_id,
+        resolved_message(card, credited.helpers, newly_resolved=credited.newly_resolved),
+        channel_id=modal_context.channel_id,
+    )
+
+
+def _credit(
+    deps: Deps,
+    workspace: Workspace,
+    gateway: SlackGateway,
+    user_id: str,
+    modal_context: credit.CreditModalContext,
+    view: dict[str, Any],
+    *,
+    bot_user_id: str | None,
+) -> _Credited:
+    """Resolve the question (if still open) and credit the helpers picked, once each."""
+    card = _creditable_card(deps, workspace, gateway, user_id, modal_context.question_id)
     # The app itself never gets credit, even if someone picks it.
     helpers = [
-        helper
-        for helper in credit.parse_credit_form(view["state"]["values"])
-        if helper != context.bot_user_id
+        helper for helper in credit.parse_credit_form(view["state"]["values"]) if helper != bot_user_id
     ]
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, card.id)
@@ -101,18 +140,7 @@ def submit_credit(
         newly_resolved = resolve_question(question, now=now)
         credited = credit_helpers(session, question, helpers, now=now, lookup_profile=gateway.profile_of)
         session.flush()
-        card = question_card(session, question)
-    ack()
-    if not (newly_resolved or credited):
-        return  # a double submission, or nothing new to say
-    redraw(gateway, card)
-    if credited:
-        reply_in_thread(gateway, card, thanks_thread_message(card, credited))
-    gateway.notify(
-        user_id,
-        resolved_message(card, credited, newly_resolved=newly_resolved),
-        channel_id=modal_context.channel_id,
-    )
+        return _Credited(question_card(session, question), credited, newly_resolved)
 
 
 def _editable_card(

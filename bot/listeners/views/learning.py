@@ -11,14 +11,14 @@ from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
 from bot.flows.home import home_for
 from bot.flows.scope import person_scope
-from bot.forms.base import FormErrors
 from bot.forms.learning import ModalContext, field_errors, parse_learning_form
 from bot.gateway import SlackGateway
+from bot.listeners.views.submission import ack_after, confirm
 from bot.services.drafts import DraftError
 from bot.services.fitness_card import load_fitness_card
-from bot.services.learning import EntryDraft, log_entry, update_entry
+from bot.services.learning import log_entry, update_entry
 from bot.services.people import Workspace
-from bot.views.learning import error_message, logged_message, updated_message
+from bot.views.learning import entry_gone_message, logged_message, updated_message
 from models import EntrySource
 
 
@@ -40,19 +40,12 @@ def submit_learning(
     user_id = body["user"]["id"]
     modal_context = ModalContext.load(view.get("private_metadata"))
     # Store before acking: a problem only the database can see (a future day) goes under its field.
-    try:
-        draft = parse_learning_form(view["state"]["values"])
-        saved = _save(deps, workspace, gateway, user_id, modal_context, draft, view_id=view["id"])
-    except FormErrors as exc:
-        ack(**exc.response)
+    saved = ack_after(ack, _save, deps, workspace, gateway, user_id, modal_context, view)
+    if saved is None or saved.duplicate:
         return
-    ack()
-    if saved.duplicate:
-        return
-    # An edit that came from a confirmation message replaces it in place (while its response_url lives).
-    url = modal_context.response_url
-    if not (url and gateway.respond(url, saved.reply, replace_original=True)):
-        gateway.notify(user_id, saved.reply, channel_id=modal_context.channel_id)
+    # An edit that came from a confirmation message replaces it in place.
+    url, channel_id = modal_context.response_url, modal_context.channel_id
+    confirm(gateway, user_id, saved.reply, response_url=url, channel_id=channel_id)
     gateway.publish_home(user_id, saved.home)
     celebrate_reached_goals(deps, workspace, gateway, user_id)
 
@@ -63,10 +56,9 @@ def _save(
     gateway: SlackGateway,
     user_id: str,
     modal_context: ModalContext,
-    draft: EntryDraft,
-    *,
-    view_id: str,
+    view: dict[str, Any],
 ) -> _Saved:
+    draft = parse_learning_form(view["state"]["values"])
     try:
         with person_scope(deps, workspace, gateway, user_id) as scope:
             if modal_context.entry_id is not None:
@@ -82,13 +74,13 @@ def _save(
                     source=EntrySource.SHORTCUT if modal_context.from_message else EntrySource.MODAL,
                     now=scope.now,
                     # A double click on Save submits the same view twice.
-                    idempotency_key=f"view:{view_id}",
+                    idempotency_key=f"view:{view['id']}",
                 )
                 entry, duplicate = logged.entry, logged.duplicate
             scope.session.flush()
             card = load_fitness_card(scope.session, scope.person, now=scope.now)
             if entry is None:
-                reply = error_message("That entry was removed before you saved, so nothing changed.")
+                reply = entry_gone_message()
             elif modal_context.entry_id is not None:
                 reply = updated_message(entry, card.week)
             else:

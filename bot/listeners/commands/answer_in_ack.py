@@ -1,0 +1,45 @@
+"""What every slash command does first: read its text, and answer a mistake or a call for help in the ack
+itself (parsing is pure and fast, well inside the three seconds Slack waits for the ack)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from slack_bolt import Ack
+
+from bot.parsing import CommandError
+
+if TYPE_CHECKING:  # only the type checker reads it (annotations are strings at run time)
+    from typing_extensions import TypeIs
+
+Request = TypeVar("Request")
+Help = TypeVar("Help")
+Message = Callable[[], dict[str, Any]]
+
+
+def parse_text(parse: Callable[[str], Request], command: dict[str, Any]) -> Request | CommandError:
+    """The command's request, or the mistake in its text."""
+    try:
+        return parse(command.get("text", ""))
+    except CommandError as exc:
+        return exc
+
+
+def answered_in_ack(
+    request: object,
+    ack: Ack,
+    help_request: type[Help],
+    help_message: Message,
+    error_message: Callable[[str], dict[str, Any]],
+) -> TypeIs[Help | CommandError]:
+    """Ack the command: with the answer (and True) when `request` is a mistake or a call for help, else
+    plainly (and False) for the work that follows."""
+    if isinstance(request, CommandError):
+        ack(**error_message(request.message))
+        return True
+    if isinstance(request, help_request):
+        ack(**help_message())
+        return True
+    ack()
+    return False
