@@ -22,6 +22,7 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.gateway import SlackGateway
 from bot.settings import InstallMode, Settings
 from bot.slack_client import Sleep, make_web_client
 from models import LearningTeam, Person, SlackWorkspace
@@ -166,8 +167,9 @@ def reactivate_reinstalled(
         workspace = Workspace(team_id, enterprise_id)
         try:
             client = clients.client_for(workspace)
-            client.auth_test()
-        except (NotInstalled, SlackApiError, OSError):
+        except NotInstalled:
+            continue
+        if not SlackGateway(client).token_works():
             continue
         with sessions() as session, session.begin():
             session.execute(
