@@ -10,6 +10,7 @@ from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, RowId
 from bot.forms.elements import channel_picker, modal, radio_buttons, skills_input, text_input
 from bot.services.help import MAX_DETAILS_LENGTH, MAX_QUESTION_LENGTH, QuestionCard, QuestionDraft
 from bot.views.blocks import Block, context, input_block, option
+from bot.views.format import channel_link
 from bot.views.help import URGENCY_LABELS
 from models import Urgency
 
@@ -108,7 +109,7 @@ def ask_modal(
     if card is None:
         if help_channel_id is None:
             blocks.append(_channel_block(modal_context))
-        where = f" in <#{help_channel_id}>" if help_channel_id else ""
+        where = f" in {channel_link(help_channel_id)}" if help_channel_id else ""
         blocks.append(
             context(f"Your question is posted{where} with your name, so helpers know whom they help.")
         )

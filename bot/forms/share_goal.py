@@ -8,7 +8,7 @@ from typing import Any
 from bot.forms.base import FormErrors, FormValues, HiddenState, RowId
 from bot.forms.elements import channel_picker, modal
 from bot.views.blocks import input_block, section
-from bot.views.format import escape, truncate
+from bot.views.format import shown
 from models import Goal
 
 SHARE_GOAL_MODAL = "goal_share_modal"
@@ -40,7 +40,7 @@ def share_modal(goal: Goal) -> dict[str, Any]:
         submit="Share",
         blocks=[
             section(
-                f"Post a short note that you reached *{escape(truncate(goal.title, 500))}*. "
+                f"Post a short note that you reached *{shown(goal.title, 500)}*. "
                 "Only the goal and its target are shared, never your entries."
             ),
             input_block(

@@ -55,12 +55,12 @@ HelpChannelRequest = ShowHelpChannel | SetHelpChannel
 
 
 def _plain_markup(match: re.Match[str]) -> str:
-    """One piece of Slack markup as plain text: people and channels stay references, the rest words."""
+    """One piece of Slack markup as the words it stands for: a question never pings or links anyone."""
     target, _, label = match["body"].partition("|")
     if target.startswith("@"):
-        return f"<{target}>"  # a person: shown as their name when posted
+        return f"@{label}" if label else target  # a person, by the name Slack gave
     if target.startswith("#"):
-        return f"#{label}" if label else f"<{target}>"  # #name reads as a skill, like any tag
+        return f"#{label}" if label else target  # #name reads as a skill, like any tag
     if target.startswith("!"):
         return label or "@" + target[1:].split("^")[0]  # @here and friends, never a broadcast
     return target  # a link: the URL itself

@@ -23,7 +23,16 @@ from bot.views.blocks import (
     message,
     section,
 )
-from bot.views.format import KIND_LABELS, change, day_label, duration, entry_line, progress_bar, truncate
+from bot.views.format import (
+    KIND_LABELS,
+    change,
+    day_label,
+    duration,
+    entry_line,
+    progress_bar,
+    shown,
+    skill_tag,
+)
 from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, error_message
 from models import EntryKind, LearningEntry
 
@@ -99,7 +108,7 @@ def fitness_card_blocks(card: FitnessCard) -> list[Block]:
         fields(f"*Streak*\n{_streak_text(card)}", f"*This week*\n{_comparison_text(card)}"),
     ]
     if card.top_skills:
-        skills = " · ".join(f"`#{skill.name}` {duration(skill.minutes)}" for skill in card.top_skills)
+        skills = " · ".join(f"{skill_tag(skill.name)} {duration(skill.minutes)}" for skill in card.top_skills)
         blocks.append(context(f"Top skills, last 30 days: {skills}"))
     blocks.append(
         context(
@@ -233,7 +242,7 @@ def deleted_note(removed: LearningEntry | None) -> str:
     """Above the history page redrawn after Delete (None: the entry was gone already)."""
     if removed is None:
         return "That entry was already gone."
-    return f"Deleted *{duration(removed.minutes)}* · {truncate(removed.what, 80)}"
+    return f"Deleted *{duration(removed.minutes)}* · {shown(removed.what, 80)}"
 
 
 def nothing_deleted_message() -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Small text helpers shared by the Block Kit builders."""
+"""Small text helpers shared by the Block Kit builders, and the one way a person's words enter markup."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -23,13 +24,33 @@ VISIBILITY_LABELS = {
 }
 
 
+# Slack ids the app writes into markup: a person (W… on Enterprise Grid), a public or private channel.
+_PERSON_ID = re.compile(r"[UW][A-Z0-9]+")
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]+")
+
+
 def escape(text: str) -> str:
-    """Escape user text for mrkdwn so it cannot ping channels or break formatting links."""
+    """A person's words for any text Slack parses (a message's `text`, mrkdwn): Slack's whole rule, `&`, `<`
+    and `>` as entities, so nothing typed can mention anyone (`<!here>`, `<@U…>`, `<!subteam^…>`), link
+    anywhere, or break the app's own markup. Plain `@here` stays a word: the app never asks Slack to
+    link names (`link_names`, `parse=full`)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
+    """A person the app names; an id that is not a Slack user id (a forged value) shows as inert text."""
+    return f"<@{user_id}>" if _PERSON_ID.fullmatch(user_id) else escape(user_id)
+
+
+def channel_link(channel_id: str) -> str:
+    """A channel the app names; anything but a channel id shows as inert text."""
+    return f"<#{channel_id}>" if _CHANNEL_ID.fullmatch(channel_id) else escape(channel_id)
+
+
+def link(url: str, label: str) -> str:
+    """A person's URL behind the app's label: nothing in the URL can close the link or change its label."""
+    url = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    return f"<{url}|{escape(label)}>"
 
 
 def mentions(user_ids: Sequence[str]) -> str:
@@ -40,6 +61,11 @@ def mentions(user_ids: Sequence[str]) -> str:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(text: str, limit: int) -> str:
+    """A person's words, shortened then escaped (in that order, so no entity is cut in half)."""
+    return escape(truncate(text, limit))
 
 
 def duration(minutes: int) -> str:
@@ -53,8 +79,12 @@ def day_label(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def skill_tags(entry: LearningEntry) -> str:
-    return " ".join(f"`#{skill.name}`" for skill in entry.skills)
+def skill_tag(name: str) -> str:
+    return f"`#{escape(name)}`"
+
+
+def skill_tags(names: Sequence[str]) -> str:
+    return " ".join(skill_tag(name) for name in names)
 
 
 def entry_line(entry: LearningEntry, *, what_limit: int = 150) -> str:
@@ -62,10 +92,10 @@ def entry_line(entry: LearningEntry, *, what_limit: int = 150) -> str:
     parts = [
         f"*{duration(entry.minutes)}*",
         KIND_LABELS[entry.kind],
-        escape(truncate(entry.what, what_limit)),
+        shown(entry.what, what_limit),
     ]
     if entry.skills:
-        parts.append(skill_tags(entry))
+        parts.append(skill_tags([skill.name for skill in entry.skills]))
     lock = " :lock:" if entry.visibility is Visibility.PRIVATE else ""
     return " · ".join(parts) + lock
 

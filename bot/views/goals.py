@@ -18,7 +18,7 @@ from bot.views.blocks import (
     problem_message,
     section,
 )
-from bot.views.format import day_label, duration, escape, progress_bar, truncate
+from bot.views.format import day_label, duration, mention, progress_bar, shown, skill_tags, truncate
 from models import Goal, GoalStatus, GoalTarget
 
 LOG_TOWARD_GOAL = "goal_log"
@@ -73,12 +73,16 @@ def status_line(progress: GoalProgress, today: date | None) -> str:
     return "No due date"
 
 
+def _skill_tags(goal: Goal) -> str:
+    return skill_tags([skill.name for skill in goal.skills])
+
+
 def _goal_text(progress: GoalProgress, today: date | None, *, title_limit: int = MAX_TITLE_LENGTH) -> str:
     goal = progress.goal
     details = [status_line(progress, today)]
     if goal.skills:
-        details.append(" ".join(f"`#{skill.name}`" for skill in goal.skills))
-    return f"*{escape(truncate(goal.title, title_limit))}*\n{progress_line(progress)}\n" + " · ".join(details)
+        details.append(_skill_tags(goal))
+    return f"*{shown(goal.title, title_limit)}*\n{progress_line(progress)}\n" + " · ".join(details)
 
 
 def _drop_button(goal: Goal) -> dict[str, Any]:
@@ -151,17 +155,17 @@ def goal_lines(progress: list[GoalProgress], *, today: date | None = None) -> li
 
 def goal_saved_message(goal: Goal, *, today: date, duplicate: bool = False) -> dict[str, Any]:
     headline = "Already set (Slack sent this twice):" if duplicate else ":dart: Goal set:"
-    parts = [f"*{escape(goal.title)}*", target_text(goal)]
+    parts = [f"*{shown(goal.title, MAX_TITLE_LENGTH)}*", target_text(goal)]
     if goal.due_date is not None:
         parts.append(f"by {_day(goal.due_date, today)}")
     counts = "Entries count when you pick this goal in the `/learn` form"
     if goal.skills:
-        counts += " or tag " + " ".join(f"`#{skill.name}`" for skill in goal.skills)
+        counts += " or tag " + _skill_tags(goal)
     blocks: list[Block] = [
         section(f"{headline} " + " · ".join(parts)),
         context(f"{counts}, from today on. `/goal list` shows your progress. {PRIVATE_NOTE}"),
     ]
-    return message(f"Goal set: {truncate(goal.title, 100)}", blocks)
+    return message(f"Goal set: {shown(goal.title, 100)}", blocks)
 
 
 def goal_reached_message(progress: GoalProgress) -> dict[str, Any]:
@@ -169,28 +173,29 @@ def goal_reached_message(progress: GoalProgress) -> dict[str, Any]:
     goal = progress.goal
     blocks: list[Block] = [
         section(
-            f":tada: *You reached your goal:* {escape(goal.title)}\n"
+            f":tada: *You reached your goal:* {shown(goal.title, MAX_TITLE_LENGTH)}\n"
             f"{duration(progress.minutes)} across {_sessions(progress.sessions)} since you set it."
         ),
         context("Only you can see this. Want your team to know? Share it with a channel."),
         actions(button("Share with a channel", SHARE_GOAL, value=str(goal.id))),
     ]
-    return message(f"You reached your goal: {truncate(goal.title, 100)}", blocks)
+    return message(f"You reached your goal: {shown(goal.title, 100)}", blocks)
 
 
 def goal_shared_message(goal: Goal, user_id: str) -> dict[str, Any]:
-    text = f":tada: <@{user_id}> reached a learning goal: *{escape(goal.title)}* ({target_text(goal)})"
-    return message(f"A learning goal reached: {truncate(goal.title, 100)}", [section(text)])
+    title = shown(goal.title, MAX_TITLE_LENGTH)
+    text = f":tada: {mention(user_id)} reached a learning goal: *{title}* ({target_text(goal)})"
+    return message(f"A learning goal reached: {shown(goal.title, 100)}", [section(text)])
 
 
 def goal_updated_notice(goal: Goal) -> str:
     """Above the goal list redrawn after an edit."""
-    return f":pencil2: Updated *{escape(truncate(goal.title, 200))}*."
+    return f":pencil2: Updated *{shown(goal.title, 200)}*."
 
 
 def goal_finished_notice(goal: Goal, *, changed: bool, drop: bool) -> str:
     """Above the goal list redrawn after Mark done or Drop."""
-    title = escape(truncate(goal.title, 200))
+    title = shown(goal.title, 200)
     if not changed:
         return f"*{title}* is already {goal.status.value}; nothing changed."
     if drop:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from bot.views.blocks import (
     problem_message,
     section,
 )
-from bot.views.format import duration, escape, mention, mentions, truncate
+from bot.views.format import channel_link, duration, escape, mention, mentions, shown, skill_tags
 from models import QuestionStatus, Urgency
 
 OPEN_ASK_MODAL = "open_ask_modal"
@@ -39,8 +38,6 @@ URGENCY_LABELS = {
     Urgency.NORMAL: "Today or tomorrow",
     Urgency.HIGH: "Urgent: blocking my work",
 }
-# People and channels the asker referred to stay links; nothing else in their words can ping or format.
-_REFERENCE = re.compile(r"&lt;([@#][UWCG][A-Z0-9]+)&gt;")
 _HEADINGS = {
     QuestionStatus.UNPOSTED: ":raising_hand: *{asker} asks:*",
     QuestionStatus.OPEN: ":raising_hand: *{asker} asks:*",
@@ -49,13 +46,8 @@ _HEADINGS = {
 }
 
 
-def shown(text: str, limit: int) -> str:
-    """A person's words as mrkdwn: escaped, shortened, with their @person and #channel references kept."""
-    return _REFERENCE.sub(r"<\1>", escape(truncate(text, limit)))
-
-
 def _where(channel_id: str | None) -> str:
-    return f"<#{channel_id}>" if channel_id and channel_id[0] in "CG" else "that conversation"
+    return channel_link(channel_id) if channel_id and channel_id[0] in "CG" else "that conversation"
 
 
 def quote(card: QuestionCard, limit: int = 150) -> str:
@@ -63,7 +55,7 @@ def quote(card: QuestionCard, limit: int = 150) -> str:
 
 
 def _skills(card: QuestionCard) -> str:
-    return " ".join(f"`#{name}`" for name in card.skills)
+    return skill_tags(card.skills)
 
 
 # ---------------------------------------------------------------------- the question in the channel
@@ -204,7 +196,10 @@ def post_problem(error: str, channel_id: str | None) -> str:
     """Exactly how to fix a post Slack refused, in the asker's words."""
     template = POST_PROBLEMS.get(error)
     if template is None:
-        return f"Slack did not let me post your question (`{error}`). Nothing is lost: click *Repost* in a minute."
+        return (
+            f"Slack did not let me post your question (`{escape(error)}`). Nothing is lost: click *Repost* in "
+            "a minute."
+        )
     return template.format(where=_where(channel_id))
 
 
@@ -362,11 +357,11 @@ def help_channel_message(channel_id: str | None, *, changed: bool) -> dict[str, 
         )
     elif changed:
         text = (
-            f":white_check_mark: Questions from `/ask` now go to <#{channel_id}>. "
-            f"Make sure Learnfit is in it: type `/invite @Learnfit` in <#{channel_id}>."
+            f":white_check_mark: Questions from `/ask` now go to {channel_link(channel_id)}. "
+            f"Make sure Learnfit is in it: type `/invite @Learnfit` in {channel_link(channel_id)}."
         )
     else:
-        text = f"Questions from `/ask` go to <#{channel_id}>."
+        text = f"Questions from `/ask` go to {channel_link(channel_id)}."
     return note(text)
 
 

@@ -15,14 +15,7 @@ from bot.views.blocks import (
     problem_message,
     section,
 )
-from bot.views.format import (
-    VISIBILITY_LABELS,
-    day_label,
-    duration,
-    entry_line,
-    escape,
-    truncate,
-)
+from bot.views.format import VISIBILITY_LABELS, day_label, duration, entry_line, link, shown
 from models import LearningEntry
 
 EDIT_ENTRY = "entry_edit"
@@ -41,7 +34,7 @@ def logged_message(entry: LearningEntry, week: WeekSummary, *, duplicate: bool =
         section(f"{headline} {entry_line(entry, what_limit=500)}"),
         context(
             f"{day_label(entry.local_day)} · {VISIBILITY_LABELS[entry.visibility]}"
-            + (f" · <{entry.link}|link>" if entry.link else ""),
+            + (f" · {link(entry.link, 'link')}" if entry.link else ""),
             _week_line(week),
         ),
         actions(
@@ -49,7 +42,7 @@ def logged_message(entry: LearningEntry, week: WeekSummary, *, duplicate: bool =
             button("Undo", UNDO_ENTRY, value=str(entry.id)),
         ),
     ]
-    return message(f"Logged {duration(entry.minutes)}: {truncate(entry.what, 100)}", blocks)
+    return message(f"Logged {duration(entry.minutes)}: {shown(entry.what, 100)}", blocks)
 
 
 def updated_message(entry: LearningEntry, week: WeekSummary) -> dict[str, Any]:
@@ -61,7 +54,7 @@ def updated_message(entry: LearningEntry, week: WeekSummary) -> dict[str, Any]:
             button("Undo", UNDO_ENTRY, value=str(entry.id)),
         ),
     ]
-    return message(f"Updated: {truncate(entry.what, 100)}", blocks)
+    return message(f"Updated: {shown(entry.what, 100)}", blocks)
 
 
 def undone_message(entry: LearningEntry | None) -> dict[str, Any]:
@@ -69,7 +62,7 @@ def undone_message(entry: LearningEntry | None) -> dict[str, Any]:
         text = "That entry is already gone; nothing else changed."
     else:
         text = (
-            f":wastebasket: Removed *{duration(entry.minutes)}* · {escape(truncate(entry.what, 200))}. "
+            f":wastebasket: Removed *{duration(entry.minutes)}* · {shown(entry.what, 200)}. "
             f"Log it again any time with `/learn`."
         )
     return message(text, [section(text)])

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.services.nudges import NudgeFacts, NudgeSettings
 from bot.views.blocks import Block, actions, button, context, message, option, plain, section
-from bot.views.format import day_label, duration, escape, truncate
+from bot.views.format import channel_link, day_label, duration, shown, skill_tag
 from bot.views.goals import progress_line
 
 NUDGE_LOG_NOW = "nudge_log_now"
@@ -93,14 +93,12 @@ def nudge_message(facts: NudgeFacts, settings: NudgeSettings) -> dict[str, Any]:
         lines.insert(0, streak)
     extras: list[str] = []
     if facts.goal is not None:
-        extras.append(
-            f":trophy: Your goal *{escape(truncate(facts.goal.goal.title, 80))}*: {progress_line(facts.goal)}"
-        )
+        extras.append(f":trophy: Your goal *{shown(facts.goal.goal.title, 80)}*: {progress_line(facts.goal)}")
     if facts.question is not None:
-        where = f" in <#{facts.question.channel_id}>" if facts.question.channel_id else ""
+        where = f" in {channel_link(facts.question.channel_id)}" if facts.question.channel_id else ""
         extras.append(
-            f":raising_hand: A colleague asked{where}: “{escape(truncate(facts.question.text, 150))}” "
-            f"Your `#{facts.question.skill}` could help."
+            f":raising_hand: A colleague asked{where}: “{shown(facts.question.text, 150)}” "
+            f"Your {skill_tag(facts.question.skill)} could help."
         )
     choose.shuffle(extras)
     lines.extend(extras[:1])

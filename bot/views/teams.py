@@ -10,7 +10,17 @@ from typing import Any
 from bot.services.digests import TeamDigest
 from bot.services.teams import Mentioned
 from bot.views.blocks import Block, context, header, message, problem_message, section
-from bot.views.format import KIND_LABELS, change, day_label, duration, escape, mention, mentions
+from bot.views.format import (
+    KIND_LABELS,
+    change,
+    channel_link,
+    day_label,
+    duration,
+    escape,
+    mention,
+    mentions,
+    skill_tag,
+)
 from bot.views.nudges import DAY_NAMES, clock_time, moment_label
 from models import EntryKind, LearningTeam
 
@@ -53,7 +63,7 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
         )
         lines.append(f":bar_chart: *70/20/10 mix:* {shares}")
     if digest.top_skills:
-        lines.append(":books: *Top skills:* " + " · ".join(f"`#{skill}`" for skill in digest.top_skills))
+        lines.append(":books: *Top skills:* " + " · ".join(skill_tag(skill) for skill in digest.top_skills))
     if digest.asked or digest.answered or digest.resolved:
         help_line = (
             f":raising_hand: {digest.asked} asked · {digest.answered} answers · {digest.resolved} resolved"
@@ -66,18 +76,19 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
         goals = "goal" if digest.goals_reached == 1 else "goals"
         celebrations.append(f":trophy: {digest.goals_reached} {goals} reached")
     for milestone in digest.milestones:
-        celebrations.append(f":fire: <@{milestone.user_id}> reached a {milestone.weeks}-week streak")
+        celebrations.append(f":fire: {mention(milestone.user_id)} reached a {milestone.weeks}-week streak")
     if celebrations:
         lines.append(" · ".join(celebrations))
-    title = f"{digest.team_name}: a week of learning"
     blocks: list[Block] = [
-        header(title),
+        header(f"{digest.team_name}: a week of learning"),  # plain text: shown as typed, never parsed
         context(("Preview, only you can see it · " if preview else "") + _span(digest)),
         section("\n".join(lines)),
         context("Private entries count in the totals only. Learnfit never ranks people by time."),
     ]
     return message(
-        f"{title}: {digest.active} of {_people(digest.members)} learned, {duration(digest.minutes)}", blocks
+        f"{name}: a week of learning: {digest.active} of {_people(digest.members)} learned, "
+        f"{duration(digest.minutes)}",
+        blocks,
     )
 
 
@@ -92,7 +103,7 @@ class TeamLine:
 
 
 def schedule_text(weekday: int, minute: int, channel_id: str | None) -> str:
-    where = f"in <#{channel_id}>" if channel_id else "to the leads' DMs"
+    where = f"in {channel_link(channel_id)}" if channel_id else "to the leads' DMs"
     return f"{FULL_DAY_NAMES[weekday]}s at {clock_time(minute)} (first lead's time), {where}"
 
 
@@ -110,8 +121,9 @@ def team_list_message(teams: Sequence[TeamLine]) -> dict[str, Any]:
 
 
 def team_created_message(team: LearningTeam) -> dict[str, Any]:
+    name = escape(team.name)
     return plain_team_message(
-        f":tada: Created *{team.name}*, led by you. Add people with `/team add {team.name} @ana @bo`. "
+        f":tada: Created *{name}*, led by you. Add people with `/team add {name} @ana @bo`. "
         f"Its digest: {schedule_text(team.digest_weekday, team.digest_minute, None)}."
     )
 
@@ -136,14 +148,14 @@ def _changed_members_message(text: str, notes: Sequence[str], left_out: Mentione
 def members_added_message(
     team_name: str, added: Sequence[str], already: Sequence[str], left_out: Mentioned
 ) -> dict[str, Any]:
-    name = f"*{team_name}*"
+    name = f"*{escape(team_name)}*"
     text = f"Added {_mention_list(added)} to {name}." if added else f"Nobody new to add to {name}."
     notes = [f"Already in {name}: {_mention_list(already)}."] if already else []
     return _changed_members_message(text, notes, left_out)
 
 
 def leads_made_message(team_name: str, promoted: Sequence[str], left_out: Mentioned) -> dict[str, Any]:
-    name = f"*{team_name}*"
+    name = f"*{escape(team_name)}*"
     text = (
         f"{_mention_list(promoted)} now lead {name}: they get its digest and can manage it."
         if promoted
@@ -155,7 +167,7 @@ def leads_made_message(team_name: str, promoted: Sequence[str], left_out: Mentio
 def members_removed_message(
     team_name: str, removed: Sequence[str], left_out: Mentioned, *, leaderless: bool
 ) -> dict[str, Any]:
-    name = f"*{team_name}*"
+    name = f"*{escape(team_name)}*"
     text = f"Removed {_mention_list(removed)} from {name}." if removed else f"They weren't in {name}."
     notes = (
         [f":warning: {name} has no lead now, so its digest goes nowhere: `/team lead @someone`."]
@@ -169,33 +181,32 @@ def digest_time_set_message(team: LearningTeam, tz: str, next_digest: datetime |
     """The new schedule; `next_digest` is the next one in `tz`, the team's digest timezone."""
     following = f" The next one: {moment_label(next_digest)} ({tz})." if next_digest else ""
     return plain_team_message(
-        f"*{team.name}*'s digest: "
+        f"*{escape(team.name)}*'s digest: "
         f"{schedule_text(team.digest_weekday, team.digest_minute, team.digest_channel_id)}." + following
     )
 
 
 def digest_channel_set_message(team_name: str, channel_id: str | None) -> dict[str, Any]:
-    where = f"in <#{channel_id}>" if channel_id else "to each lead's DM"
-    return plain_team_message(f"*{team_name}*'s digest now goes {where}.")
+    where = f"in {channel_link(channel_id)}" if channel_id else "to each lead's DM"
+    return plain_team_message(f"*{escape(team_name)}*'s digest now goes {where}.")
 
 
 def digest_channel_problem(channel_id: str, channel: dict[str, Any] | str) -> str | None:
     """Why the digest could not be posted in a channel, if it could not: `channel` is what
     conversations.info said of it, or its error code."""
+    where = channel_link(channel_id)
     if channel == "missing_scope":
         # Installed before Learnfit asked for channels:read and groups:read: checking needs a reinstall.
         return (
-            f"I'm not allowed to look at <#{channel_id}> yet. A workspace admin can fix that by installing "
+            f"I'm not allowed to look at {where} yet. A workspace admin can fix that by installing "
             "Learnfit again (it now asks to see basic channel details); then try again."
         )
     if isinstance(channel, str):
-        return (
-            f"I can't see <#{channel_id}>. Invite Learnfit there first (`/invite @Learnfit`), then try again."
-        )
+        return f"I can't see {where}. Invite Learnfit there first (`/invite @Learnfit`), then try again."
     if channel.get("is_archived"):
-        return f"<#{channel_id}> is archived; pick another channel."
+        return f"{where} is archived; pick another channel."
     if not channel.get("is_member"):
-        return f"Learnfit isn't in <#{channel_id}> yet. Invite it (`/invite @Learnfit`), then try again."
+        return f"Learnfit isn't in {where} yet. Invite it (`/invite @Learnfit`), then try again."
     return None
 
 
