@@ -26,26 +26,30 @@ def entries_csv(session: Session, person: Person) -> tuple[str, int]:
         .order_by(LearningEntry.local_day, LearningEntry.created_at, LearningEntry.id)
     )
     for entry in entries:
-        writer.writerow(
-            [
-                entry.local_day.isoformat(),
-                entry.minutes,
-                entry.kind.value,
-                _spreadsheet_safe(entry.what),
-                " ".join(skill.name for skill in entry.skills),
-                entry.link or "",
-                entry.visibility.value,
-                entry.source.value,
-                entry.created_at.isoformat(timespec="seconds"),
-            ]
-        )
+        cells = [
+            entry.local_day.isoformat(),
+            str(entry.minutes),
+            entry.kind.value,
+            entry.what,
+            " ".join(skill.name for skill in entry.skills),
+            entry.link or "",
+            entry.visibility.value,
+            entry.source.value,
+            entry.created_at.isoformat(timespec="seconds"),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
         count += 1
     return buffer.getvalue(), count
 
 
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula when the CSV is opened in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+# What makes a spreadsheet read a cell as a formula when the CSV is opened: = + - @, and a leading tab or
+# carriage return (which some strip before looking), in ASCII and the full-width forms some locales accept.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: every cell of an export goes through here."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 @dataclass(frozen=True)
