@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.digests import TeamDigest
+from bot.services.digests import PRIVATE_TOTALS_MIN_PEOPLE, TeamDigest
 from bot.services.teams import Mentioned
 from bot.views.blocks import Block, context, header, message, problem_message, section
 from bot.views.format import KIND_LABELS, change, day_label, duration, escape, mention, mentions
@@ -36,7 +36,7 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
     name = escape(digest.team_name)
     if digest.quiet:
         text = (
-            f":seedling: A quiet week for *{name}*: nothing logged from {_span(digest)}. "
+            f":seedling: A quiet week for *{name}*: nothing shared from {_span(digest)}. "
             "A 15-minute session this week is a great restart."
         )
         return message(text.replace("*", ""), [section(text)])
@@ -74,10 +74,21 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
         header(title),
         context(("Preview, only you can see it · " if preview else "") + _span(digest)),
         section("\n".join(lines)),
-        context("Private entries count in the totals only. Learnfit never ranks people by time."),
+        context(_privacy_note(digest) + " Learnfit never ranks people by time."),
     ]
     return message(
         f"{title}: {digest.active} of {_people(digest.members)} learned, {duration(digest.minutes)}", blocks
+    )
+
+
+def _privacy_note(digest: TeamDigest) -> str:
+    """What the totals count; when private entries are left out, why (saying so even when there were none,
+    so the note itself tells nothing)."""
+    if digest.private_counted:
+        return "Private entries count in the totals only."
+    return (
+        f"These totals count shared entries only: private ones count once at least "
+        f"{PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week, so no one's can be read off the totals."
     )
 
 
@@ -213,7 +224,8 @@ def team_help_message() -> dict[str, Any]:
         section(
             "*Teams* give their leads a weekly digest of the team's learning: who learned (counted, never "
             "ranked), time and sessions against the week before, the 70/20/10 mix, top skills, help given "
-            "and goals reached. Private entries count in the totals only."
+            "and goals reached. Private entries count in the totals only, and only once at least "
+            f"{PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week."
         ),
         section(TEAM_EXAMPLES),
         context(
