@@ -74,6 +74,7 @@ def test_the_monday_digest_celebrates_the_week_and_keeps_private_entries_private
     learn(slack, clock, ANA, datetime(2026, 11, 25, 12, tzinfo=UTC), "20m kind:people #go Pairing with Bo")
     learn(slack, clock, BO, datetime(2026, 11, 26, 15, tzinfo=UTC), "1h kind:formal #k8s Course, part 2")
     learn(slack, clock, BO, datetime(2026, 11, 27, 15, tzinfo=UTC), "15m vis:private #secret Interview prep")
+    learn(slack, clock, KEN, datetime(2026, 11, 28, 3, tzinfo=UTC), "30m vis:private #hidden Reading group")
     learn(slack, clock, BO, datetime(2026, 11, 30, 12, tzinfo=UTC), "10m #late After the digest's week")
 
     runner.run_due(now=MONDAY_DIGEST - timedelta(minutes=15))
@@ -85,10 +86,11 @@ def test_the_monday_digest_celebrates_the_week_and_keeps_private_entries_private
     assert digest["channel"] == ADMIN  # the lead's DM
     shown = text_of(digest)
     assert "Mon 23 Nov to Sun 29 Nov" in shown
-    assert "*2 of 4 people* learned, *2h 20m* over *4 sessions* (+110 min and +3 sessions" in shown
-    assert "On the job 43% · From people 14% · Formal 43%" in shown
+    # Three people learned, so private entries count in the totals (never by name, skill or text).
+    assert "*3 of 4 people* learned, *2h 50m* over *5 sessions* (+140 min and +4 sessions" in shown
+    assert "On the job 53% · From people 12% · Formal 35%" in shown
     assert "*Top skills:* `#k8s` · `#sql` · `#go`" in shown
-    for private in ("secret", "Interview", "late"):
+    for private in ("secret", "Interview", "late", "hidden", "Reading"):
         assert private not in shown
     assert "never ranks people by time" in shown
     [row] = session.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.DIGEST)).all()
@@ -106,7 +108,7 @@ def test_a_quiet_week_gets_one_short_kind_message(slack, fake_slack, clock, runn
 
     [digest] = digests_sent(fake_slack)
     assert len(digest["blocks"]) == 1
-    assert "A quiet week for *Platform*: nothing logged from Mon 23 Nov to Sun 29 Nov" in text_of(digest)
+    assert "A quiet week for *Platform*: nothing shared from Mon 23 Nov to Sun 29 Nov" in text_of(digest)
 
 
 def test_each_lead_gets_one_copy_in_their_dm_or_one_goes_to_the_channel(
@@ -143,6 +145,7 @@ def test_preview_shows_this_weeks_digest_now_and_only_to_the_lead(slack, fake_sl
     make_team(slack, clock, ANA)
     learn(slack, clock, ANA, datetime(2026, 11, 24, 12, tzinfo=UTC), "45m #sql Query plans")
     clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    posted_before = len(fake_slack.calls_to("chat.postMessage"))  # Ana was told she was added
 
     slack.command("/team", "digest preview", user=ADMIN)
 
@@ -151,7 +154,7 @@ def test_preview_shows_this_weeks_digest_now_and_only_to_the_lead(slack, fake_sl
     shown = text_of(preview)
     assert "Preview, only you can see it · Thu 19 Nov to Wed 25 Nov" in shown
     assert "*1 of 2 people* learned, *45 min* over *1 session*" in shown
-    assert fake_slack.calls_to("chat.postMessage") == []
+    assert len(fake_slack.calls_to("chat.postMessage")) == posted_before
 
 
 def insert_entry(session, person, day, minutes, visibility, skills=()) -> None:

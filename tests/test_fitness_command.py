@@ -19,10 +19,10 @@ from bot.views.fitness import (
     SHOW_HISTORY,
 )
 from bot.views.learning import EDIT_ENTRY
-from models import Person, RestWeek
-from tests.conftest import ANA, BO
+from models import EntryKind, EntrySource, LearningEntry, Person, RestWeek, Skill, Visibility
+from tests.conftest import ANA, BO, START
 from tests.helpers import button_value, entries, last_opened_view, last_response, text_of
-from tests.support.payloads import form_values, select_value, text_value
+from tests.support.payloads import TEAM_ID, form_values, select_value, text_value
 
 MONDAY = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
@@ -207,6 +207,58 @@ def test_export_that_slack_refuses_says_so_and_loses_nothing(slack, fake_slack, 
 
     assert "could not send the file" in text_of(last_response(fake_slack))
     assert len(entries(session)) == 1
+
+
+# What a spreadsheet would run as a formula: = + - @, a leading tab or carriage return, full-width forms.
+FORMULAS = (
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-1",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    '\uff1dHYPERLINK("http://evil.example")',
+)
+
+
+def test_no_cell_of_an_export_runs_as_a_formula_in_any_column(slack, fake_slack, session):
+    # What /learn itself lets through: formulas in the words, `#-1` and `#+1` as skills.
+    for formula in FORMULAS[:4]:
+        slack.command("/learn", f"20m {formula}", user=ANA)
+    slack.command("/learn", "20m #-1 #+1 Signed skills", user=ANA)
+    # And rows stored before today's input rules, with a formula in every text column.
+    ana = session.scalar(select(Person).where(Person.user_id == ANA))
+    for index, formula in enumerate(FORMULAS):
+        session.add(
+            LearningEntry(
+                team_id=TEAM_ID,
+                person_id=ana.id,
+                what=formula,
+                minutes=10,
+                kind=EntryKind.JOB,
+                link=formula,
+                source=EntrySource.COMMAND,
+                visibility=Visibility.TEAM,
+                local_day=START.date(),
+                created_at=START,
+                updated_at=START,
+                skills=[Skill(team_id=TEAM_ID, name=f"{formula} {index}")],
+            )
+        )
+    session.commit()
+
+    slack.command("/fitness", "export", user=ANA)
+
+    [upload] = fake_slack.calls_to("file_upload")
+    header, *rows = list(csv.reader(io.StringIO(upload.args["content"].decode())))
+    assert len(rows) == 5 + len(FORMULAS)
+    cells = [cell for row in rows for cell in row]
+    assert [cell for cell in cells if cell.startswith(tuple(formula[0] for formula in FORMULAS))] == []
+    column = {name: [row[index] for row in rows] for index, name in enumerate(header)}
+    for formula in FORMULAS:
+        assert "'" + formula in column["what"] and "'" + formula in column["link"]
+        assert f"'{formula} {FORMULAS.index(formula)}" in column["skills"]
+    assert "'+1 -1" in column["skills"]  # skills in name order
 
 
 def test_forget_me_asks_first_then_deletes_everything_of_mine_only(slack, fake_slack, session):

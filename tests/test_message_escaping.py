@@ -28,7 +28,7 @@ from bot.services.help import Expert, QuestionCard
 from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
-from bot.services.teams import Mentioned
+from bot.services.teams import Left, Mentioned, Welcome
 from bot.views import fitness, goals, help, home, nudges, teams
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY
@@ -421,6 +421,18 @@ BUILDERS: dict[Callable[..., object], Case] = {
     ),
     teams.digest_time_set_message: Case(
         lambda typed: teams.digest_time_set_message(a_team(typed), "Europe/London", NOW)
+    ),
+    teams.added_to_team_message: Case(
+        lambda typed: (
+            teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [ASKER], None)),
+            teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [], HELP)),
+        )
+    ),
+    teams.team_left_message: Case(
+        lambda typed: (
+            teams.team_left_message(Left(typed, leaderless=True)),
+            teams.team_left_message(Left(typed, leaderless=False)),
+        )
     ),
     teams.digest_channel_set_message: Case(lambda typed: teams.digest_channel_set_message(typed, HELP)),
     teams.digest_channel_problem: wordless(

@@ -159,6 +159,7 @@ def test_list_shows_teams_sizes_and_leads_to_anyone(slack, fake_slack):
         ("digest monday 25:00", "Give a day and a time"),
         ("digest channel general", "Pick the channel with #"),
         ("rename Platform", "`/team rename Platform` is not something I know"),
+        ("leave <@U0BO|bo>", "A lead removes someone else: `/team remove @bo`"),
     ],
 )
 def test_help_and_mistakes_are_answered_at_once(slack, fake_slack, session, text, advice):
@@ -218,3 +219,75 @@ def test_a_digest_channel_is_refused_with_a_reinstall_hint_when_the_app_may_not_
     reply = team_text(slack, fake_slack, "digest channel <#C0OUTSIDE|outside>")
     assert "installing Learnfit again" in reply and "now goes" not in reply
     assert [team.digest_channel_id for team in session.scalars(select(LearningTeam))] == [None]
+
+
+# ---------------------------------------------------------------------- told when added, free to leave
+
+
+def dms_to(fake_slack, user_id: str) -> list[str]:
+    return [
+        text_of(call.args)
+        for call in fake_slack.calls_to("chat.postMessage")
+        if call.args["channel"] == user_id
+    ]
+
+
+def test_people_added_to_a_team_are_told_in_their_dm_what_its_leads_see_and_how_to_leave(slack, fake_slack):
+    team_text(slack, fake_slack, "create Platform")
+    team_text(slack, fake_slack, f"lead <@{BO}|bo>")  # joining as a lead is joining too
+    team_text(slack, fake_slack, f"add <@{ANA}|ana>")
+
+    [told] = dms_to(fake_slack, ANA)
+    assert f"<@{ADMIN}> added you to *Platform*, a learning team led by <@{ADMIN}> and <@{BO}>." in told
+    assert "Its leads get a weekly digest" in told
+    assert "Entries you share with your team count in its time, sessions" in told
+    assert "Private entries are never shown by name, skill or text" in told
+    assert "add `vis:private` to `/learn`" in told and "`/team leave Platform`" in told
+    assert len(dms_to(fake_slack, BO)) == 1
+    assert dms_to(fake_slack, ADMIN) == []  # who adds people knows
+
+
+def test_only_people_new_to_the_team_are_told_never_partners_bots_or_deactivated_accounts(slack, fake_slack):
+    fake_slack.add_user("U0BOT", "robot", is_bot=True)
+    fake_slack.add_user("U0GONE", "gone", deleted=True)
+    fake_slack.add_user("U0PIA", "pia", tz="America/Chicago", team_id="T0PARTNER")  # Slack Connect
+    team_text(slack, fake_slack, "create Platform")
+    team_text(slack, fake_slack, f"add <@{ANA}|ana>")
+
+    team_text(slack, fake_slack, f"add <@{ANA}|ana> <@{KEN}|ken> <@U0BOT|r> <@U0GONE|g> <@U0PIA|p>")
+    team_text(slack, fake_slack, f"lead <@{ANA}|ana>")  # in the team already: promoted, not added
+
+    assert len(dms_to(fake_slack, ANA)) == 1 and len(dms_to(fake_slack, KEN)) == 1
+    for nobody in ("U0BOT", "U0GONE", "U0PIA"):
+        assert dms_to(fake_slack, nobody) == []
+    # Removed and added again is added: told again, now that the digest goes to a channel.
+    team_text(slack, fake_slack, f"remove <@{KEN}|ken>")
+    team_text(slack, fake_slack, "digest channel <#C0GENERAL|general>")
+    team_text(slack, fake_slack, f"add <@{KEN}|ken>")
+    assert "Its weekly digest is posted in <#C0GENERAL>, for everyone there" in dms_to(fake_slack, KEN)[-1]
+    assert len(dms_to(fake_slack, KEN)) == 2
+
+
+def test_anyone_leaves_a_team_they_are_in_and_its_last_lead_is_warned_it_has_none(slack, fake_slack, session):
+    team_text(slack, fake_slack, "create Platform")
+    team_text(slack, fake_slack, "create Data Science")
+    team_text(slack, fake_slack, f"add Platform <@{ANA}|ana>")
+    team_text(slack, fake_slack, f"add Data Science <@{ANA}|ana>")
+
+    assert "You're in *Data Science*, *Platform*: say which one" in team_text(
+        slack, fake_slack, "leave", user=ANA
+    )
+    assert "You left *Platform*" in team_text(slack, fake_slack, "leave platform", user=ANA)
+    assert members(session) == {ADMIN: TeamRole.LEAD}
+    left = team_text(slack, fake_slack, "leave", user=ANA)  # the only team she is in now
+    assert "You left *Data Science*" in left and "no lead" not in left
+    assert "You aren't in any team" in team_text(slack, fake_slack, "leave", user=ANA)
+    assert "You aren't in a team called *Mobile*" in team_text(slack, fake_slack, "leave Mobile", user=KEN)
+
+    # A lead leaving while another leads: nothing to warn of. The last lead: the remove path's warning.
+    team_text(slack, fake_slack, f"lead Platform <@{BO}|bo>")
+    assert "no lead" not in team_text(slack, fake_slack, "leave Platform", user=ADMIN)
+    last = team_text(slack, fake_slack, "leave Platform", user=BO)
+    assert "You left *Platform*" in last
+    assert ":warning: *Platform* has no lead now, so its digest goes nowhere" in last
+    assert members(session) == {}

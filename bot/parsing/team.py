@@ -16,7 +16,7 @@ USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list` or `help`"
+TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list`, `leave` or `help`"
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,13 @@ class PreviewDigest:
 
 
 @dataclass(frozen=True)
+class LeaveTeam:
+    """`/team leave [Team]`: anyone may leave a team they are in (the only one, unless they name it)."""
+
+    team: str | None
+
+
+@dataclass(frozen=True)
 class SetHelpChannel:
     """`/team help-channel #channel`: where /ask posts (peer help's setting, routed to its handler)."""
 
@@ -87,6 +94,7 @@ TeamRequest = (
     | SetDigestTime
     | SetDigestChannel
     | PreviewDigest
+    | LeaveTeam
     | SetHelpChannel
 )
 
@@ -177,6 +185,14 @@ def _digest(text: str) -> TeamRequest:
     )
 
 
+def _leave(text: str) -> LeaveTeam:
+    if USER.search(text):
+        raise CommandError(
+            "`/team leave` takes you out of a team. A lead removes someone else: `/team remove @bo`."
+        )
+    return LeaveTeam(_team_name(text))
+
+
 def parse_team(text: str) -> TeamRequest:
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
@@ -200,6 +216,8 @@ def parse_team(text: str) -> TeamRequest:
         return MakeLeads(*_people("lead", rest))
     if verb == "digest":
         return _digest(rest)
+    if verb == "leave":
+        return _leave(rest)
     if verb == "help-channel":
         return SetHelpChannel(rest)
     raise CommandError(f"`/team {text[:100]}` is not something I know. Try {TEAM_SUBCOMMANDS}.")

@@ -3,8 +3,9 @@
 A digest celebrates what a team learned in seven days: how many people learned, the time and sessions
 against the week before, the 70/20/10 mix, top skills, help asked and given, goals reached and streak
 milestones. It never ranks people by time. Private entries count in the totals only: never by name, skill
-or text. Everything is aggregated by the database in a fixed number of statements per team, however
-large the team or long its history.
+or text; and only where no one person's private learning can be read off them (PRIVATE_TOTALS_MIN_PEOPLE),
+else the totals are of shared entries only. Everything is aggregated by the database in a fixed number of
+statements per team, however large the team or long its history.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Row,
     Select,
     SQLColumnExpression,
+    and_,
     case,
     cast,
     distinct,
@@ -62,6 +64,9 @@ ANSWERED_QUESTIONS_AGE = timedelta(days=60)  # answers counted are to questions 
 STREAK_MILESTONES = (4, 8, 12, 26, 52)
 STREAK_HISTORY_WEEKS = 60  # enough to see the 52-week milestone being reached
 EPOCH_MONDAY = date(2000, 1, 3)
+# Totals with private entries in them only for a week at least this many people learned in (a lead can make
+# a team of one or two): with fewer, one person's private learning could be read off the totals.
+PRIVATE_TOTALS_MIN_PEOPLE = 3
 
 
 # ---------------------------------------------------------------------- schedule
@@ -139,12 +144,24 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class _Totals:
+    """A digest week's learning against the week before, of all entries or of shared ones only."""
+
+    active: int  # people who logged anything counted here
+    minutes: int
+    sessions: int
+    previous_minutes: int
+    previous_sessions: int
+    mix: dict[EntryKind, int]
+
+
+@dataclass(frozen=True)
 class TeamDigest:
     team_name: str
     first_day: date
     last_day: date
     members: int
-    active: int  # people who logged anything (private entries count here, never by name)
+    active: int  # people who logged anything counted in the totals (never named for it)
     minutes: int
     sessions: int
     previous_minutes: int
@@ -157,6 +174,9 @@ class TeamDigest:
     helpers: list[str] = field(default_factory=list)  # user ids of the people most thanked for help
     goals_reached: int = 0
     milestones: list[Milestone] = field(default_factory=list)
+    # Whether the totals (and goals reached, private to their owners too) include what is private; when
+    # not, they are of shared entries only and the digest says why.
+    private_counted: bool = False
 
     @property
     def quiet(self) -> bool:
@@ -216,26 +236,14 @@ def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str
         .where(TeamMember.learning_team_id == team.id, counted)
     ).all()
 
-    # 2. Totals, this week and the week before, and the mix, in one pass.
-    def this_week_sum(value: SQLColumnExpression[int]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((this_week, value), else_=0)), 0)
-
+    # 2. Totals, this week and the week before, and the mix, of all entries and of shared ones, in one pass.
     totals = session.execute(
-        select(
-            func.count(distinct(case((this_week, LearningEntry.person_id)))),
-            this_week_sum(LearningEntry.minutes),
-            this_week_sum(literal(1)),
-            func.coalesce(func.sum(case((~this_week, LearningEntry.minutes), else_=0)), 0),
-            func.coalesce(func.sum(case((~this_week, 1), else_=0)), 0),
-            *(
-                this_week_sum(case((LearningEntry.kind == kind, LearningEntry.minutes), else_=0))
-                for kind in EntryKind
-            ),
-        )
+        select(*_totals_columns(first_day))
         .select_from(members_entries)
         .where(*ours, LearningEntry.local_day >= previous_first, LearningEntry.local_day < end_day)
     ).one()
-    active, minutes, sessions, previous_minutes, previous_sessions, *kind_minutes = (int(v) for v in totals)
+    everything, shared, private_counted = _pick_totals(*(int(value) for value in totals))
+    counted_totals = everything if private_counted else shared
 
     # 3. Top skills, from shared entries only; by how many people learned them, then time.
     top_skills = list(
@@ -334,20 +342,69 @@ def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str
         first_day=first_day,
         last_day=last_day,
         members=len(members),
-        active=active,
-        minutes=minutes,
-        sessions=sessions,
-        previous_minutes=previous_minutes,
-        previous_sessions=previous_sessions,
-        mix=dict(zip(EntryKind, kind_minutes, strict=True)),
+        active=counted_totals.active,
+        minutes=counted_totals.minutes,
+        sessions=counted_totals.sessions,
+        previous_minutes=counted_totals.previous_minutes,
+        previous_sessions=counted_totals.previous_sessions,
+        mix=counted_totals.mix,
         top_skills=top_skills,
         asked=int(asked or 0),
         answered=int(answered or 0),
         resolved=int(resolved or 0),
         helpers=helpers,
-        goals_reached=int(goals_reached or 0),
+        goals_reached=int(goals_reached or 0) if private_counted else 0,
         milestones=milestones,
+        private_counted=private_counted,
     )
+
+
+def _totals_columns(first_day: date) -> list[ColumnElement[int]]:
+    """Over the entries of a digest's week and the week before: people active the week before, private
+    entries that week, then the figures of `_Totals` for all entries and again for shared entries only."""
+    this_week = LearningEntry.local_day >= first_day
+    week_before = ~this_week
+    shared = LearningEntry.visibility == Visibility.TEAM
+
+    def people(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.count(distinct(case((and_(*conditions), LearningEntry.person_id))))
+
+    def total(value: SQLColumnExpression[int], *conditions: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((and_(*conditions), value), else_=0)), 0)
+
+    def figures(*only: ColumnElement[bool]) -> list[ColumnElement[int]]:
+        return [
+            people(this_week, *only),
+            total(LearningEntry.minutes, this_week, *only),
+            total(literal(1), this_week, *only),
+            total(LearningEntry.minutes, week_before, *only),
+            total(literal(1), week_before, *only),
+            *(
+                total(LearningEntry.minutes, this_week, LearningEntry.kind == kind, *only)
+                for kind in EntryKind
+            ),
+        ]
+
+    return [people(week_before), total(literal(1), week_before, ~shared), *figures(), *figures(shared)]
+
+
+def _totals(
+    active: int, minutes: int, sessions: int, before: int, sessions_before: int, *kinds: int
+) -> _Totals:
+    return _Totals(
+        active, minutes, sessions, before, sessions_before, dict(zip(EntryKind, kinds, strict=True))
+    )
+
+
+def _pick_totals(active_before: int, private_before: int, *figures: int) -> tuple[_Totals, _Totals, bool]:
+    """All entries' totals, shared entries' totals, and whether private ones may count: only when at least
+    PRIVATE_TOTALS_MIN_PEOPLE learned this week and in the week it is compared with (or that week has no
+    private entry), so no one's private learning can be read off the totals or off the change."""
+    width = len(figures) // 2
+    everything, shared = (_totals(*figures[:width]), _totals(*figures[width:]))
+    enough_now = everything.active >= PRIVATE_TOTALS_MIN_PEOPLE
+    enough_before = private_before == 0 or active_before >= PRIVATE_TOTALS_MIN_PEOPLE
+    return everything, shared, enough_now and enough_before
 
 
 def _milestones(

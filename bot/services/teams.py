@@ -2,8 +2,8 @@
 
 A workspace admin creates a team and becomes its first lead; its leads (or any admin) manage it. People
 added to a team get a Person row so the digest can count them, but no nudges until they use Learnfit
-themselves (the scheduler only schedules people who have logged learning). Partners from another
-organisation (Slack Connect) are never added.
+themselves (the scheduler only schedules people who have logged learning); they are told they were added
+and may leave any team they are in. Partners from another organisation (Slack Connect) are never added.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services.digests import reschedule_digest
+from bot.services.digests import leads_query, reschedule_digest
 from bot.services.people import Workspace, add_person, belongs_elsewhere, find_person, mark_external
 from models import LearningTeam, Person, TeamMember, TeamRole
 
@@ -183,6 +183,11 @@ def _membership(session: Session, team: LearningTeam, person: Person) -> TeamMem
     return session.get(TeamMember, (team.id, person.id))
 
 
+def not_members(session: Session, team: LearningTeam, people: Sequence[Person]) -> list[Person]:
+    """Those of `people` who are not in the team (yet)."""
+    return [person for person in people if _membership(session, team, person) is None]
+
+
 def add_members(session: Session, team: LearningTeam, people: Sequence[Person]) -> list[Person]:
     """Add people as members; returns those who were not in the team yet."""
     added = []
@@ -224,6 +229,73 @@ def remove_members(
     session.flush()
     reschedule_digest(session, team, now)
     return removed
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """What someone newly added to a team is told, in their DM: the team, who added them, who leads it
+    (user ids) and where its digest goes (None: the leads' DMs)."""
+
+    user_id: str
+    team_name: str
+    added_by: str
+    leads: list[str]
+    digest_channel_id: str | None
+
+
+def welcomes(session: Session, team: LearningTeam, joined: Sequence[Person], *, by: Person) -> list[Welcome]:
+    """What each person who just joined the team is told; never a partner from another organisation, nor
+    a deactivated account, nor the person who added them (who knows). Bots never get a Person row here."""
+    told = [
+        person
+        for person in joined
+        if not person.is_external and person.deactivated_at is None and person.id != by.id
+    ]
+    if not told:
+        return []
+    leads = [lead.user_id for lead in session.scalars(leads_query(team.id))]
+    return [Welcome(person.user_id, team.name, by.user_id, leads, team.digest_channel_id) for person in told]
+
+
+def teams_of(session: Session, person: Person) -> list[LearningTeam]:
+    """The teams the person is in, led or not, by name."""
+    return list(
+        session.scalars(
+            select(LearningTeam)
+            .join(TeamMember, TeamMember.learning_team_id == LearningTeam.id)
+            .where(LearningTeam.team_id == person.team_id, TeamMember.person_id == person.id)
+            .order_by(func.lower(LearningTeam.name))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Left:
+    team_name: str
+    leaderless: bool  # they were its last lead: its digest goes nowhere now
+
+
+def leave_team(session: Session, person: Person, name: str | None, *, now: datetime) -> Left:
+    """Take the person out of a team they are in: the one named, else the only one they are in."""
+    theirs = teams_of(session, person)
+    if name:
+        team = next((team for team in theirs if team.name.lower() == name.strip().lower()), None)
+        if team is None:
+            raise TeamError(f"You aren't in a team called *{name}*. `/team list` shows the teams.")
+    elif len(theirs) == 1:
+        team = theirs[0]
+    elif theirs:
+        names = ", ".join(f"*{team.name}*" for team in theirs)
+        raise TeamError(f"You're in {names}: say which one, e.g. `/team leave {theirs[0].name}`.")
+    else:
+        raise TeamError("You aren't in any team. `/team list` shows the teams.")
+    membership = _membership(session, team, person)
+    assert membership is not None  # one of their teams
+    was_lead = membership.role is TeamRole.LEAD
+    session.delete(membership)
+    session.flush()
+    reschedule_digest(session, team, now)  # the first lead's timezone sets the digest time
+    return Left(team.name, leaderless=was_lead and lead_count(session, team) == 0)
 
 
 def lead_count(session: Session, team: LearningTeam) -> int:

@@ -215,7 +215,8 @@ def history_message(
 def forget_me_question(held: Holdings) -> dict[str, Any]:
     text = (
         f"This deletes everything Learnfit holds about you in this workspace: {held.entries} entries, "
-        f"{held.goals} goals, your targets and settings. It cannot be undone. "
+        f"{held.goals} goals, your questions, the replies and offers of help Learnfit noted, your places in "
+        "teams, your targets and settings. It cannot be undone. "
         "`/fitness export` first if you want a copy."
     )
     return message(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.digests import TeamDigest
-from bot.services.teams import Mentioned
+from bot.services.digests import PRIVATE_TOTALS_MIN_PEOPLE, TeamDigest
+from bot.services.teams import Left, Mentioned, Welcome
 from bot.views.blocks import Block, context, header, message, problem_message, section
 from bot.views.format import (
     KIND_LABELS,
@@ -28,7 +28,7 @@ FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 TEAM_EXAMPLES = (
     "`/team create Platform` · `/team add @ana @bo` · `/team remove @bo` · `/team lead @ana`\n"
     "`/team digest monday 09:00` (the lead's time) · `/team digest channel #platform` · `/team digest dm`\n"
-    "`/team digest preview` · `/team list`\n"
+    "`/team digest preview` · `/team list` · `/team leave` (a team you are in)\n"
     "In several teams? Name it: `/team add Platform @ana`, `/team digest Platform preview`."
 )
 
@@ -46,7 +46,7 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
     name = escape(digest.team_name)
     if digest.quiet:
         text = (
-            f":seedling: A quiet week for *{name}*: nothing logged from {_span(digest)}. "
+            f":seedling: A quiet week for *{name}*: nothing shared from {_span(digest)}. "
             "A 15-minute session this week is a great restart."
         )
         return message(text.replace("*", ""), [section(text)])
@@ -83,12 +83,23 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
         header(f"{digest.team_name}: a week of learning"),  # plain text: shown as typed, never parsed
         context(("Preview, only you can see it · " if preview else "") + _span(digest)),
         section("\n".join(lines)),
-        context("Private entries count in the totals only. Learnfit never ranks people by time."),
+        context(_privacy_note(digest) + " Learnfit never ranks people by time."),
     ]
     return message(
         f"{name}: a week of learning: {digest.active} of {_people(digest.members)} learned, "
         f"{duration(digest.minutes)}",
         blocks,
+    )
+
+
+def _privacy_note(digest: TeamDigest) -> str:
+    """What the totals count; when private entries are left out, why (saying so even when there were none,
+    so the note itself tells nothing)."""
+    if digest.private_counted:
+        return "Private entries count in the totals only."
+    return (
+        f"These totals count shared entries only: private ones count once at least "
+        f"{PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week, so no one's can be read off the totals."
     )
 
 
@@ -169,12 +180,41 @@ def members_removed_message(
 ) -> dict[str, Any]:
     name = f"*{escape(team_name)}*"
     text = f"Removed {_mention_list(removed)} from {name}." if removed else f"They weren't in {name}."
-    notes = (
-        [f":warning: {name} has no lead now, so its digest goes nowhere: `/team lead @someone`."]
-        if leaderless
-        else []
-    )
+    notes = [_no_lead_note(team_name)] if leaderless else []
     return _changed_members_message(text, notes, left_out)
+
+
+def _no_lead_note(team_name: str) -> str:
+    return (
+        f":warning: *{escape(team_name)}* has no lead now, so its digest goes nowhere: `/team lead @someone`."
+    )
+
+
+def team_left_message(left: Left) -> dict[str, Any]:
+    text = f"You left *{escape(left.team_name)}*: its digest no longer counts your learning."
+    return plain_team_message("\n".join([text, _no_lead_note(left.team_name)] if left.leaderless else [text]))
+
+
+def added_to_team_message(welcome: Welcome) -> dict[str, Any]:
+    """The DM to someone just added to a team: which team, who leads it, what they will see, how to keep an
+    entry private and how to leave."""
+    name = escape(welcome.team_name)
+    led_by = f"led by {mentions(welcome.leads)}" if welcome.leads else "with no lead yet"
+    readers = (
+        f"Its weekly digest is posted in <#{welcome.digest_channel_id}>, for everyone there"
+        if welcome.digest_channel_id
+        else "Its leads get a weekly digest"
+    )
+    lines = [
+        f":wave: {mention(welcome.added_by)} added you to *{name}*, a learning team {led_by}.",
+        f"*What they see:* {readers}. Entries you share with your team count in its time, sessions, "
+        "70/20/10 mix and top skills; a streak milestone and help you give are named. Private entries are "
+        "never shown by name, skill or text, and count in the totals only once at least "
+        f"{PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week.",
+        "*Keep an entry private:* add `vis:private` to `/learn`, or pick *Only me* in the form.",
+        f"*Leave the team:* `/team leave {name}`.",
+    ]
+    return message(f"You were added to the learning team {name}", [section("\n".join(lines))])
 
 
 def digest_time_set_message(team: LearningTeam, tz: str, next_digest: datetime | None) -> dict[str, Any]:
@@ -224,7 +264,8 @@ def team_help_message() -> dict[str, Any]:
         section(
             "*Teams* give their leads a weekly digest of the team's learning: who learned (counted, never "
             "ranked), time and sessions against the week before, the 70/20/10 mix, top skills, help given "
-            "and goals reached. Private entries count in the totals only."
+            "and goals reached. Private entries count in the totals only, and only once at least "
+            f"{PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week."
         ),
         section(TEAM_EXAMPLES),
         context(

@@ -18,6 +18,7 @@ from bot.parsing.ask import ShowHelpChannel, parse_help_channel
 from bot.parsing.team import (
     AddMembers,
     CreateTeam,
+    LeaveTeam,
     ListTeams,
     MakeLeads,
     PreviewDigest,
@@ -32,10 +33,11 @@ from bot.services import digests, teams
 from bot.services.help import help_channel_of, set_help_channel
 from bot.services.nudges import zone
 from bot.services.people import Workspace
-from bot.services.teams import SlackUser, TeamError
+from bot.services.teams import SlackUser, TeamError, Welcome
 from bot.views.help import admins_only_message, ask_error_message, help_channel_message
 from bot.views.teams import (
     TeamLine,
+    added_to_team_message,
     digest_channel_problem,
     digest_channel_set_message,
     digest_message,
@@ -46,6 +48,7 @@ from bot.views.teams import (
     team_created_message,
     team_error_message,
     team_help_message,
+    team_left_message,
     team_list_message,
 )
 from models import LearningTeam, Person
@@ -53,6 +56,9 @@ from models import LearningTeam, Person
 # What a lead or an admin changes or previews in one team, named or the one they lead.
 TeamChange = AddMembers | RemoveMembers | MakeLeads | SetDigestTime | SetDigestChannel | PreviewDigest
 MemberChange = AddMembers | RemoveMembers | MakeLeads
+SettingChange = SetDigestTime | SetDigestChannel | PreviewDigest
+# What anyone may do, lead or not.
+ForAnyone = ListTeams | LeaveTeam
 
 
 def team_command(
@@ -70,10 +76,8 @@ def team_command(
     if isinstance(request, SetHelpChannel):
         respond(**_help_channel(deps, workspace, gateway, user_id, request.text))
         return
-    if isinstance(request, ListTeams):  # anyone may see the teams
-        with person_scope(deps, workspace, gateway, user_id) as scope:
-            reply = _team_list(scope)
-        respond(**reply)
+    if isinstance(request, ForAnyone):
+        respond(**_for_anyone(deps, workspace, gateway, user_id, request))
         return
     # Slack first, so no database transaction waits on it.
     is_admin = gateway.is_admin(user_id)
@@ -83,15 +87,18 @@ def team_command(
         if problem:
             respond(**team_error_message(problem))
             return
+    welcomes: list[Welcome] = []
     try:
         with person_scope(deps, workspace, gateway, user_id) as scope:
             if isinstance(request, CreateTeam):
                 reply = _create(scope, request, is_admin)
             else:
-                reply = _change(scope, request, is_admin, users)
+                reply, welcomes = _change(scope, request, is_admin, users)
     except TeamError as exc:  # nothing it was about is stored
         reply = team_error_message(exc.message)
     respond(**reply)
+    for welcome in welcomes:  # after the commit: they are in the team whether or not Slack takes the DM
+        gateway.dm(welcome.user_id, added_to_team_message(welcome))
 
 
 def _help_channel(
@@ -128,6 +135,20 @@ def _mentioned(gateway: SlackGateway, user_ids: Sequence[str]) -> list[SlackUser
     ]
 
 
+def _for_anyone(
+    deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, request: ForAnyone
+) -> dict[str, Any]:
+    """`/team list` (anyone may see the teams) and `/team leave` (anyone may leave a team they are in)."""
+    try:
+        with person_scope(deps, workspace, gateway, user_id) as scope:
+            if isinstance(request, ListTeams):
+                return _team_list(scope)
+            left = teams.leave_team(scope.session, scope.person, request.team, now=scope.now)
+            return team_left_message(left)
+    except TeamError as exc:  # nothing it was about is stored
+        return team_error_message(exc.message)
+
+
 def _team_list(scope: PersonScope) -> dict[str, Any]:
     workspace = Workspace(scope.person.team_id, scope.person.enterprise_id)
     lines = [
@@ -151,12 +172,17 @@ def _create(scope: PersonScope, request: CreateTeam, is_admin: bool) -> dict[str
 
 def _change(
     scope: PersonScope, request: TeamChange, is_admin: bool, users: list[SlackUser]
-) -> dict[str, Any]:
-    """Change or preview the team the request means, if the person leads it or is an admin."""
+) -> tuple[dict[str, Any], list[Welcome]]:
+    """Change or preview the team the request means, if the person leads it or is an admin; and what the
+    people it adds are to be told."""
     team = teams.resolve_team(scope.session, scope.person, request.team, is_admin=is_admin)
     teams.check_can_manage(scope.session, team, scope.person, is_admin=is_admin)
     if isinstance(request, MemberChange):
         return _change_members(scope, team, request, users)
+    return _change_setting(scope, team, request), []
+
+
+def _change_setting(scope: PersonScope, team: LearningTeam, request: SettingChange) -> dict[str, Any]:
     if isinstance(request, SetDigestTime):
         teams.set_digest_time(scope.session, team, request.weekday, request.minute, now=scope.now)
         tz = digests.team_timezone(scope.session, team)
@@ -173,21 +199,24 @@ def _change(
 
 def _change_members(
     scope: PersonScope, team: LearningTeam, request: MemberChange, users: list[SlackUser]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[Welcome]]:
     session = scope.session
     workspace = Workspace(scope.person.team_id, scope.person.enterprise_id)
     mentioned = teams.people_for(session, workspace, users, now=scope.now)
     people = mentioned.people
+    if isinstance(request, RemoveMembers):
+        removed = teams.remove_members(session, team, people, now=scope.now)
+        leaderless = teams.lead_count(session, team) == 0
+        return members_removed_message(team.name, _user_ids(removed), mentioned, leaderless=leaderless), []
+    joining = teams.not_members(session, team, people)  # adding and making leads both add newcomers
     if isinstance(request, AddMembers):
         added = teams.add_members(session, team, people)
         already = [someone for someone in people if someone not in added]
-        return members_added_message(team.name, _user_ids(added), _user_ids(already), mentioned)
-    if isinstance(request, MakeLeads):
+        reply = members_added_message(team.name, _user_ids(added), _user_ids(already), mentioned)
+    else:
         promoted = teams.make_leads(session, team, people, now=scope.now)
-        return leads_made_message(team.name, _user_ids(promoted), mentioned)
-    removed = teams.remove_members(session, team, people, now=scope.now)
-    leaderless = teams.lead_count(session, team) == 0
-    return members_removed_message(team.name, _user_ids(removed), mentioned, leaderless=leaderless)
+        reply = leads_made_message(team.name, _user_ids(promoted), mentioned)
+    return reply, teams.welcomes(session, team, joining, by=scope.person)
 
 
 def _user_ids(people: list[Person]) -> list[str]:
