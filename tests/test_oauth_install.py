@@ -26,7 +26,7 @@ def oauth_slack(fake_slack, database_url, deps, engine, sleeps):
         DATABASE_URL=database_url,
     )
     app = build_app(settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
-    return SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)
+    return SlackDriver(build_wsgi_app(app, engine, settings), SIGNING_SECRET, fake_slack)
 
 
 def install(oauth_slack, fake_slack, code="code-1"):

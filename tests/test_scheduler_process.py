@@ -119,7 +119,7 @@ def oauth_settings(fake_slack, database_url):
 def installed(oauth_settings, fake_slack, deps, engine, sleeps, session):
     """Install through OAuth, then have Ana use the app: the installation's bot token is in the store."""
     app = build_app(oauth_settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
-    driver = SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)
+    driver = SlackDriver(build_wsgi_app(app, engine, oauth_settings), SIGNING_SECRET, fake_slack)
     page = driver.client.get("/slack/install")
     state = re.search(r"state=([\w-]+)", page.get_data(as_text=True))[1]
     fake_slack.add_oauth_code("scheduler-code", user_id=ANA)
