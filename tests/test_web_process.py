@@ -467,3 +467,17 @@ def test_repeated_headers_are_refused(web: WebProcess) -> None:
     assert_refused_once(web, raw_request([content_type, length, stamp, sign, sign], body), 401)
     assert_refused_once(web, raw_request([content_type, length, length, stamp, sign]), 400)  # refused unread
     assert_refused_once(web, raw_request(unsigned(body), body), 401)  # and none at all
+
+
+def test_the_log_holds_no_secret_token_or_request_body(web: WebProcess) -> None:
+    body, key = learn_body(web, "5m #secrets Rotated the deploy keys", user=KEN)
+    assert web.post_signed(body).status == 200
+    responses_to(web.fake, key)
+    unsigned_body = b"command=%2Flearn&text=5m+a+note+nobody+signed"
+    assert exchange(web, raw_request(unsigned(unsigned_body), unsigned_body)) == 401
+
+    log = web.log.read_text()
+
+    assert SIGNING_SECRET not in log and BOT_TOKEN not in log
+    for text in ("Rotated the deploy keys", "Rotated+the+deploy+keys", "nobody signed", "nobody+signed"):
+        assert text not in log
