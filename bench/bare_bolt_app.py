@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +17,7 @@ from slack_sdk import WebClient
 from sqlalchemy import create_engine
 
 from bot.server import build_wsgi_app, serve
+from bot.settings import load_settings
 
 
 def build_bare_app(signing_secret: str, token: str, api_url: str) -> App:
@@ -37,13 +37,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = build_bare_app(
-        os.environ["SLACK_SIGNING_SECRET"],
-        os.environ["SLACK_BOT_TOKEN"],
-        os.environ.get("SLACK_API_URL", "https://slack.com/api/"),
-    )
+    settings = load_settings()  # the variables `learnfit web` reads, and its request body cap
+    assert settings.slack_signing_secret and settings.slack_bot_token
+    app = build_bare_app(settings.slack_signing_secret, settings.slack_bot_token, settings.slack_api_url)
     # An in-memory database only so /healthz answers as Learnfit's does; no listener touches it.
-    serve(build_wsgi_app(app, create_engine("sqlite://")), host=args.host, port=args.port)
+    serve(
+        build_wsgi_app(app, create_engine("sqlite://"), settings),
+        host=args.host,
+        port=args.port,
+        max_body_bytes=settings.max_request_body_bytes,
+    )
     return 0
 
 

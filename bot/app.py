@@ -11,11 +11,11 @@ from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
-from bot.deps import Deps
+from bot.deps import Clock, Deps
 from bot.listeners import register_listeners
+from bot.oauth_states import OAuthStates
 from bot.settings import InstallMode, Settings
 from bot.slack_client import Sleep, make_web_client
 from bot.views.learning import error_message
@@ -42,7 +42,7 @@ NOT_INSTALLED_MESSAGE = (
 logger = logging.getLogger(__name__)
 
 
-def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
+def _oauth_settings(settings: Settings, engine: Engine, clock: Clock) -> OAuthSettings:
     assert settings.slack_client_id and settings.slack_client_secret
     return OAuthSettings(
         client_id=settings.slack_client_id,
@@ -50,7 +50,7 @@ def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
         scopes=list(BOT_SCOPES),
         # Tables come from our Alembic migrations (models/slack_stores.py), never create_tables().
         installation_store=SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine),
-        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
+        state_store=OAuthStates(engine, expiration_seconds=OAUTH_STATE_SECONDS, clock=clock),
         install_path="/slack/install",
         redirect_uri_path="/slack/oauth_redirect",
     )
@@ -79,7 +79,7 @@ def build_app(
     if settings.install_mode is InstallMode.OAUTH:
         app = App(
             **common,
-            oauth_settings=_oauth_settings(settings, engine),
+            oauth_settings=_oauth_settings(settings, engine, deps.clock),
             user_facing_authorize_error_message=NOT_INSTALLED_MESSAGE,
         )
     else:

@@ -55,7 +55,12 @@ def run_web(settings: Settings, host: str) -> None:
     log.info(
         "Learnfit listening on http://%s:%s/slack/events (%s)", host, settings.port, settings.install_mode
     )
-    serve(build_wsgi_app(app, engine), host=host, port=settings.port)
+    serve(
+        build_wsgi_app(app, engine, settings),
+        host=host,
+        port=settings.port,
+        max_body_bytes=settings.max_request_body_bytes,
+    )
 
 
 def run_socket(settings: Settings) -> None:

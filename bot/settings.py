@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url, alias="DATABASE_URL")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
+    # Slack's requests are kilobytes (a large modal's submission, some hundred); a body over this is refused
+    # unread, so unsigned traffic cannot make the process hold it.
+    max_request_body_bytes: int = Field(default=1024 * 1024, alias="MAX_REQUEST_BODY_BYTES", ge=64 * 1024)
 
     @field_validator("slack_api_url")
     @classmethod

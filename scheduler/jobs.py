@@ -14,12 +14,13 @@ import secrets
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Clock, utc_now
+from bot.services.help import forget_processed_events
 from models import Delivery, DeliveryKind, DeliveryStatus
 from scheduler import ledger
 from scheduler.kinds import KINDS, Kind
@@ -30,6 +31,8 @@ from scheduler.workspaces import WorkspaceClients, reactivate_reinstalled
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+# Event ids are kept only to spot Slack's retries of a delivery, which come within minutes: a day is ample.
+PROCESSED_EVENTS_KEPT = timedelta(days=1)
 
 
 def worker_name() -> str:
@@ -144,3 +147,8 @@ class Runner:
         tick = self._tick(now or self.clock())
         reactivate_reinstalled(self.sessions, self.clients, now=tick.now())
         return sum(kind.schedule_missing(tick) for kind in self.kinds.values())
+
+    def housekeeping(self, now: datetime | None = None) -> int:
+        """Forget Events API deliveries too old to be retried (otherwise the table grows with every event)."""
+        with self.sessions() as session, session.begin():
+            return forget_processed_events(session, before=(now or self.clock()) - PROCESSED_EVENTS_KEPT)

@@ -1,8 +1,8 @@
 """`learnfit scheduler`: APScheduler (3.x, BlockingScheduler) in its own process, in UTC.
 
 APScheduler 3 cannot share a job store between processes, so it holds no job per person: a tick every
-minute asks the database what is due (and an hourly job schedules whoever has no next time yet). Any
-number of these processes can run at once; the delivery ledger and row locks keep every send to one.
+minute asks the database what is due (and hourly jobs schedule whoever has no next time yet, and forget
+old event ids). Any number of these processes can run at once; the delivery ledger and row locks keep every send to one.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
 SCHEDULE_MISSING_SECONDS = 3600
+HOUSEKEEPING_SECONDS = 3600
 
 
 def build_runner(
@@ -58,11 +59,12 @@ def build_runner(
 def run_once(runner: Runner, now: datetime | None = None) -> TickReport:
     """Every due job once (`learnfit scheduler --once [--now ...]`)."""
     runner.schedule_missing(now)
+    runner.housekeeping(now)
     return runner.run_due(now)
 
 
 def build_scheduler(runner: Runner) -> BlockingScheduler:
-    """APScheduler with the two periodic jobs (in memory: nothing per person lives in APScheduler)."""
+    """APScheduler with the periodic jobs (in memory: nothing per person lives in APScheduler)."""
     scheduler = BlockingScheduler(timezone=UTC)
     start = datetime.now(UTC)
     # One instance of each at a time; a tick that overruns is skipped, not queued (the next one catches up).
@@ -74,6 +76,13 @@ def build_scheduler(runner: Runner) -> BlockingScheduler:
         runner.schedule_missing,
         IntervalTrigger(seconds=SCHEDULE_MISSING_SECONDS),
         id="schedule_missing",
+        next_run_time=start,
+        **common,
+    )
+    scheduler.add_job(
+        runner.housekeeping,
+        IntervalTrigger(seconds=HOUSEKEEPING_SECONDS),
+        id="housekeeping",
         next_run_time=start,
         **common,
     )

@@ -147,4 +147,4 @@ def slack(
     settings: Settings, deps: Deps, engine: Engine, fake_slack: FakeSlack, sleeps: list[float]
 ) -> SlackDriver:
     app = build_app(settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
-    return SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)
+    return SlackDriver(build_wsgi_app(app, engine, settings), SIGNING_SECRET, fake_slack)

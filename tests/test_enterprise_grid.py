@@ -84,7 +84,7 @@ def oauth_settings(fake_slack, database_url) -> Settings:
 @pytest.fixture
 def grid_slack(oauth_settings, deps, engine, fake_slack, sleeps, grid_people) -> SlackDriver:
     app = build_app(oauth_settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
-    return SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)
+    return SlackDriver(build_wsgi_app(app, engine, oauth_settings), SIGNING_SECRET, fake_slack)
 
 
 def install(engine, *, team_id: str | None, bot_token: str) -> None:

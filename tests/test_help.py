@@ -61,6 +61,7 @@ from models import (
     Urgency,
 )
 from scheduler import build_runner
+from scheduler.jobs import PROCESSED_EVENTS_KEPT
 from tests.conftest import ANA, BO, KEN
 from tests.helpers import initial_values, last_opened_view, last_response, text_of
 from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM, form_values, radio_value, text_value
@@ -702,6 +703,25 @@ def test_edits_deletions_bots_and_other_threads_are_handled(slack, fake_slack, s
         block for block in last_opened_view(fake_slack)["blocks"] if block.get("block_id") == "helpers"
     ]
     assert helpers_block["element"]["initial_users"] == [BO]  # Ken deleted his reply
+
+
+def test_the_schedulers_housekeeping_forgets_deliveries_too_old_to_be_retried(
+    slack, session, clock, help_channel, settings, engine
+):
+    ask(slack)
+    question = the_question(session)
+    reply(slack, question, BO, "1800000001.000100", event_id="EvOLD")
+    clock.advance(PROCESSED_EVENTS_KEPT - timedelta(minutes=1))
+    reply(slack, question, KEN, "1800000002.000100", event_id="EvNEW")
+    clock.advance(timedelta(minutes=2))  # EvOLD is now older than any retry of it; EvNEW is not
+
+    assert follow_up_runner(settings, engine, clock).housekeeping() == 1
+
+    session.expire_all()
+    assert session.scalars(select(ProcessedEvent.event_id)).all() == ["EvNEW"]
+    # The answers stay, and a very late redelivery still counts once: an answer is unique per message.
+    reply(slack, question, BO, "1800000001.000100", event_id="EvOLD", retry=1)
+    assert count(session, HelpAnswer) == 2
 
 
 # ---------------------------------------------------------------------- the follow-up

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from sqlalchemy import select
 
 from bot.localslack.payloads import SlackPayloads, signed_headers
@@ -94,3 +95,51 @@ def test_healthz_reports_the_database(slack):
 def test_unknown_paths_are_404(slack):
     assert slack.client.get("/nope").status_code == 404
     assert slack.client.get("/slack/install").status_code == 404  # single-workspace mode has no OAuth
+
+
+class EndlessBody:
+    """A request body that never ends, as a server that does not check lengths would hand it on; it counts
+    what is read of it."""
+
+    def __init__(self) -> None:
+        self.bytes_read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        assert size >= 0, "read to the end: of an endless body"
+        self.bytes_read += size
+        return b"a" * size
+
+
+def post_endlessly(slack, **environ: str) -> tuple[str, EndlessBody]:
+    """POST /slack/events with an endless body, given to the WSGI app as any server might: the status."""
+    body = EndlessBody()
+    statuses: list[str] = []
+    request = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "wsgi.input": body,
+        **environ,
+    }
+    b"".join(slack.client.application(request, lambda status, headers: statuses.append(status)))
+    return statuses[0], body
+
+
+def test_a_body_of_unknown_length_is_read_only_to_one_byte_past_the_cap(slack, settings):
+    status, body = post_endlessly(slack)  # chunked, or no length given
+
+    assert status == "413 Request Entity Too Large"
+    assert body.bytes_read == settings.max_request_body_bytes + 1
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [lambda cap: str(cap + 1), lambda cap: str(200 * 1024 * 1024), lambda cap: "9" * 5000],
+    ids=["cap-plus-one", "200MiB", "5000-digits"],
+)
+def test_a_body_declared_over_the_cap_is_not_read_at_all(slack, settings, declared):
+    status, body = post_endlessly(slack, CONTENT_LENGTH=declared(settings.max_request_body_bytes))
+
+    assert status == "413 Request Entity Too Large"
+    assert body.bytes_read == 0

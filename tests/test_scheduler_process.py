@@ -88,15 +88,17 @@ def test_digest_dry_run_prints_the_digest_and_its_recipients_and_sends_nothing(
         cli.main(["digest", "--team", "Platform"])  # sending is the scheduler's job
 
 
-def test_apscheduler_runs_a_tick_every_minute_and_scheduling_hourly_in_utc(settings, engine, sleeps):
+def test_apscheduler_ticks_every_minute_and_runs_the_hourly_jobs_in_utc(settings, engine, sleeps):
     runner = make_runner(settings, engine, sleeps, FakeTimer())
 
     scheduler = build_scheduler(runner)
 
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"tick", "schedule_missing"}
+    assert set(jobs) == {"tick", "schedule_missing", "housekeeping"}
     assert jobs["tick"].trigger.interval == timedelta(minutes=1)
     assert jobs["schedule_missing"].trigger.interval == timedelta(hours=1)
+    assert jobs["housekeeping"].trigger.interval == timedelta(hours=1)
+    assert jobs["housekeeping"].func == runner.housekeeping
     assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
     assert str(scheduler.timezone) == "UTC"
 
@@ -119,7 +121,7 @@ def oauth_settings(fake_slack, database_url):
 def installed(oauth_settings, fake_slack, deps, engine, sleeps, session):
     """Install through OAuth, then have Ana use the app: the installation's bot token is in the store."""
     app = build_app(oauth_settings, deps, engine=engine, process_before_response=True, sleep=sleeps.append)
-    driver = SlackDriver(build_wsgi_app(app, engine), SIGNING_SECRET, fake_slack)
+    driver = SlackDriver(build_wsgi_app(app, engine, oauth_settings), SIGNING_SECRET, fake_slack)
     page = driver.client.get("/slack/install")
     state = re.search(r"state=([\w-]+)", page.get_data(as_text=True))[1]
     fake_slack.add_oauth_code("scheduler-code", user_id=ANA)

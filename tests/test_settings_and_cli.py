@@ -16,6 +16,7 @@ ENV = [
     "DATABASE_URL",
     "SLACK_API_URL",
     "PORT",
+    "MAX_REQUEST_BODY_BYTES",
 ]
 
 
@@ -32,6 +33,7 @@ def test_defaults_are_sqlite_in_the_working_folder_slack_and_port_3000(tmp_path)
     assert settings.database_url == f"sqlite:///{tmp_path / 'learnfit.db'}"
     assert settings.slack_api_url == "https://slack.com/api/"
     assert settings.port == 3000
+    assert settings.max_request_body_bytes == 1024 * 1024
     assert settings.install_mode is InstallMode.SINGLE_WORKSPACE
 
 
@@ -51,6 +53,7 @@ def test_environment_and_dotenv_are_read(monkeypatch, tmp_path):
     ("env", "message"),
     [
         ({"PORT": "eighty"}, "PORT: "),
+        ({"MAX_REQUEST_BODY_BYTES": "1000"}, "MAX_REQUEST_BODY_BYTES: "),  # below 64 KiB: Slack's would fail
         ({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET is not set"),
         ({"SLACK_CLIENT_ID": "1", "SLACK_CLIENT_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1"}, "not both"),
     ],

@@ -3,16 +3,20 @@ Web API for everything the app says back, and the SQLite file it writes."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import selectors
+import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
@@ -20,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.localslack import FakeSlack, RecordedCall
 from bot.localslack.payloads import signed_headers
+from bot.settings import Settings
 from models import LearningEntry, Person, Skill
 from models.learning import entry_skills
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
@@ -228,3 +233,251 @@ def test_web_without_signing_secret_exits_with_one_line_naming_it(tmp_path: Path
     assert len(lines) == 1, result.stderr
     assert "SLACK_SIGNING_SECRET" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------- traffic nobody signed
+
+MiB = 1024 * 1024
+CAP: int = Settings.model_fields["max_request_body_bytes"].default
+JSON = "application/json"
+
+
+def raw_request(headers: Sequence[tuple[str, str | bytes]], body: bytes = b"") -> bytes:
+    """A request as bytes, for what urllib will not send: a header twice, a value that is not text, a length
+    that no body follows."""
+    lines = [b"POST /slack/events HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
+    lines += [
+        name.encode() + b": " + (value if isinstance(value, bytes) else value.encode())
+        for name, value in headers
+    ]
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def connect(web: WebProcess) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", urlsplit(web.base_url).port or 80), timeout=10)
+
+
+def status_of(connection: socket.socket) -> int:
+    """The status of the answer, read to the end (the server closes the connection after it)."""
+    answer = b""
+    while chunk := connection.recv(65536):
+        answer += chunk
+    return int(answer.split(b" ", 2)[1])
+
+
+def has_answered(connection: socket.socket) -> bool:
+    """Whether the server has begun its answer (looked at without waiting)."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(connection, selectors.EVENT_READ)
+        return bool(selector.select(timeout=0))
+
+
+def exchange(web: WebProcess, request: bytes) -> int:
+    with connect(web) as connection:
+        connection.sendall(request)
+        return status_of(connection)
+
+
+def refusals(web: WebProcess) -> list[str]:
+    return [line for line in web.log.read_text().splitlines() if "refused a request" in line]
+
+
+def signature(body: bytes, timestamp: str | bytes, secret: str = SIGNING_SECRET) -> str:
+    """Slack's v0 signature over any timestamp, even one Slack would never send."""
+    stamp = timestamp if isinstance(timestamp, bytes) else timestamp.encode()
+    return "v0=" + hmac.new(secret.encode(), b"v0:" + stamp + b":" + body, hashlib.sha256).hexdigest()
+
+
+def signed(body: bytes, content_type: str = FORM) -> list[tuple[str, str | bytes]]:
+    stamp = str(int(time.time()))
+    return [
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        ("X-Slack-Request-Timestamp", stamp),
+        ("X-Slack-Signature", signature(body, stamp)),
+    ]
+
+
+def unsigned(body: bytes, content_type: str = FORM) -> list[tuple[str, str | bytes]]:
+    return [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+
+
+def assert_refused_once(web: WebProcess, request: bytes, status: int) -> None:
+    """The answer is `status`, the log gains one line for it, and nothing in the log is a traceback."""
+    before = refusals(web)
+
+    assert exchange(web, request) == status
+
+    logged = refusals(web)[len(before) :]
+    assert len(logged) == 1, logged
+    assert str(status) in logged[0]
+    assert "Traceback" not in web.log.read_text()
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [CAP + 1, 2 * MiB, 200 * MiB, 10**30],
+    ids=["cap-plus-one", "2MiB", "200MiB", "10^30"],
+)
+def test_a_body_declared_over_the_cap_is_refused_before_any_of_it_is_sent(
+    web: WebProcess, declared: int
+) -> None:
+    # Only the headers go out: the 413 arrives without the server waiting for the body it would have read.
+    head = raw_request([("Content-Type", FORM), ("Content-Length", str(declared))])
+
+    assert_refused_once(web, head, 413)
+
+
+def test_a_body_of_exactly_the_cap_is_read_then_judged_by_its_signature(web: WebProcess) -> None:
+    body = b"a=" + b"b" * (CAP - 2)
+
+    assert_refused_once(web, raw_request(unsigned(body), body), 401)
+
+
+def test_a_chunked_body_without_a_length_is_refused_once_it_passes_the_cap(web: WebProcess) -> None:
+    chunk = b"a" * (64 * 1024)
+    before = refusals(web)
+    sent = 0
+    with connect(web) as connection:
+        connection.sendall(raw_request([("Content-Type", FORM), ("Transfer-Encoding", "chunked")]))
+        try:
+            # Stream up to 200 MiB, stopping as soon as the server has answered.
+            while sent < 200 * MiB and not has_answered(connection):
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server closed the connection once it had answered
+        try:
+            status: int | None = status_of(connection)
+        except ConnectionResetError:
+            # Closing with the rest of the body unread resets the connection, which can overtake the answer.
+            status = None
+
+    assert status in (413, None)
+    assert sent < 32 * MiB  # the cap, and what the sockets' buffers held before the answer
+    logged = refusals(web)[len(before) :]
+    assert len(logged) == 1 and "413" in logged[0], logged
+    assert "Traceback" not in web.log.read_text()
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+MALFORMED_BODIES = {
+    "not-utf8": (b"command=%2Flearn&text=caf\xe9", FORM),
+    "utf8-surrogate": (b"command=%2Flearn&text=\xed\xa0\x80", FORM),
+    "payload-not-json": (b"payload=not-json", FORM),
+    "payload-cut-short": (urlencode({"payload": '{"type": "block_actions", "user": {'}).encode(), FORM),
+    "payload-a-list": (urlencode({"payload": "[]"}).encode(), FORM),
+    "payload-a-string": (urlencode({"payload": '"block_actions"'}).encode(), FORM),
+    "payload-nested-deeply": (urlencode({"payload": nested(100_000)}).encode(), FORM),
+    "json-type-not-json": (b"command=/learn&text=hello", JSON),
+    "json-type-with-charset-not-json": (b"hello", "application/json; charset=utf-8"),
+    "json-type-a-list": (b'[{"type": "event_callback"}]', JSON),
+    "json-type-a-number-of-5000-digits": (b'{"n": 1' + b"0" * 5000 + b"}", JSON),
+    "form-type-opening-brace": (b"{text=hello", FORM),
+}
+
+
+@pytest.mark.parametrize(("body", "content_type"), MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
+@pytest.mark.parametrize(("sign", "status"), [(signed, 400), (unsigned, 401)], ids=["signed", "unsigned"])
+def test_a_body_bolt_cannot_parse_gets_400_if_signed_and_401_if_not(
+    web: WebProcess,
+    body: bytes,
+    content_type: str,
+    sign: Callable[[bytes, str], list[tuple[str, str | bytes]]],
+    status: int,
+) -> None:
+    assert_refused_once(web, raw_request(sign(body, content_type), body), status)
+
+
+def bad_timestamps(now: int) -> dict[str, str | bytes]:
+    return {
+        "empty": "",
+        "letters": "abc",
+        "exponent": "1e9",
+        "plus-sign": f"+{now}",
+        "decimal": f"{now}.0",
+        "underscores": f"{now:_}",
+        "negative": f"-{now}",
+        "5000-digits": "9" * 5000,
+        "arabic-digits": "".join(chr(0x0660 + int(digit)) for digit in str(now)).encode(),
+        "six-minutes-ahead": str(now + 360),
+        "six-minutes-old": str(now - 360),
+    }
+
+
+@pytest.mark.parametrize("case", bad_timestamps(0).keys())
+def test_a_malformed_or_far_off_timestamp_gets_401_even_with_a_signature_over_it(
+    web: WebProcess, case: str
+) -> None:
+    body = b"command=%2Flearn&text=5m"
+    timestamp = bad_timestamps(int(time.time()))[case]
+    headers = [
+        *unsigned(body),
+        ("X-Slack-Request-Timestamp", timestamp),
+        ("X-Slack-Signature", signature(body, timestamp)),
+    ]
+
+    assert_refused_once(web, raw_request(headers, body), 401)
+
+
+def bad_signatures(body: bytes, stamp: str) -> dict[str, str | bytes]:
+    right = signature(body, stamp)
+    return {
+        "empty": "",
+        "prefix-only": "v0=",
+        "one-digit-short": right[:-1],
+        "one-digit-long": right + "0",
+        "other-version": "v1=" + right.removeprefix("v0="),
+        "upper-case": "v0=" + right.removeprefix("v0=").upper(),
+        "not-ascii": b"v0=" + b"\xe9" * 64,
+        "5000-characters": "v0=" + "a" * 4997,
+    }
+
+
+@pytest.mark.parametrize("case", bad_signatures(b"", "0").keys())
+def test_a_signature_header_of_the_wrong_shape_gets_401(web: WebProcess, case: str) -> None:
+    body = b"command=%2Flearn&text=5m"
+    stamp = str(int(time.time()))
+    headers = [
+        *unsigned(body),
+        ("X-Slack-Request-Timestamp", stamp),
+        ("X-Slack-Signature", bad_signatures(body, stamp)[case]),
+    ]
+
+    assert_refused_once(web, raw_request(headers, body), 401)
+
+
+@pytest.mark.parametrize(
+    "length",
+    ["abc", "-1", "1e3", "0x10", "9" * 5000],
+    ids=["letters", "negative", "exponent", "hex", "5000-digits"],
+)
+def test_a_content_length_that_is_not_a_number_gets_400(web: WebProcess, length: str) -> None:
+    assert_refused_once(web, raw_request([("Content-Type", FORM), ("Content-Length", length)]), 400)
+
+
+def test_repeated_headers_are_refused(web: WebProcess) -> None:
+    body = b"command=%2Flearn&text=5m"
+    [content_type, length, stamp, sign] = signed(body)
+
+    assert_refused_once(web, raw_request([content_type, length, stamp, stamp, sign], body), 401)
+    assert_refused_once(web, raw_request([content_type, length, stamp, sign, sign], body), 401)
+    assert_refused_once(web, raw_request([content_type, length, length, stamp, sign]), 400)  # refused unread
+    assert_refused_once(web, raw_request(unsigned(body), body), 401)  # and none at all
+
+
+def test_the_log_holds_no_secret_token_or_request_body(web: WebProcess) -> None:
+    body, key = learn_body(web, "5m #secrets Rotated the deploy keys", user=KEN)
+    assert web.post_signed(body).status == 200
+    responses_to(web.fake, key)
+    unsigned_body = b"command=%2Flearn&text=5m+a+note+nobody+signed"
+    assert exchange(web, raw_request(unsigned(unsigned_body), unsigned_body)) == 401
+
+    log = web.log.read_text()
+
+    assert SIGNING_SECRET not in log and BOT_TOKEN not in log
+    for text in ("Rotated the deploy keys", "Rotated+the+deploy+keys", "nobody signed", "nobody+signed"):
+        assert text not in log

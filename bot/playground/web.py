@@ -33,7 +33,7 @@ class PlaygroundServer:
 
     def attach(self, playground: Playground) -> None:
         self.playground = playground
-        self._slack = build_wsgi_app(playground.app, playground.engine)
+        self._slack = build_wsgi_app(playground.app, playground.engine, playground.settings)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
