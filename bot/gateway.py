@@ -200,6 +200,14 @@ class SlackGateway:
         )
         return answer.error if isinstance(answer, SlackFailure) else dict(answer["channel"])
 
+    def is_public_channel(self, channel_id: str) -> bool:
+        """Whether everyone in the workspace can read the channel: not for a private channel (whatever its
+        id starts with), a DM or a group DM, nor when Slack cannot say."""
+        channel = self.channel(channel_id)
+        if isinstance(channel, str):
+            return False
+        return not any(channel.get(flag) for flag in ("is_private", "is_im", "is_mpim", "is_group"))
+
     def send_file(self, user_id: str, *, content: str, filename: str, title: str, comment: str) -> bool:
         """A file in the person's DM with the app (files.getUploadURLExternal and completeUploadExternal)."""
         channel_id = self.dm_channel(user_id)

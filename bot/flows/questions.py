@@ -118,12 +118,13 @@ def publish_question(
         previous = question_card(session, question) if question.status is QuestionStatus.OPEN else None
         payload = question_message(replace(question_card(session, question), status=QuestionStatus.OPEN))
     posted = _post(gateway, target, payload)
+    public = posted.ts is not None and target is not None and gateway.is_public_channel(target)
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, question_id)
         assert question is not None
         now = deps.clock()
         if posted.ts is not None and target is not None:
-            mark_posted(question, channel_id=target, message_ts=posted.ts, now=now)
+            mark_posted(question, channel_id=target, message_ts=posted.ts, in_public_channel=public, now=now)
             experts = suggest_experts(session, question)
         else:
             # An open question that could not be reposted stays where it is.

@@ -263,9 +263,13 @@ def repost_channel(session: Session, question: HelpQuestion) -> str | None:
     return help_channel_of(session, workspace) or question.channel_id or question.origin_channel_id
 
 
-def mark_posted(question: HelpQuestion, *, channel_id: str, message_ts: str, now: datetime) -> None:
+def mark_posted(
+    question: HelpQuestion, *, channel_id: str, message_ts: str, in_public_channel: bool, now: datetime
+) -> None:
+    """Posted (or reposted) in `channel_id`; `in_public_channel` only if Slack said everyone can read it."""
     question.status = QuestionStatus.OPEN
     question.channel_id = channel_id
+    question.in_public_channel = in_public_channel
     question.message_ts = message_ts
     question.post_error = None
     question.posted_at = now
