@@ -6,6 +6,9 @@ what the person did is stored by then, and a failed courtesy must not undo it. L
 failure; the scheduler reads it (its status and Retry-After) to decide whether a send is retried. Only
 opening a modal raises (`SlackCallFailed`), because without it the click did nothing; the app's error
 handler tells the person to try again.
+
+Every call goes to the Web API the client points at. Nothing here posts to an address a request carries:
+an interaction's response_url is used only through Bolt's `respond`, from the request Slack just sent.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot.slack_client import retry_after_seconds
 
@@ -150,6 +152,13 @@ class SlackGateway:
             return Posted(failure=answer)
         return Posted(ts=answer.get("ts"), channel=answer.get("channel"))
 
+    def dm_channel(self, user_id: str) -> str | None:
+        """The id of the person's DM with the app (conversations.open: the same one every time)."""
+        opened = self._call(
+            "conversations.open", user_id, lambda: self.client.conversations_open(users=user_id)
+        )
+        return None if isinstance(opened, SlackFailure) else str(opened["channel"]["id"])
+
     def dm(self, user_id: str, payload: dict[str, Any]) -> bool:
         """A message in the person's DM with the app (posting to a user id opens it)."""
         return self.post(user_id, payload).ts is not None
@@ -174,20 +183,6 @@ class SlackGateway:
         )
         return not isinstance(answer, SlackFailure)
 
-    def respond(self, response_url: str, payload: dict[str, Any], *, replace_original: bool = False) -> bool:
-        """Answer through an interaction's response_url; False once it has expired (30 minutes, 5 uses)."""
-        answer = self._call(
-            "response_url",
-            None,
-            lambda: WebhookClient(response_url).send(**payload, replace_original=replace_original),
-        )
-        if isinstance(answer, SlackFailure):
-            return False
-        if answer.status_code != 200:
-            logger.warning("response_url failed: %s %s", answer.status_code, answer.body)
-            return False
-        return True
-
     def permalink(self, channel_id: str | None, message_ts: str | None) -> str | None:
         if not channel_id or not message_ts:
             return None
@@ -205,14 +200,19 @@ class SlackGateway:
         )
         return answer.error if isinstance(answer, SlackFailure) else dict(answer["channel"])
 
+    def is_public_channel(self, channel_id: str) -> bool:
+        """Whether everyone in the workspace can read the channel: not for a private channel (whatever its
+        id starts with), a DM or a group DM, nor when Slack cannot say."""
+        channel = self.channel(channel_id)
+        if isinstance(channel, str):
+            return False
+        return not any(channel.get(flag) for flag in ("is_private", "is_im", "is_mpim", "is_group"))
+
     def send_file(self, user_id: str, *, content: str, filename: str, title: str, comment: str) -> bool:
         """A file in the person's DM with the app (files.getUploadURLExternal and completeUploadExternal)."""
-        opened = self._call(
-            "conversations.open", user_id, lambda: self.client.conversations_open(users=user_id)
-        )
-        if isinstance(opened, SlackFailure):
+        channel_id = self.dm_channel(user_id)
+        if channel_id is None:
             return False
-        channel_id = opened["channel"]["id"]
         uploaded = self._call(
             "files.upload",
             user_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, WorkspaceScoped, enum_column
@@ -52,6 +52,9 @@ class HelpQuestion(WorkspaceScoped, Base):
     origin_channel_id: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # Whether everyone in the workspace can read the channel it is posted in (Slack said so when it was
+    # posted): only then may its words reach people outside that channel, as in a nudge.
+    in_public_channel: Mapped[bool] = mapped_column(default=False, server_default=false())
     post_error: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

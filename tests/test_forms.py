@@ -7,7 +7,7 @@ from typing import ClassVar
 import pytest
 
 from bot.forms.ask import AskModalContext
-from bot.forms.base import DraftForm, FormValues, HiddenState
+from bot.forms.base import DraftForm, FormValues, HiddenState, MessageOrigin
 from bot.forms.credit import CreditModalContext
 from bot.forms.goal import GoalModalContext
 from bot.forms.learning import ModalContext
@@ -15,11 +15,20 @@ from bot.forms.share_goal import ShareGoalContext
 from bot.services.drafts import Draft
 
 STATES: list[HiddenState] = [
-    ModalContext(entry_id=7, channel_id="C1", response_url="https://hooks.slack.com/x", from_message=True),
-    GoalModalContext(goal_id=3, channel_id="D1", response_url="https://hooks.slack.com/y"),
+    ModalContext(
+        entry_id=7,
+        channel_id="C0GENERAL",
+        origin=MessageOrigin(channel_id="D0ANA", message_ts="1700000000.000100"),
+        from_message=True,
+    ),
+    GoalModalContext(
+        goal_id=3,
+        channel_id="D0ANA",
+        origin=MessageOrigin(channel_id="D0ANA", message_ts="1700000000.000200"),
+    ),
     ShareGoalContext(goal_id=9),
-    AskModalContext(channel_id="C2", question_id=5),
-    CreditModalContext(question_id=5, channel_id="C3"),
+    AskModalContext(channel_id="C0HELP", question_id=5),
+    CreditModalContext(question_id=5, channel_id="G0PRIVATE"),
 ]
 ID_FIELDS = {
     ModalContext: "entry_id",

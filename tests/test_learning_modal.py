@@ -14,6 +14,7 @@ from tests.helpers import button_value, entries, initial_values, last_opened_vie
 from tests.support.payloads import (
     CHANNEL_ID,
     TEST_TEAM,
+    button,
     learning_form,
 )
 
@@ -107,36 +108,62 @@ def test_modal_confirmation_falls_back_to_the_dm_where_the_app_cannot_post(slack
     assert dm.args["channel"] == ANA and "Read the asyncio docs" in text_of(dm.args)
 
 
-def test_edit_opens_the_entry_and_saving_replaces_the_confirmation(slack, fake_slack, session):
+EDITED = {
+    "what": "Query plans, with EXPLAIN ANALYZE",
+    "minutes": "50",
+    "kind": "job",
+    "skills": "#sql #postgres",
+    "day": "2026-11-24",
+    "visibility": "team",
+}
+
+
+def test_edit_opens_the_entry_and_saving_confirms_privately_where_it_was_clicked(slack, fake_slack, session):
     slack.command("/learn", "30m #sql Query plans", user=ANA)
     confirmation = last_response(fake_slack)
     entry_id = button_value(confirmation, EDIT_ENTRY)
-    response_url = fake_slack.response_url("edit-me")
 
-    slack.click(EDIT_ENTRY, user=ANA, value=entry_id, response_url=response_url)
+    # The confirmation is ephemeral: Slack offers no way to change it later but its response_url, which
+    # a form never carries, so the update is a new private message where Edit was clicked.
+    slack.click(EDIT_ENTRY, user=ANA, value=entry_id, response_url=fake_slack.response_url("edit-me"))
     view = last_opened_view(fake_slack)
     assert view["title"]["text"] == "Edit learning"
     assert initial_values(view)["what"] == "Query plans" and initial_values(view)["skills"] == "#sql"
+    assert "response_url" not in view["private_metadata"] and "edit-me" not in view["private_metadata"]
 
-    submit(
-        slack,
-        view,
-        learning_form(
-            what="Query plans, with EXPLAIN ANALYZE",
-            minutes="50",
-            kind="job",
-            skills="#sql #postgres",
-            day="2026-11-24",
-            visibility="team",
-        ),
-    )
+    submit(slack, view, learning_form(**EDITED))
 
     [entry] = entries(session)
     assert (entry.what, entry.minutes) == ("Query plans, with EXPLAIN ANALYZE", 50)
     assert [skill.name for skill in entry.skills] == ["postgres", "sql"]
-    replaced = fake_slack.calls_to("response_url")[-1]
-    assert replaced.path.endswith("edit-me") and replaced.args["replace_original"] is True
-    assert "Updated" in text_of(replaced.args)
+    assert not [call for call in fake_slack.calls_to("response_url") if call.path.endswith("edit-me")]
+    [updated] = fake_slack.calls_to("chat.postEphemeral")
+    assert updated.args["channel"] == CHANNEL_ID and updated.args["user"] == ANA
+    assert "Updated" in text_of(updated.args)
+
+
+def _logged_in_dm(slack, fake_slack) -> tuple[str, str]:
+    """Log from App Home, whose confirmation comes in the DM: the entry's id and that message's ts."""
+    slack.interact(TEST_TEAM.block_actions(button(OPEN_LOG_MODAL), user_id=ANA, channel_id=None))
+    submit(slack, last_opened_view(fake_slack), learning_form(), view_id="V0HOME")
+    [dm] = fake_slack.messages(f"D{ANA}")
+    return button_value(dm, EDIT_ENTRY), dm["ts"]
+
+
+def test_an_edit_from_the_confirmation_in_the_dm_redraws_it_in_place(slack, fake_slack, session):
+    entry_id, ts = _logged_in_dm(slack, fake_slack)
+    slack.interact(
+        TEST_TEAM.block_actions(
+            button(EDIT_ENTRY, entry_id), user_id=ANA, channel_id=f"D{ANA}", message_ts=ts, ephemeral=False
+        )
+    )
+
+    submit(slack, last_opened_view(fake_slack), learning_form(**EDITED), view_id="V0EDIT")
+
+    [updated] = fake_slack.calls_to("chat.update")
+    assert (updated.args["channel"], updated.args["ts"]) == (f"D{ANA}", ts)
+    assert "Updated" in text_of(updated.args)
+    assert "Query plans, with EXPLAIN ANALYZE" in text_of(fake_slack.messages(f"D{ANA}")[-1])
 
 
 def test_editing_someone_elses_entry_is_refused(slack, fake_slack, session):

@@ -165,6 +165,7 @@ def test_a_nudge_can_point_to_a_peers_open_question_in_the_persons_skills(
         text="Why is my query not using the index?",
         status=QuestionStatus.OPEN,
         channel_id="C0HELP",
+        in_public_channel=True,
         message_ts="1.000",
         created_at=clock.now,
         updated_at=clock.now,

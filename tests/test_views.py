@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.forms.base import MessageOrigin
 from bot.forms.learning import ModalContext, ModalPrefill, learning_modal
 from bot.forms.targets import targets_modal
 from bot.localslack.blockkit import block_kit_problems
@@ -34,6 +35,7 @@ from bot.views.learning import (
     undone_message,
     updated_message,
 )
+from bot.views.values import MAX_ROW_ID
 from models import EntryKind, Goal, GoalStatus, GoalTarget, LearningEntry, Skill, Visibility
 
 
@@ -133,7 +135,10 @@ def test_modal_fits_slacks_limits_when_prefilled_with_the_longest_entry():
     view = learning_modal(
         ModalPrefill.from_entry(longest_entry()),
         ModalContext(
-            entry_id=1, channel_id="C1", response_url="https://hooks.slack.com/actions/" + "r" * 200
+            entry_id=MAX_ROW_ID,
+            channel_id="C" + "X" * 20,
+            origin=MessageOrigin(channel_id="D" + "X" * 20, message_ts="9" * 12 + "." + "9" * 8),
+            from_message=True,
         ),
         today=date(2026, 11, 24),
     )

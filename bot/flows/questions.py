@@ -24,6 +24,7 @@ from bot.services.help import (
     mark_unposted,
     question_card,
     repost_channel,
+    shown_to,
     suggest_experts,
 )
 from bot.services.people import Workspace
@@ -87,12 +88,13 @@ def may_manage(gateway: SlackGateway, card: QuestionCard, user_id: str) -> bool:
     return card.asker == user_id or gateway.is_admin(user_id)
 
 
-def load_card(deps: Deps, workspace: Workspace, question_id: int | None) -> QuestionCard | None:
+def load_card(deps: Deps, workspace: Workspace, question_id: int | None, user_id: str) -> QuestionCard | None:
+    """The question as `user_id` may see it: None when there is none, or it is someone else's unposted one."""
     if question_id is None:
         return None
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, question_id)
-        return question_card(session, question) if question else None
+        return question_card(session, question) if question and shown_to(question, user_id) else None
 
 
 def _post(gateway: SlackGateway, channel_id: str | None, payload: dict[str, Any]) -> Posted:
@@ -116,12 +118,13 @@ def publish_question(
         previous = question_card(session, question) if question.status is QuestionStatus.OPEN else None
         payload = question_message(replace(question_card(session, question), status=QuestionStatus.OPEN))
     posted = _post(gateway, target, payload)
+    public = posted.ts is not None and target is not None and gateway.is_public_channel(target)
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, question_id)
         assert question is not None
         now = deps.clock()
         if posted.ts is not None and target is not None:
-            mark_posted(question, channel_id=target, message_ts=posted.ts, now=now)
+            mark_posted(question, channel_id=target, message_ts=posted.ts, in_public_channel=public, now=now)
             experts = suggest_experts(session, question)
         else:
             # An open question that could not be reposted stays where it is.

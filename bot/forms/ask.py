@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, RowId
+from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState
 from bot.forms.elements import channel_picker, modal, radio_buttons, skills_input, text_input
 from bot.services.help import MAX_DETAILS_LENGTH, MAX_QUESTION_LENGTH, QuestionCard, QuestionDraft
 from bot.views.blocks import Block, context, input_block, option
 from bot.views.format import channel_link
 from bot.views.help import URGENCY_LABELS
+from bot.views.values import ChannelId, RowId
 from models import Urgency
 
 ASK_MODAL = "ask_modal"
@@ -28,7 +29,7 @@ class BlockId(StrEnum):
 class AskModalContext(HiddenState):
     """What the ask form remembers between opening and submission."""
 
-    channel_id: str | None = None  # where it was opened: the confirmation goes there
+    channel_id: ChannelId | None = None  # where it was opened: the confirmation goes there
     question_id: RowId | None = None  # editing this question
 
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.parsing.learn import parse_minutes
 from bot.services.drafts import Draft, DraftError
+from bot.views.values import USER_ID, ChannelId, MessageTs
 
 # Every input block holds one element with this action id, so a form reads a field by its block id alone.
 VALUE = "value"
 
-# A row's id as a form remembers it: positive, and small enough for a BIGINT column.
-RowId = Annotated[int, Field(gt=0, lt=2**63)]
+# No form picks more people than this (Slack's multi-select allows 100).
+MAX_PEOPLE_PICKED = 100
 
 DraftT = TypeVar("DraftT", bound=Draft)
 
@@ -39,7 +40,8 @@ class HiddenState(BaseModel):
     """What a modal remembers between opening and submission, kept as JSON in its private_metadata.
 
     Only the app writes it, but a forged submission could carry anything: what does not validate loads as
-    the empty state, which the form's own checks then refuse, never as a crash.
+    the empty state, which the form's own checks then refuse, never as a crash. It holds ids (checked
+    again against the database and the person submitting), never an address to send anything to.
     """
 
     model_config = ConfigDict(frozen=True, strict=True, extra="ignore")
@@ -53,6 +55,14 @@ class HiddenState(BaseModel):
             return cls.model_validate_json(raw if isinstance(raw, str) and raw else "{}")
         except ValidationError:
             return cls()
+
+
+class MessageOrigin(HiddenState):
+    """The message a form was opened from, to redraw in place on submission: only one in the person's own
+    DM with the app, which the submission checks again (`bot/listeners/views/submission.py`)."""
+
+    channel_id: ChannelId
+    message_ts: MessageTs
 
 
 class FormValues:
@@ -96,8 +106,12 @@ class FormValues:
         return self._string(block_id, "selected_conversation")
 
     def users(self, block_id: str) -> list[str]:
+        """The people picked, each once: only what reads as a Slack user id, and no more than a form offers."""
         users = self._read(block_id, "selected_users")
-        return [user for user in users if isinstance(user, str)] if isinstance(users, list) else []
+        if not isinstance(users, list) or len(users) > MAX_PEOPLE_PICKED:
+            return []
+        picked = (user for user in users if isinstance(user, str) and USER_ID.fullmatch(user))
+        return list(dict.fromkeys(picked))
 
 
 def minutes_from(text: str) -> int | None:

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import VALUE, FormErrors, FormValues, HiddenState, RowId
+from bot.forms.base import VALUE, FormErrors, FormValues, HiddenState
 from bot.forms.elements import Element, modal
 from bot.services.help import QuestionCard
 from bot.views.blocks import input_block, plain, section
 from bot.views.help import quote
+from bot.views.values import ChannelId, RowId
 from models import QuestionStatus
 
 CREDIT_MODAL = "credit_helpers_modal"
@@ -24,7 +25,7 @@ class CreditModalContext(HiddenState):
     """What the credit form remembers between opening and submission."""
 
     question_id: RowId | None = None
-    channel_id: str | None = None  # where it was opened: the confirmation goes there
+    channel_id: ChannelId | None = None  # where it was opened: the confirmation goes there
 
 
 WITHDRAWN = "This question was withdrawn, so nothing changed."

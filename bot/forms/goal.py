@@ -7,12 +7,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, RowId
+from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, MessageOrigin
 from bot.forms.elements import datepicker, modal, radio_buttons, skills_input, text_input
 from bot.parsing.goal import parse_sessions
 from bot.parsing.learn import parse_minutes
 from bot.services.goals import MAX_TITLE_LENGTH, MAX_WHY_LENGTH, GoalDraft, GoalError
 from bot.views.blocks import Block, input_block, option
+from bot.views.values import ChannelId, RowId
 from models import Goal, GoalTarget
 
 GOAL_MODAL = "goal_modal"
@@ -31,8 +32,8 @@ class GoalModalContext(HiddenState):
     """What the goal form remembers between opening and submission."""
 
     goal_id: RowId | None = None  # editing this goal
-    channel_id: str | None = None  # where it was opened: the confirmation goes there
-    response_url: str | None = None  # the goal list an edit redraws in place
+    channel_id: ChannelId | None = None  # where it was opened: the confirmation goes there
+    origin: MessageOrigin | None = None  # the goal list an edit redraws in place
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, RowId, minutes_from
+from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, MessageOrigin, minutes_from
 from bot.forms.elements import (
     datepicker,
     modal,
@@ -23,6 +23,7 @@ from bot.services.drafts import DraftError
 from bot.services.learning import MAX_WHAT_LENGTH, EntryDraft
 from bot.views.blocks import Block, input_block, option
 from bot.views.format import KIND_EXPLANATIONS, KIND_LABELS, truncate
+from bot.views.values import ChannelId, RowId
 from models import EntryKind, LearningEntry, Visibility
 
 LEARNING_MODAL = "learning_modal"
@@ -43,8 +44,8 @@ class ModalContext(HiddenState):
     """What the learning form remembers between opening and submission."""
 
     entry_id: RowId | None = None  # editing this entry
-    channel_id: str | None = None  # where it was opened: the confirmation goes there
-    response_url: str | None = None  # the confirmation an edit replaces in place
+    channel_id: ChannelId | None = None  # where it was opened: the confirmation goes there
+    origin: MessageOrigin | None = None  # the confirmation an edit redraws in place
     from_message: bool = False  # opened by the message shortcut
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import FormErrors, FormValues, HiddenState, RowId
+from bot.forms.base import FormErrors, FormValues, HiddenState
 from bot.forms.elements import channel_picker, modal
 from bot.views.blocks import input_block, section
 from bot.views.format import shown
+from bot.views.values import RowId
 from models import Goal
 
 SHARE_GOAL_MODAL = "goal_share_modal"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt import BoltContext
 
+from bot.forms.base import MessageOrigin
 from bot.services.people import Workspace
+from bot.views.values import CHANNEL_ID, MAX_ROW_ID
 
 
 def workspace_of(body: dict[str, Any], context: BoltContext) -> Workspace | None:
@@ -39,12 +42,40 @@ def _acting_team(body: dict[str, Any]) -> str | None:
 
 
 def channel_of(body: dict[str, Any]) -> str | None:
-    """The channel an interaction happened in (None on App Home and in modals)."""
-    channel: dict[str, Any] = body.get("channel") or {}
-    return channel.get("id")
+    """The channel a command was typed or an interaction happened in (None on App Home and in modals, or
+    when what the payload names is no channel id)."""
+    channel = body.get("channel")
+    channel_id = channel.get("id") if isinstance(channel, dict) else body.get("channel_id")
+    return channel_id if isinstance(channel_id, str) and CHANNEL_ID.fullmatch(channel_id) else None
+
+
+def redrawable_message(body: dict[str, Any]) -> MessageOrigin | None:
+    """The message clicked, when a form opened from it can redraw it with chat.update: a message (not an
+    ephemeral one, which has nothing to update) in a DM, which the submission checks is the person's own."""
+    container = body.get("container")
+    channel_id = channel_of(body)
+    if not isinstance(container, dict) or container.get("is_ephemeral") or not channel_id:
+        return None
+    if not channel_id.startswith("D"):
+        return None
+    try:
+        return MessageOrigin.model_validate(
+            {"channel_id": channel_id, "message_ts": container.get("message_ts")}
+        )
+    except ValidationError:
+        return None
+
+
+def number_in(text: object, maximum: int) -> int | None:
+    """A whole number 0..`maximum` in ASCII digits; None for anything else: a sign, spaces, `²` (a digit
+    to `isdigit`, not to `int`), `٣` (one to both), or more digits than `maximum` has, so no huge int is
+    ever built."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
 
 
 def id_value(action: dict[str, Any]) -> int | None:
-    """A button's value that names a row by its id; anything else (crafted, empty) is None."""
-    value = str(action.get("value", ""))
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+    """A button's value that names a row by its id; anything else (crafted, empty, 0, too big) is None."""
+    return number_in(action.get("value"), MAX_ROW_ID) or None

@@ -210,6 +210,31 @@ def get_question(session: Session, workspace: Workspace, question_id: int) -> He
     )
 
 
+def shown_to(question: HelpQuestion, user_id: str) -> bool:
+    """Whether the question exists for this person: an unposted one was never in a channel, so it is its
+    asker's alone, and to anyone else (admins too) it is as if there were no such question."""
+    return question.status is not QuestionStatus.UNPOSTED or question.asker.user_id == user_id
+
+
+def took_part(session: Session, question: HelpQuestion, user_id: str) -> bool:
+    """The asker, or someone who helped: replied in the thread (a reply still there), offered or was
+    credited. They have seen the question where it was asked."""
+    if question.asker.user_id == user_id:
+        return True
+    replied = exists().where(
+        HelpAnswer.team_id == question.team_id,
+        HelpAnswer.question_id == question.id,
+        HelpAnswer.user_id == user_id,
+        HelpAnswer.deleted_at.is_(None),
+    )
+    offered = exists().where(
+        HelpOffer.team_id == question.team_id,
+        HelpOffer.question_id == question.id,
+        HelpOffer.user_id == user_id,
+    )
+    return bool(session.scalar(select(replied | offered))) or user_id in helpers_of(session, question)
+
+
 def _within_reach(workspace: Workspace) -> ColumnElement[bool]:
     """Questions a person of the workspace can see, click on, reply or react to: their workspace's, and in
     an Enterprise Grid org any of its workspaces' (a channel is shared across the org's workspaces, and
@@ -238,9 +263,13 @@ def repost_channel(session: Session, question: HelpQuestion) -> str | None:
     return help_channel_of(session, workspace) or question.channel_id or question.origin_channel_id
 
 
-def mark_posted(question: HelpQuestion, *, channel_id: str, message_ts: str, now: datetime) -> None:
+def mark_posted(
+    question: HelpQuestion, *, channel_id: str, message_ts: str, in_public_channel: bool, now: datetime
+) -> None:
+    """Posted (or reposted) in `channel_id`; `in_public_channel` only if Slack said everyone can read it."""
     question.status = QuestionStatus.OPEN
     question.channel_id = channel_id
+    question.in_public_channel = in_public_channel
     question.message_ts = message_ts
     question.post_error = None
     question.posted_at = now

@@ -352,7 +352,8 @@ def nudge_seed(person: Person, day: date) -> int:
 
 
 def _open_question(session: Session, person: Person, *, now: datetime) -> OpenQuestion | None:
-    """A recent open question from a peer that shares a skill this person logged lately."""
+    """A recent open question from a peer that shares a skill this person logged lately, posted where
+    everyone in the workspace can read it: a private channel's words never reach anyone outside it."""
     if not person.suggest_as_expert:
         return None
     since_day = local_today(person, now) - timedelta(days=QUESTION_SKILLS_DAYS)
@@ -372,6 +373,7 @@ def _open_question(session: Session, person: Person, *, now: datetime) -> OpenQu
         .where(
             HelpQuestion.team_id == person.team_id,
             HelpQuestion.status == QuestionStatus.OPEN,
+            HelpQuestion.in_public_channel.is_(True),
             HelpQuestion.asker_id != person.id,
             HelpQuestion.posted_at >= now - QUESTION_MAX_AGE,
             question_skills.c.skill_id.in_(my_skills),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from bot.parsing.ask import ASK_EXAMPLE, HELP_CHANNEL_EXAMPLE
-from bot.services.help import MAX_DETAILS_LENGTH, MAX_QUESTION_LENGTH, Expert, QuestionCard
+from bot.services.help import MAX_DETAILS_LENGTH, MAX_QUESTION_LENGTH, MAX_SUGGESTIONS, Expert, QuestionCard
 from bot.views.blocks import (
     Block,
     actions,
@@ -19,6 +20,7 @@ from bot.views.blocks import (
     section,
 )
 from bot.views.format import channel_link, duration, escape, mention, mentions, shown, skill_tags
+from bot.views.values import ButtonValue, RowId, UserId
 from models import QuestionStatus, Urgency
 
 OPEN_ASK_MODAL = "open_ask_modal"
@@ -124,8 +126,22 @@ def thanks_thread_message(card: QuestionCard, helpers: Sequence[str]) -> dict[st
 # ---------------------------------------------------------------------- what the asker sees
 
 
+# Which message an Invite button sits on, so the click redraws the same one.
+InvitedFrom = Literal["asked", "follow_up"]
+
+
+class InviteValue(ButtonValue):
+    """An Invite button's value: ids only (the question, the peer, the peers invited already) and which
+    message it sits on. The click checks each again: the asker's question, a peer still suggested for it."""
+
+    question_id: RowId = Field(alias="q")
+    expert: UserId = Field(alias="u")
+    invited: tuple[UserId, ...] = Field(default=(), alias="in", max_length=MAX_SUGGESTIONS)
+    on: InvitedFrom
+
+
 def _expert_blocks(
-    card: QuestionCard, experts: Sequence[Expert], invited: Sequence[str], on: str
+    card: QuestionCard, experts: Sequence[Expert], invited: Sequence[str], on: InvitedFrom
 ) -> list[Block]:
     if not experts:
         return []
@@ -139,7 +155,7 @@ def _expert_blocks(
         if expert.user_id in invited:
             blocks.append(section(" · ".join([*facts, ":white_check_mark: invited"])))
             continue
-        value = json.dumps({"q": card.id, "u": expert.user_id, "in": list(invited), "on": on})
+        value = InviteValue(question_id=card.id, expert=expert.user_id, invited=tuple(invited), on=on).dump()
         blocks.append(
             section(" · ".join(facts), accessory=button("Invite to the thread", INVITE_EXPERT, value=value))
         )

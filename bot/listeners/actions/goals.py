@@ -19,7 +19,7 @@ from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.forms.learning import ModalContext, ModalPrefill
 from bot.forms.share_goal import share_modal
 from bot.gateway import SlackGateway
-from bot.listeners.payload import channel_of, id_value
+from bot.listeners.payload import channel_of, id_value, redrawable_message
 from bot.services.goals import drop_goal, get_goal, goal_progress, mark_goal_done
 from bot.services.people import Workspace, local_today
 from bot.views.goals import DROP_GOAL, goal_finished_notice, goal_list_message, goal_refused_message
@@ -147,7 +147,7 @@ def edit_goal(
 def _edit_form(goal: Goal, *, body: dict[str, Any]) -> dict[str, Any]:
     """The goal form filled in with the goal; saved, it redraws the message clicked (the goal list)."""
     modal_context = GoalModalContext(
-        goal_id=goal.id, channel_id=channel_of(body), response_url=body.get("response_url")
+        goal_id=goal.id, channel_id=channel_of(body), origin=redrawable_message(body)
     )
     return goal_modal(GoalPrefill.from_goal(goal), modal_context)
 

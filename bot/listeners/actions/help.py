@@ -3,7 +3,6 @@ log what you learned, and the follow-up's Close and Keep waiting."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -30,13 +29,16 @@ from bot.services.help import (
     offer_help,
     question_card,
     repliers,
+    shown_to,
     suggest_experts,
+    took_part,
     withdraw_question,
 )
 from bot.services.people import Workspace, note_external
 from bot.views.help import (
     CLOSE_QUESTION,
     CREDIT_HELPERS,
+    InviteValue,
     asked_message,
     closed_message,
     follow_up_message,
@@ -78,11 +80,11 @@ def _card_to_manage(
     statuses: frozenset[QuestionStatus] | None,
     asker_only: bool = False,
 ) -> QuestionCard | None:
-    """The question a button is about, if it still exists, is in one of `statuses` (None: any) and this
-    clicker may `verb` it (its asker, or unless `asker_only` an admin); otherwise they are told why
-    privately, and None."""
+    """The question a button is about, if it still exists (for this clicker), is in one of `statuses`
+    (None: any) and this clicker may `verb` it (its asker, or unless `asker_only` an admin); otherwise they
+    are told why privately, and None."""
     user_id = body["user"]["id"]
-    card = load_card(deps, workspace, question_id)
+    card = load_card(deps, workspace, question_id, user_id)
     if card is None:
         _private(respond, question_gone_message())
     elif statuses is not None and card.status not in statuses:
@@ -117,7 +119,7 @@ def offer(
     offered = False
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, question_id) if question_id else None
-        card = question_card(session, question) if question else None
+        card = question_card(session, question) if question and shown_to(question, user_id) else None
         if question and card and card.status is QuestionStatus.OPEN and card.asker != user_id:
             offered = offer_help(session, question, user_id, now=deps.clock())
         if offered and actor_is_external:
@@ -235,16 +237,15 @@ def invite(
 ) -> None:
     """Invite a suggested peer: a thread reply that mentions them, sent only on this click.
 
-    The button's value is JSON: the question (q), the peer (u), who is invited already (in) and whether
-    the button sits on the follow-up (on); a value that does not read so is ignored.
+    The button's value only names ids (`InviteValue`), and none is taken on trust: the question must be the
+    clicker's own and still open, and the peer one its suggestions (worked out again here) still include,
+    so a forged value can neither put words in the thread nor mention anyone else. A value that does not
+    read so is ignored.
     """
     ack()
     user_id = body["user"]["id"]
-    try:
-        value = json.loads(action.get("value") or "{}")
-        question_id, expert = int(value["q"]), str(value["u"])
-        invited = [str(user) for user in value.get("in", [])]
-    except (ValueError, KeyError, TypeError):
+    value = InviteValue.load(action.get("value"))
+    if value is None:
         return
     card = _card_to_manage(
         body,
@@ -252,20 +253,22 @@ def invite(
         workspace,
         deps,
         gateway,
-        question_id,
+        value.question_id,
         verb="invite peers to",
         statuses=STILL_OPEN,
         asker_only=True,
     )
     if card is None:
         return
-    if expert not in invited:
-        reply_in_thread(gateway, card, invite_thread_message(expert, user_id))
-        invited.append(expert)
     with deps.sessions() as session, session.begin():
-        question = get_question(session, workspace, question_id)
+        question = get_question(session, workspace, card.id)
         experts = suggest_experts(session, question) if question else []
-    build = follow_up_message if value.get("on") == "follow_up" else asked_message
+    suggested = {expert.user_id for expert in experts}
+    invited = [user for user in value.invited if user in suggested]
+    if value.expert in suggested and value.expert not in invited:
+        reply_in_thread(gateway, card, invite_thread_message(value.expert, user_id))
+        invited.append(value.expert)
+    build = follow_up_message if value.on == "follow_up" else asked_message
     _private(respond, build(card, experts, invited), replace_original=True)
 
 
@@ -278,9 +281,19 @@ def log_learning(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    """Log what you learned from the answers: the learning form, prefilled as learning from people."""
+    """Log what you learned from the answers: the learning form, prefilled as learning from people.
+
+    Only for the asker and those who helped on the question (`took_part`); to anyone else, as to an id that
+    never was, the question no longer exists, so the button reads no one else's question.
+    """
     ack()
-    card = load_card(deps, workspace, id_value(action))
+    user_id, question_id = body["user"]["id"], id_value(action)
+    with deps.sessions() as session, session.begin():
+        question = get_question(session, workspace, question_id) if question_id else None
+        readable = (
+            question is not None and shown_to(question, user_id) and took_part(session, question, user_id)
+        )
+        card = question_card(session, question) if question and readable else None
     if card is None:
         _private(respond, question_gone_message())
         return
@@ -291,9 +304,7 @@ def log_learning(
         link=gateway.permalink(card.channel_id, card.message_ts),
     )
     modal_context = ModalContext(channel_id=channel_of(body))
-    open_learning_modal(
-        deps, workspace, gateway, body["user"]["id"], body["trigger_id"], modal_context, prefill
-    )
+    open_learning_modal(deps, workspace, gateway, user_id, body["trigger_id"], modal_context, prefill)
 
 
 def keep_waiting(ack: Ack, respond: Respond) -> None:

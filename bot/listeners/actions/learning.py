@@ -12,7 +12,7 @@ from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext, ModalPrefill
 from bot.gateway import SlackGateway
-from bot.listeners.payload import channel_of, id_value
+from bot.listeners.payload import channel_of, id_value, redrawable_message
 from bot.services.learning import delete_entry, get_entry
 from bot.services.people import Workspace
 from bot.views.learning import nothing_to_edit_message, undone_message
@@ -45,7 +45,7 @@ def edit_entry(
         respond(**nothing_to_edit_message(), replace_original=False)
         return
     modal_context = ModalContext(
-        entry_id=entry_id, channel_id=channel_of(body), response_url=body.get("response_url")
+        entry_id=entry_id, channel_id=channel_of(body), origin=redrawable_message(body)
     )
     open_learning_modal(deps, workspace, gateway, user_id, body["trigger_id"], modal_context, prefill)
 

@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.flows.nudges import change_nudges
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
+from bot.listeners.payload import number_in
 from bot.parsing.team import parse_time
 from bot.services import nudges
 from bot.services.people import Workspace
@@ -81,13 +82,17 @@ def set_days(
     gateway: SlackGateway,
 ) -> None:
     ack()
-    chosen = tuple(
-        int(item["value"])
-        for item in action.get("selected_options") or []
-        if str(item.get("value")).isdigit()
-    )
+    chosen = _weekdays(action.get("selected_options"))
     reply = partial(change_nudges, weekdays=chosen) if chosen else _one_day_needed
     _answer(body, respond, workspace, deps, gateway, reply)
+
+
+def _weekdays(options: object) -> tuple[int, ...]:
+    """The days ticked (0 Monday .. 6 Sunday), each once; what is no day of the week is not one."""
+    if not isinstance(options, list) or len(options) > 7:
+        return ()
+    days = (number_in(item.get("value"), 6) if isinstance(item, dict) else None for item in options)
+    return tuple(sorted({day for day in days if day is not None}))
 
 
 def set_time(

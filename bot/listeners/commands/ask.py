@@ -11,6 +11,7 @@ from bot.flows.questions import ask_once, open_ask_modal, publish_question
 from bot.forms.ask import AskModalContext
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.payload import channel_of
 from bot.parsing.ask import OpenAskModal, ShowAskHelp, parse_ask
 from bot.services.people import Workspace
 from bot.views.help import ask_error_message, ask_help_message, duplicate_ask_message
@@ -27,7 +28,7 @@ def ask_command(
     request = parse_text(parse_ask, command)
     if answered_in_ack(request, ack, ShowAskHelp, ask_help_message, ask_error_message):
         return
-    user_id, channel_id = command["user_id"], command.get("channel_id")
+    user_id, channel_id = command["user_id"], channel_of(command)
     if isinstance(request, OpenAskModal):
         open_ask_modal(
             deps, workspace, gateway, command["trigger_id"], AskModalContext(channel_id=channel_id)

@@ -13,6 +13,7 @@ from bot.flows.scope import PersonScope, person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.payload import channel_of
 from bot.parsing.goal import CreateGoal, ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
 from bot.services.goals import GoalError, create_goal, goal_progress
 from bot.services.people import Workspace, local_today
@@ -38,7 +39,7 @@ def goal_command(
         return
     user_id = command["user_id"]
     if isinstance(request, OpenGoalModal):
-        modal_context = GoalModalContext(channel_id=command.get("channel_id"))
+        modal_context = GoalModalContext(channel_id=channel_of(command))
         gateway.open_modal(command["trigger_id"], goal_modal(GoalPrefill(), modal_context))
         return
     new_goal = False

@@ -14,6 +14,7 @@ from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.payload import channel_of
 from bot.parsing import OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
@@ -35,7 +36,7 @@ def learn_command(
         return
     user_id = command["user_id"]
     if isinstance(request, OpenLogModal):
-        modal_context = ModalContext(channel_id=command.get("channel_id"))
+        modal_context = ModalContext(channel_id=channel_of(command))
         open_learning_modal(deps, workspace, gateway, user_id, command["trigger_id"], modal_context)
         return
     with person_scope(deps, workspace, gateway, user_id) as scope:

@@ -10,6 +10,7 @@ from bot.deps import Deps
 from bot.flows.learning import open_learning_modal
 from bot.forms.learning import ModalContext, ModalPrefill
 from bot.gateway import SlackGateway
+from bot.listeners.payload import channel_of
 from bot.services.people import Workspace
 from models import EntryKind
 
@@ -22,7 +23,7 @@ def save_as_learning(
     ack()
     user_id = shortcut["user"]["id"]
     message = shortcut.get("message", {})
-    channel_id = shortcut["channel"]["id"]
+    channel_id = channel_of(shortcut)
     author = message.get("user")
     prefill = ModalPrefill(
         what=message.get("text", ""),

@@ -47,9 +47,9 @@ def submit_goal(
     saved = ack_after(ack, _save, deps, workspace, gateway, user_id, modal_context, view)
     if saved is None or saved.duplicate:
         return
-    # An edit from the goal list redraws the list in place.
-    url = modal_context.response_url if saved.redraws_list else None
-    confirm(gateway, user_id, saved.reply, response_url=url, channel_id=modal_context.channel_id)
+    # An edit from the goal list in the person's DM redraws the list in place.
+    origin = modal_context.origin if saved.redraws_list else None
+    confirm(gateway, user_id, saved.reply, origin=origin, channel_id=modal_context.channel_id)
     celebrate_reached_goals(deps, workspace, gateway, user_id, goals_changed=True)
 
 

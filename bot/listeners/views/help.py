@@ -149,7 +149,7 @@ def _editable_card(
     """The question being edited (None when asking a new one), still open and the person's to manage."""
     if question_id is None:
         return None
-    card = load_card(deps, workspace, question_id)
+    card = load_card(deps, workspace, question_id, user_id)
     if card is None or card.status not in EDITABLE:
         raise ask.refused(ask.CLOSED)
     if not may_manage(gateway, card, user_id):
@@ -170,7 +170,7 @@ def _creditable_card(
     deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, question_id: int | None
 ) -> QuestionCard:
     """The question to credit helpers on: not withdrawn, and the person's to manage."""
-    card = load_card(deps, workspace, question_id)
+    card = load_card(deps, workspace, question_id, user_id)
     if card is None or card.status not in CREDITABLE:
         raise credit.refused(credit.WITHDRAWN)
     if not may_manage(gateway, card, user_id):

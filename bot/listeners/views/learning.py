@@ -43,9 +43,8 @@ def submit_learning(
     saved = ack_after(ack, _save, deps, workspace, gateway, user_id, modal_context, view)
     if saved is None or saved.duplicate:
         return
-    # An edit that came from a confirmation message replaces it in place.
-    url, channel_id = modal_context.response_url, modal_context.channel_id
-    confirm(gateway, user_id, saved.reply, response_url=url, channel_id=channel_id)
+    # An edit that came from a confirmation in the person's DM redraws it in place.
+    confirm(gateway, user_id, saved.reply, origin=modal_context.origin, channel_id=modal_context.channel_id)
     gateway.publish_home(user_id, saved.home)
     celebrate_reached_goals(deps, workspace, gateway, user_id)
 

@@ -8,7 +8,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt import Ack
 
-from bot.forms.base import FormErrors
+from bot.forms.base import FormErrors, MessageOrigin
 from bot.gateway import SlackGateway
 
 Params = ParamSpec("Params")
@@ -34,10 +34,20 @@ def confirm(
     user_id: str,
     reply: dict[str, Any],
     *,
-    response_url: str | None,
+    origin: MessageOrigin | None,
     channel_id: str | None,
 ) -> None:
-    """Redraw the message the form was opened from (while its `response_url` lives), else tell the person
-    privately where they opened it."""
-    if not (response_url and gateway.respond(response_url, reply, replace_original=True)):
+    """Redraw the message the form was opened from, if it is in the person's own DM with the app (the form
+    says where it was, but only Slack knows whose DM that is); else tell the person privately where they
+    opened the form. Never through an address the form carries: a forged one would make the app post
+    anywhere."""
+    if not _redrawn_in_own_dm(gateway, user_id, origin, reply):
         gateway.notify(user_id, reply, channel_id=channel_id)
+
+
+def _redrawn_in_own_dm(
+    gateway: SlackGateway, user_id: str, origin: MessageOrigin | None, reply: dict[str, Any]
+) -> bool:
+    if origin is None or gateway.dm_channel(user_id) != origin.channel_id:
+        return False
+    return gateway.update(origin.channel_id, origin.message_ts, reply)
