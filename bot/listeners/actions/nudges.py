@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.flows.nudges import change_nudges
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
+from bot.parsing.numbers import bounded_int
 from bot.parsing.team import parse_time
 from bot.services import nudges
 from bot.services.people import Workspace
@@ -81,11 +82,10 @@ def set_days(
     gateway: SlackGateway,
 ) -> None:
     ack()
-    chosen = tuple(
-        int(item["value"])
-        for item in action.get("selected_options") or []
-        if str(item.get("value")).isdigit()
+    picked = (
+        bounded_int(str(item.get("value")), low=0, high=6) for item in action.get("selected_options") or []
     )
+    chosen = tuple(day for day in picked if day is not None)  # Monday = 0
     reply = partial(change_nudges, weekdays=chosen) if chosen else _one_day_needed
     _answer(body, respond, workspace, deps, gateway, reply)
 
