@@ -1,19 +1,21 @@
-"""Hostile input through the real app: numbers nobody should type. Each is refused with words a person can act
-on (in the command's answer, or under the form's field), nothing is stored, and nothing fails with a 500."""
+"""Hostile input through the real app: numbers nobody should type, and invisible characters in every text
+field. Each is refused with words a person can act on (in the command's answer, or under the form's field),
+nothing is stored, and nothing fails with a 500 — on SQLite and on PostgreSQL, which cannot store NUL."""
 
 from __future__ import annotations
 
 import re
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, String, Text, create_engine, select
 from sqlalchemy.orm import Session
 
+import models
 from bot.localslack import FakeSlack
 from bot.localslack.payloads import signed_headers
 from bot.views.fitness import HISTORY_OLDER, OPEN_TARGETS_MODAL
@@ -45,6 +47,21 @@ HUGE = ["9" * 20, "9" * 400, "9" * 5000]
 LOOKALIKES = ["²", "½", "1e309", "NaN", "inf", "-5", "1.5.5", "1_000", "0x10"]
 # Digits of other scripts are decimal digits, read as int() reads them: Arabic-Indic and full-width 3.
 OTHER_SCRIPTS = ["\u0663", "\uff13"]
+# What no text field keeps. The last three are also white space: where a field tidies spaces (command text,
+# a goal's title, skills split at spaces) they become one; anywhere else they are refused like the rest.
+INVISIBLE = {
+    "NUL": "\x00",
+    "ESC": "\x1b",
+    "BEL": "\x07",
+    "DEL": "\x7f",
+    "lone surrogate": "\ud800",
+    "NEL": "\x85",
+    "line separator": "\u2028",
+    "paragraph separator": "\u2029",
+}
+# A slash command arrives form-encoded as UTF-8, which cannot carry a lone surrogate; JSON's \ud800 can.
+IN_COMMANDS = {name: character for name, character in INVISIBLE.items() if name != "lone surrogate"}
+CONTROL_MESSAGE = "invisible control characters"
 
 
 def short(value: object) -> str:
@@ -79,6 +96,17 @@ def content_rows(session: Session) -> dict[str, int]:
 
 
 NOTHING = {"learning_entries": 0, "goals": 0, "help_questions": 0, "learning_teams": 0, "skills": 0}
+
+
+def stored_text(session: Session) -> str:
+    """Every string in every table, joined: where a hostile character would be if one got through."""
+    session.expire_all()
+    values: list[str] = []
+    for table in models.Base.metadata.sorted_tables:
+        columns = [column for column in table.columns if isinstance(column.type, String | Text)]
+        if columns:
+            values += [value for row in session.execute(select(*columns)) for value in row if value]
+    return "\n".join(values)
 
 
 # ---------------------------------------------------------------------- numbers in commands
@@ -311,6 +339,97 @@ def test_crafted_numbers_in_menus_and_buttons_fall_back_to_what_a_click_would_me
     assert [entry.goal_id for entry in entries(session)] == [None, None]
 
 
+# ---------------------------------------------------------------------- invisible characters in commands
+
+
+def command_fields(character: str) -> list[tuple[str, str, str]]:
+    """(command, text, who types it) with `character` in each text field a command stores or looks up."""
+    return [
+        ("/learn", f"45m Read{character}docs", ANA),
+        ("/learn", f"45m Read docs https://example.com/a{character}b", ANA),
+        ("/learn", f"45m Read docs #py{character}thon", ANA),
+        ("/goal", f"Learn{character}Kubernetes 10h", ANA),
+        ("/goal", f"Learn Kubernetes 10h #k{character}8s", ANA),
+        ("/ask", f"How do I{character}read a query plan?", ANA),
+        ("/ask", f"How do I read a query plan? #post{character}gres", ANA),
+        ("/team", f"create Plat{character}form", ADMIN),
+        ("/team", f"add Plat{character}form <@{ANA}|ana>", ADMIN),
+        ("/team", f"digest Plat{character}form preview", ADMIN),
+    ]
+
+
+@pytest.mark.parametrize("name", IN_COMMANDS)
+def test_commands_refuse_invisible_characters_in_every_text_field(
+    slack: SlackDriver, fake_slack: FakeSlack, session: Session, name: str
+) -> None:
+    character = IN_COMMANDS[name]
+    for command, text, user in command_fields(character):
+        shown = answer(slack, fake_slack, command, text, user=user)
+
+        refused = CONTROL_MESSAGE in shown
+        if character.isspace():  # command text is split into words, so it becomes a space
+            assert refused or character not in stored_text(session), (command, text)
+        else:
+            assert refused, (command, text, shown)
+            assert content_rows(session) == NOTHING, (command, text)
+    assert character not in stored_text(session)
+
+
+# ---------------------------------------------------------------------- invisible characters in forms
+
+
+def ask_form(**fields: str) -> dict[str, Any]:
+    """The ask form filled in well (with where to post, as there is no help channel), but for `fields`."""
+    typed = {"question": "How do I read a query plan?", "details": None, "skills": "#postgres", **fields}
+    return form_values(
+        question=text_value(typed["question"]),
+        details=text_value(typed["details"]),
+        skills=text_value(typed["skills"]),
+        urgency=radio_value("normal"),
+        channel={"type": "conversations_select", "selected_conversation": CHANNEL_ID},
+    )
+
+
+FORM_FIELDS: list[tuple[str, str, Callable[[str], dict[str, Any]]]] = [
+    ("/learn", "what", lambda text: learning_form(what=f"Read{text}docs")),
+    ("/learn", "link", lambda text: learning_form(link=f"https://example.com/a{text}b")),
+    ("/learn", "skills", lambda text: learning_form(skills=f"#py{text}thon")),
+    ("/goal", "title", lambda text: goal_form(title=f"Learn{text}Kubernetes")),
+    ("/goal", "why", lambda text: goal_form(why=f"On{text}call")),
+    ("/goal", "skills", lambda text: goal_form(skills=f"#k{text}8s")),
+    ("/ask", "question", lambda text: ask_form(question=f"How do I{text}read a query plan?")),
+    ("/ask", "details", lambda text: ask_form(details=f"I tried{text}EXPLAIN")),
+    ("/ask", "skills", lambda text: ask_form(skills=f"#post{text}gres")),
+]
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+@pytest.mark.parametrize(
+    ("command", "field", "filled"), FORM_FIELDS, ids=[f"{c} {f}" for c, f, _ in FORM_FIELDS]
+)
+def test_forms_refuse_invisible_characters_under_the_field(
+    slack: SlackDriver,
+    fake_slack: FakeSlack,
+    session: Session,
+    command: str,
+    field: str,
+    filled: Callable[[str], dict[str, Any]],
+    name: str,
+) -> None:
+    character = INVISIBLE[name]
+    view = open_form(slack, fake_slack, command)
+
+    reply = slack.submit(view, filled(character), user=ANA, view_id="V0INVISIBLE")
+
+    assert reply.status == 200, reply.body
+    errors = reply.json.get("errors", {}) if reply.body else {}
+    if character.isspace() and not errors:  # a title is tidied to single spaces, skills split at spaces
+        assert character not in stored_text(session)
+        return
+    assert CONTROL_MESSAGE in errors.get(field, ""), reply.body
+    assert content_rows(session) == NOTHING
+
+
 # ---------------------------------------------------------------------- through `learnfit web`
 
 
@@ -345,13 +464,15 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
         yield Web(f"http://127.0.0.1:{port}", fake, log, database)
 
 
-def test_the_web_process_answers_hostile_numbers_without_a_traceback(web: Web) -> None:
+def test_the_web_process_answers_hostile_numbers_and_characters_without_a_traceback(web: Web) -> None:
     texts = [
         ("99999999999999999999m x", "between 1 minute and 16 hours"),
         (f"{'9' * 400}m Read docs", "between 1 minute and 16 hours"),
         (f"{'9' * 5000}h Read docs", "between 1 minute and 16 hours"),
         ("²m Read docs", "How long did you spend?"),
         ("1e309h Read docs", "How long did you spend?"),
+        ("45m Read docs https://example.com/\x00", CONTROL_MESSAGE),
+        ("45m Read\x1b[31m docs", CONTROL_MESSAGE),
     ]
     for text, advice in texts:
         body = TEST_TEAM.command_body(
