@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from logging import Logger
 from typing import Any
 
@@ -89,12 +90,51 @@ def build_app(
     return app
 
 
+# Codes that say what went wrong without quoting anything: SQLSTATE, SQLite's error name, SQLAlchemy's code.
+_ERROR_CODES = ("sqlstate", "sqlite_errorname", "code", "errno")
+
+
+def failure_trace(error: BaseException) -> str:
+    """Where `error` was raised, and every exception chained to it: classes, error codes and frames.
+
+    Never an exception's message or arguments: they can quote what a person typed (a database error quotes
+    the row it refused, `int()` the text it could not read).
+    """
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        codes = [
+            f"{name}={value}"
+            for name in _ERROR_CODES
+            if isinstance(value := getattr(current, name, None), str | int) and not isinstance(value, bool)
+        ]
+        frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
+        parts.append(f"{kind.__module__}.{kind.__qualname__} {' '.join(codes)}".rstrip() + "\n" + frames)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return "caused by ".join(parts)
+
+
+def _request_name(body: dict[str, Any]) -> str:
+    """A request by its kind and the app's own id for it (a form's callback id, a button's action id)."""
+    view, actions = body.get("view"), body.get("actions")
+    own_id = None
+    if isinstance(view, dict):
+        own_id = view.get("callback_id")
+    elif isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        own_id = actions[0].get("action_id")
+    return " ".join(str(part) for part in (body.get("command") or body.get("type"), own_id) if part)
+
+
 def _report_listener_error(
     error: Exception, body: dict[str, Any], logger: Logger, respond: Respond | None, ack: Ack
 ) -> BoltResponse | None:
-    """One handler failing must not take the app down; the person hears about it, the log keeps the trace."""
-    logger.error("listener failed for %s", body.get("type") or body.get("command"), exc_info=error)
-    if respond is not None:
+    """One handler failing must not take the app down: the person hears about it, and the log says where it
+    failed (failure_trace), with nothing the person typed."""
+    logger.error("listener failed for %s: %s", _request_name(body) or "a request", failure_trace(error))
+    if respond is not None and respond.response_url:  # a form's submission has none to answer through
         try:
             respond(
                 **error_message(
@@ -103,7 +143,7 @@ def _report_listener_error(
                 ),
                 replace_original=False,
             )
-        except Exception:
-            logger.exception("could not tell the person about the failure")
+        except Exception as exc:
+            logger.error("could not tell the person about the failure: %s", failure_trace(exc))
     # Once acked, Slack has its answer (the web process sent it already); keep the HTTP reply the same.
     return ack.response

@@ -10,7 +10,8 @@ from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.parsing.learn import parse_minutes
+from bot.parsing.errors import CommandError
+from bot.parsing.numbers import parse_duration
 from bot.services.drafts import Draft, DraftError
 from bot.views.values import USER_ID, ChannelId, MessageTs
 
@@ -114,9 +115,13 @@ class FormValues:
         return list(dict.fromkeys(picked))
 
 
-def minutes_from(text: str) -> int | None:
-    """A form's time field: a bare number is minutes, anything else a duration like 45m or 1h30m."""
-    return int(text) if text.isdecimal() else parse_minutes(text)
+def time_field(text: str, *, low: int, high: int, refusal: str, bare_unit: int = 1) -> int:
+    """A form's time field: a bare number counts `bare_unit` minutes, anything else is a duration like 45m or
+    1h30m; CommandError(`refusal`) unless it is `low` to `high` minutes."""
+    minutes = parse_duration(text, low=low, high=high, refusal=refusal, bare_unit=bare_unit)
+    if minutes is None:
+        raise CommandError(refusal)
+    return minutes
 
 
 @dataclass(frozen=True)

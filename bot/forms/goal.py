@@ -7,16 +7,30 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, MessageOrigin
+from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, MessageOrigin, time_field
 from bot.forms.elements import datepicker, modal, radio_buttons, skills_input, text_input
+from bot.parsing.errors import CommandError
 from bot.parsing.goal import parse_sessions
-from bot.parsing.learn import parse_minutes
-from bot.services.goals import MAX_TITLE_LENGTH, MAX_WHY_LENGTH, GoalDraft, GoalError
+from bot.parsing.numbers import parse_bounded_int
+from bot.services.goals import (
+    MAX_TARGET_MINUTES,
+    MAX_TARGET_SESSIONS,
+    MAX_TITLE_LENGTH,
+    MAX_WHY_LENGTH,
+    MIN_TARGET_MINUTES,
+    MIN_TARGET_SESSIONS,
+    GoalDraft,
+    GoalError,
+)
 from bot.views.blocks import Block, input_block, option
 from bot.views.values import ChannelId, RowId
 from models import Goal, GoalTarget
 
 GOAL_MODAL = "goal_modal"
+MINUTES_REFUSAL = (
+    f"Give {MIN_TARGET_MINUTES} minutes to {MAX_TARGET_MINUTES // 60:,} hours, like 10h, 90m or 1h30m."
+)
+SESSIONS_REFUSAL = f"Give {MIN_TARGET_SESSIONS} to {MAX_TARGET_SESSIONS} sessions, like 12."
 
 
 class BlockId(StrEnum):
@@ -148,16 +162,23 @@ def goal_modal(prefill: GoalPrefill, modal_context: GoalModalContext) -> dict[st
     )
 
 
-def _amount(kind: GoalTarget, text: str) -> tuple[int | None, str | None]:
-    """The "How much?" field for a target kind: (value, None) or (None, what to type instead)."""
+def _amount(kind: GoalTarget, text: str) -> int | None:
+    """The "How much?" field for a target kind (None for a done-by goal); CommandError says what to type."""
     if kind is GoalTarget.DATE:
-        return None, None
+        return None
     if kind is GoalTarget.MINUTES:
         # A bare number is hours here: nobody aims for "600" minutes of learning.
-        minutes = int(text) * 60 if text.isdecimal() else parse_minutes(text)
-        return (minutes, None) if minutes is not None else (None, "Give the time like 10h, 90m or 1h30m.")
-    count = int(text) if text.isdecimal() else parse_sessions(text)
-    return (count, None) if count is not None else (None, "Give the number of sessions, like 12.")
+        return time_field(
+            text, low=MIN_TARGET_MINUTES, high=MAX_TARGET_MINUTES, refusal=MINUTES_REFUSAL, bare_unit=60
+        )
+    if text.isdecimal():
+        return parse_bounded_int(
+            text, low=MIN_TARGET_SESSIONS, high=MAX_TARGET_SESSIONS, refusal=SESSIONS_REFUSAL
+        )
+    count = parse_sessions(text, refusal=SESSIONS_REFUSAL)
+    if count is None:
+        raise CommandError(SESSIONS_REFUSAL)
+    return count
 
 
 def _target_kind(form: FormValues) -> GoalTarget:
@@ -172,10 +193,11 @@ def parse_goal_form(values: object) -> GoalDraft:
     form = FormValues(values)
     kind = _target_kind(form)
     amount_text = (form.text(BlockId.AMOUNT) or "").strip()
-    value, problem = _amount(kind, amount_text)
     found: dict[str, str] = {}
-    if problem:
-        found[BlockId.AMOUNT] = problem if amount_text else "How much? " + problem
+    try:
+        value = _amount(kind, amount_text)
+    except CommandError as exc:
+        value, found[BlockId.AMOUNT] = None, exc.message if amount_text else "How much? " + exc.message
     due = form.day(BlockId.DUE)
     if kind is GoalTarget.DATE and due is None:
         found[BlockId.DUE] = "A done-by goal needs its date: when will you have done it?"

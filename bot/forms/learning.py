@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, MessageOrigin, minutes_from
+from bot.forms.base import DraftForm, FormErrors, FormValues, HiddenState, MessageOrigin, time_field
 from bot.forms.elements import (
     datepicker,
     modal,
@@ -19,14 +19,19 @@ from bot.forms.elements import (
     text_input,
     url_input,
 )
+from bot.parsing.errors import CommandError
+from bot.parsing.numbers import bounded_int
 from bot.services.drafts import DraftError
-from bot.services.learning import MAX_WHAT_LENGTH, EntryDraft
+from bot.services.learning import MAX_MINUTES, MAX_WHAT_LENGTH, EntryDraft
 from bot.views.blocks import Block, input_block, option
 from bot.views.format import KIND_EXPLANATIONS, KIND_LABELS, truncate
-from bot.views.values import ChannelId, RowId
+from bot.views.values import MAX_ROW_ID, ChannelId, RowId
 from models import EntryKind, LearningEntry, Visibility
 
 LEARNING_MODAL = "learning_modal"
+MINUTES_REFUSAL = (
+    f"Give 1 minute to {MAX_MINUTES // 60} hours: minutes like 30, or a duration like 45m or 1h30m."
+)
 
 
 class BlockId(StrEnum):
@@ -175,20 +180,22 @@ def learning_modal(
 def parse_learning_form(values: object) -> EntryDraft:
     """Read the form's `view.state.values` into a draft, or raise FormErrors for each bad field."""
     form = FormValues(values)
-    minutes = minutes_from((form.text(BlockId.MINUTES) or "").strip())
     found: dict[str, str] = {}
-    if minutes is None:
-        found[BlockId.MINUTES] = "Give minutes like 30, or a duration like 45m or 1h30m."
-    goal = form.choice(BlockId.GOAL) or ""
+    try:
+        minutes = time_field(
+            form.text(BlockId.MINUTES) or "", low=1, high=MAX_MINUTES, refusal=MINUTES_REFUSAL
+        )
+    except CommandError as exc:
+        minutes, found[BlockId.MINUTES] = 0, exc.message
     fields = {
         "what": form.text(BlockId.WHAT) or "",
-        "minutes": minutes or 0,
+        "minutes": minutes,
         "kind": form.choice(BlockId.KIND) or EntryKind.JOB.value,
         "skills": form.words(BlockId.SKILLS),
         "link": form.text(BlockId.LINK),
         "visibility": form.choice(BlockId.VISIBILITY) or Visibility.TEAM.value,
         "day": form.day(BlockId.DAY),
-        "goal_id": int(goal) if goal.isdecimal() else None,
+        "goal_id": bounded_int(form.choice(BlockId.GOAL) or "", low=1, high=MAX_ROW_ID),
     }
     return _DRAFT.build(fields, found)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import FormErrors, FormValues, minutes_from
+from bot.forms.base import FormErrors, FormValues, time_field
 from bot.forms.elements import modal, static_select, text_input
+from bot.parsing.errors import CommandError
+from bot.parsing.numbers import bounded_int
 from bot.services.fitness import (
     MAX_DAYS_PER_WEEK,
     MAX_MINUTES_PER_WEEK,
@@ -18,6 +20,9 @@ from bot.views.blocks import input_block, option, section
 from bot.views.fitness import day_count
 
 TARGETS_MODAL = "targets_modal"
+MINUTES_REFUSAL = (
+    f"Give {MIN_MINUTES_PER_WEEK} minutes to {MAX_MINUTES_PER_WEEK // 60} hours, like 90m or 2h."
+)
 
 
 class BlockId(StrEnum):
@@ -54,14 +59,14 @@ def targets_modal(targets: Targets) -> dict[str, Any]:
 def parse_targets_form(values: object, current: Targets) -> Targets:
     """Read the form; raise FormErrors under the time when it is out of range."""
     form = FormValues(values)
-    days = form.choice(BlockId.DAYS) or ""
-    minutes = minutes_from((form.text(BlockId.MINUTES) or "").strip())
-    if minutes is None or not MIN_MINUTES_PER_WEEK <= minutes <= MAX_MINUTES_PER_WEEK:
-        raise FormErrors(
-            {
-                BlockId.MINUTES: f"Give {MIN_MINUTES_PER_WEEK} minutes to {MAX_MINUTES_PER_WEEK // 60} hours, "
-                "like 90m or 2h."
-            }
+    try:
+        minutes = time_field(
+            form.text(BlockId.MINUTES) or "",
+            low=MIN_MINUTES_PER_WEEK,
+            high=MAX_MINUTES_PER_WEEK,
+            refusal=MINUTES_REFUSAL,
         )
-    in_range = days.isdecimal() and MIN_DAYS_PER_WEEK <= int(days) <= MAX_DAYS_PER_WEEK
-    return Targets(days_per_week=int(days) if in_range else current.days_per_week, minutes_per_week=minutes)
+    except CommandError as exc:
+        raise FormErrors({BlockId.MINUTES: exc.message}) from None
+    days = bounded_int(form.choice(BlockId.DAYS) or "", low=MIN_DAYS_PER_WEEK, high=MAX_DAYS_PER_WEEK)
+    return Targets(days_per_week=current.days_per_week if days is None else days, minutes_per_week=minutes)

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from slack_bolt import BoltContext
 
 from bot.forms.base import MessageOrigin
+from bot.parsing.numbers import bounded_int
 from bot.services.people import Workspace
 from bot.views.values import CHANNEL_ID, MAX_ROW_ID
 
@@ -66,16 +67,10 @@ def redrawable_message(body: dict[str, Any]) -> MessageOrigin | None:
         return None
 
 
-def number_in(text: object, maximum: int) -> int | None:
-    """A whole number 0..`maximum` in ASCII digits; None for anything else: a sign, spaces, `²` (a digit
-    to `isdigit`, not to `int`), `٣` (one to both), or more digits than `maximum` has, so no huge int is
-    ever built."""
-    if not isinstance(text, str) or not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
-        return None
-    number = int(text)
-    return number if number <= maximum else None
-
-
 def id_value(action: dict[str, Any]) -> int | None:
     """A button's value that names a row by its id; anything else (crafted, empty, 0, too big) is None."""
-    return number_in(action.get("value"), MAX_ROW_ID) or None
+    value = action.get("value")
+    # The app writes ids as plain ASCII digits; anything else (spaces, other scripts) was not written by it.
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        return None
+    return bounded_int(value, low=1, high=MAX_ROW_ID)

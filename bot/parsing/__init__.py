@@ -4,15 +4,14 @@ Errors carry the words the person sees. (STYLE.md names a single parsing.py; one
 mirrors bot/listeners/commands/ and keeps each grammar short enough to read at once.)
 """
 
+from bot.parsing.errors import CommandError
 from bot.parsing.learn import (
     LEARN_EXAMPLE,
-    CommandError,
     LearnRequest,
     LogLearning,
     OpenLogModal,
     ShowHelp,
     parse_learn,
-    parse_minutes,
 )
 
 __all__ = [
@@ -23,5 +22,4 @@ __all__ = [
     "OpenLogModal",
     "ShowHelp",
     "parse_learn",
-    "parse_minutes",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parsing.learn import CommandError
+from bot.parsing.errors import CommandError
 from bot.services.drafts import DraftError
 from bot.services.help import QuestionDraft
 from models import Urgency

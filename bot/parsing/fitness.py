@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parsing.learn import CommandError, parse_minutes
+from bot.parsing.errors import CommandError
+from bot.parsing.numbers import parse_bounded_int, parse_duration
 from bot.parsing.team import parse_time, parse_weekday
 from bot.services.fitness import (
     MAX_DAYS_PER_WEEK,
@@ -19,6 +20,11 @@ FITNESS_SUBCOMMANDS = (
     "`target`, `history`, `rest`, `export`, `forget-me`, `expert on|off`, `nudges` or `help`"
 )
 TARGET_EXAMPLE = "/fitness target 4 days 90m"
+DAYS_REFUSAL = f"Pick {MIN_DAYS_PER_WEEK} to {MAX_DAYS_PER_WEEK} learning days a week."
+MINUTES_REFUSAL = (
+    f"Pick {MIN_MINUTES_PER_WEEK} minutes to {MAX_MINUTES_PER_WEEK // 60} hours a week "
+    "(small and regular beats big and rare)."
+)
 DAYS = re.compile(r"^(?P<days>\d+)\s*(?:d|day|days)$", re.IGNORECASE)
 
 
@@ -125,21 +131,20 @@ def _parse_targets(text: str) -> SetTargets:
     words = re.sub(r"(\d)\s+([a-z])", r"\1\2", text).split()
     for word in words:
         if days is None and (match := DAYS.match(word)):
-            days = int(match["days"])
-        elif minutes is None and (found := parse_minutes(word)) is not None:
+            days = parse_bounded_int(
+                match["days"], low=MIN_DAYS_PER_WEEK, high=MAX_DAYS_PER_WEEK, refusal=DAYS_REFUSAL
+            )
+        elif minutes is None and (found := _weekly_minutes(word)) is not None:
             minutes = found
         else:
             raise CommandError(f"I could not read `{word}` as days or time. Try `{TARGET_EXAMPLE}`.")
     if days is None and minutes is None:
         raise CommandError(f"Say how many days and how much time a week, e.g. `{TARGET_EXAMPLE}`.")
-    if days is not None and not MIN_DAYS_PER_WEEK <= days <= MAX_DAYS_PER_WEEK:
-        raise CommandError(f"Pick {MIN_DAYS_PER_WEEK} to {MAX_DAYS_PER_WEEK} learning days a week.")
-    if minutes is not None and not MIN_MINUTES_PER_WEEK <= minutes <= MAX_MINUTES_PER_WEEK:
-        raise CommandError(
-            f"Pick {MIN_MINUTES_PER_WEEK} minutes to {MAX_MINUTES_PER_WEEK // 60} hours a week "
-            "(small and regular beats big and rare)."
-        )
     return SetTargets(days_per_week=days, minutes_per_week=minutes)
+
+
+def _weekly_minutes(word: str) -> int | None:
+    return parse_duration(word, low=MIN_MINUTES_PER_WEEK, high=MAX_MINUTES_PER_WEEK, refusal=MINUTES_REFUSAL)
 
 
 def merged_targets(request: SetTargets, current: Targets) -> Targets:
@@ -190,9 +195,7 @@ def _parse_snooze(text: str) -> ChangeNudges:
     match = SNOOZE.match(text)
     if not match:
         raise CommandError("Snooze for `today` or a number of days, e.g. `/fitness nudges snooze 7d`.")
-    days = int(match["count"]) * (7 if match["unit"].startswith("w") else 1)
-    if not 1 <= days <= MAX_SNOOZE_DAYS:
-        raise CommandError(
-            f"Snooze for 1 to {MAX_SNOOZE_DAYS} days, or turn nudges off with `/fitness nudges off`."
-        )
-    return ChangeNudges(snooze_days=days)
+    per = 7 if match["unit"].startswith("w") else 1
+    refusal = f"Snooze for 1 to {MAX_SNOOZE_DAYS} days, or turn nudges off with `/fitness nudges off`."
+    count = parse_bounded_int(match["count"], low=1, high=MAX_SNOOZE_DAYS // per, refusal=refusal)
+    return ChangeNudges(snooze_days=count * per)

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, timedelta
 
-from bot.parsing.learn import CommandError, parse_minutes
-from bot.services.goals import GoalDraft, GoalError, check_due_date
+from bot.parsing.errors import CommandError
+from bot.parsing.numbers import bounded_int, parse_bounded_int, parse_duration
+from bot.services.goals import (
+    MAX_TARGET_MINUTES,
+    MAX_TARGET_SESSIONS,
+    MIN_TARGET_MINUTES,
+    MIN_TARGET_SESSIONS,
+    GoalDraft,
+    GoalError,
+    check_due_date,
+)
 from models import GoalTarget
 
 GOAL_EXAMPLE = "/goal Learn Kubernetes basics #kubernetes 10h by 2027-01-31"
+MINUTES_REFUSAL = (
+    f"Aim for between {MIN_TARGET_MINUTES} minutes and {MAX_TARGET_MINUTES // 60:,} hours. "
+    f"Nothing was saved; try `{GOAL_EXAMPLE}`."
+)
+SESSIONS_REFUSAL = (
+    f"Aim for between {MIN_TARGET_SESSIONS} and {MAX_TARGET_SESSIONS} sessions. "
+    f"Nothing was saved; try `{GOAL_EXAMPLE}`."
+)
 HELP_WORDS = {"help", "?", "-h", "--help"}
 LIST_WORDS = {"list", "ls", "show"}
 
@@ -80,6 +97,14 @@ class _NotADate(ValueError):
     """Words shaped like a date that no calendar has, e.g. `31 Feb`."""
 
 
+def _date_part(digits: str, *, high: int) -> int:
+    """A year, month or day as typed: a number from 1 to `high`, or _NotADate."""
+    value = bounded_int(digits, low=1, high=high)
+    if value is None:
+        raise _NotADate
+    return value
+
+
 def _calendar_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
@@ -103,9 +128,9 @@ def _day_and_month(first: str, second: str) -> tuple[int, int] | None:
     """`31 Jan` or `Jan 31` as (month, day); None when the words are not shaped like that."""
     first, second = first.lower().rstrip(","), second.lower().rstrip(",")
     if (day := DAY.match(first)) and second in MONTHS:
-        return MONTHS[second], int(day["day"])
+        return MONTHS[second], _date_part(day["day"], high=31)
     if first in MONTHS and (day := DAY.match(second)):
-        return MONTHS[first], int(day["day"])
+        return MONTHS[first], _date_part(day["day"], high=31)
     return None
 
 
@@ -113,19 +138,28 @@ def parse_date(words: list[str], *, today: date) -> date | None:
     """`2027-01-31`, `31 Jan`, `Jan 31`, `31 Jan 2027`; None when not a date; _NotADate when impossible."""
     if len(words) == 1:
         iso = ISO_DATE.match(words[0])
-        return _calendar_date(int(iso["year"]), int(iso["month"]), int(iso["day"])) if iso else None
+        if iso is None:
+            return None
+        year = _date_part(iso["year"], high=MAXYEAR)
+        return _calendar_date(year, _date_part(iso["month"], high=12), _date_part(iso["day"], high=31))
     if len(words) == 2:
         found = _day_and_month(*words)
         return _next(*found, today) if found else None
     if len(words) == 3 and YEAR.match(words[2]):
         found = _day_and_month(words[0], words[1])
-        return _calendar_date(int(words[2]), *found) if found else None
+        return _calendar_date(_date_part(words[2], high=MAXYEAR), *found) if found else None
     return None
 
 
-def parse_sessions(text: str) -> int | None:
+def parse_sessions(text: str, *, refusal: str = SESSIONS_REFUSAL) -> int | None:
+    """`12 sessions`, `12 entries`, `12 times`: None when not shaped so; CommandError for a count no goal
+    has."""
     match = SESSIONS.match(text.strip())
-    return int(match["count"]) if match else None
+    if match is None:
+        return None
+    return parse_bounded_int(
+        match["count"], low=MIN_TARGET_SESSIONS, high=MAX_TARGET_SESSIONS, refusal=refusal
+    )
 
 
 @dataclass
@@ -172,7 +206,10 @@ class _Options:
     def _take_amount(self, words: list[str], *, from_end: bool) -> int:
         for size in range(min(_MAX_AMOUNT_WORDS, len(words)), 0, -1):
             text = " ".join(words[-size:] if from_end else words[:size])
-            minutes, sessions = parse_minutes(text), parse_sessions(text)
+            minutes = parse_duration(
+                text, low=MIN_TARGET_MINUTES, high=MAX_TARGET_MINUTES, refusal=MINUTES_REFUSAL
+            )
+            sessions = parse_sessions(text)
             if minutes is None and sessions is None:
                 continue
             if self.minutes is not None or self.sessions is not None:

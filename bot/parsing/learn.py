@@ -5,19 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.parsing.errors import CommandError
+from bot.parsing.numbers import parse_duration
 from bot.services.drafts import DraftError
 from bot.services.learning import MAX_MINUTES, EntryDraft
 from models import EntryKind, Visibility
 
 LEARN_EXAMPLE = "/learn 45m #python #asyncio Paired with Ana on task cancellation"
-
-_UNITS_HOURS = r"(?:h|hr|hrs|hour|hours)"
-_UNITS_MINUTES = r"(?:m|min|mins|minute|minutes)"
-DURATION = re.compile(
-    rf"^(?:(?P<hours>\d+(?:[.,]\d+)?)\s*{_UNITS_HOURS}(?:\s*(?P<extra>\d+)\s*{_UNITS_MINUTES})?"
-    rf"|(?P<minutes>\d+)\s*{_UNITS_MINUTES})$",
-    re.IGNORECASE,
+MINUTES_REFUSAL = (
+    f"Log between 1 minute and {MAX_MINUTES // 60} hours in one entry "
+    "(split longer learning into several entries)."
 )
+
 # "90 min" and "1 h 30 m" arrive as several words: try joining up to three.
 _MAX_DURATION_WORDS = 4
 OPTION = re.compile(r"^(?P<key>[a-z]+):(?P<value>[A-Za-z-]+)$")
@@ -44,14 +43,6 @@ OPTION_KEYS = {"kind": "kind", "k": "kind", "vis": "visibility", "visibility": "
 HELP_WORDS = {"help", "?", "-h", "--help"}
 
 
-class CommandError(ValueError):
-    """Text we could not understand; `message` says what to type instead."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass(frozen=True)
 class ShowHelp:
     pass
@@ -70,22 +61,11 @@ class LogLearning:
 LearnRequest = ShowHelp | OpenLogModal | LogLearning
 
 
-def parse_minutes(text: str) -> int | None:
-    """`45m`, `1h`, `1h30m`, `1.5h`, `90 min` as minutes; None when the text is not a duration."""
-    match = DURATION.match(text.strip())
-    if not match:
-        return None
-    if match["minutes"] is not None:
-        return int(match["minutes"])
-    hours = float(match["hours"].replace(",", "."))
-    return round(hours * 60) + int(match["extra"] or 0)
-
-
 def _take_duration(words: list[str], *, from_end: bool) -> tuple[int, int] | None:
     """Find a duration of 1 to 4 words at one end; return (minutes, how many words it used)."""
     for size in range(min(_MAX_DURATION_WORDS, len(words)), 0, -1):
         chunk = words[-size:] if from_end else words[:size]
-        minutes = parse_minutes(" ".join(chunk))
+        minutes = parse_duration(" ".join(chunk), low=1, high=MAX_MINUTES, refusal=MINUTES_REFUSAL)
         if minutes is not None:
             return minutes, size
     return None
@@ -165,10 +145,6 @@ def parse_learn(text: str) -> LearnRequest:
         example = f"/learn 30m {what}" if what else LEARN_EXAMPLE
         raise CommandError(
             f"How long did you spend? Start with a duration like `30m` or `1h30m`: `{example}`"
-        )
-    if options.minutes == 0 or options.minutes > MAX_MINUTES:
-        raise CommandError(
-            "Log between 1 minute and 16 hours in one entry (split longer learning into several entries)."
         )
     if not what:
         raise CommandError(f"What did you learn? Add a few words after the time, e.g. `{LEARN_EXAMPLE}`")

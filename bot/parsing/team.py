@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parsing.learn import CommandError
+from bot.parsing.errors import CommandError
+from bot.parsing.numbers import bounded_int
 
 USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -104,14 +105,13 @@ def parse_time(text: str) -> int | None:
     match = TIME.match(text.strip())
     if not match:
         return None
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
     half = (match["half"] or "").lower()
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
+    hour = bounded_int(match["hour"], low=1, high=12) if half else bounded_int(match["hour"], low=0, high=23)
+    minute = bounded_int(match["minute"] or "0", low=0, high=59)
+    if hour is None or minute is None:
         return None
+    if half:
+        hour = hour % 12 + (12 if half == "pm" else 0)
     return hour * 60 + minute
 
 

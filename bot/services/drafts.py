@@ -1,4 +1,9 @@
-"""What every draft (an entry, a goal, a question) shares: skill names, clean text, errors worded for people."""
+"""What every draft (an entry, a goal, a question) shares: skill names, clean text, errors worded for people.
+
+Clean text is one rule for every field a person types, links and names included: no invisible control
+characters. PostgreSQL cannot store NUL, a lone surrogate (JSON's `\ud800` delivers one) cannot be encoded
+at all, and the rest (ESC, BEL, DEL, line and paragraph separators) only hide what a text really says.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ from pydantic_core import ErrorDetails
 MAX_SKILLS = 10
 MAX_SKILL_LENGTH = 50
 ALLOWED_CONTROL_CHARACTERS = {"\n", "\t"}
+# Control characters, surrogates, and the line and paragraph separators.
+INVISIBLE_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+CONTROL_CHARACTERS_MESSAGE = "remove the invisible control characters (often pasted from a terminal)"
 SKILL_PATTERN = re.compile(r"^[\w+#.\-]+$")
 
 
@@ -27,6 +35,7 @@ class DraftError(ValueError):
 
 def normalise_skill(raw: str) -> str:
     """`#Python`, `python` and `PYTHON.` are one skill: `python`."""
+    no_control_characters(raw)
     name = unicodedata.normalize("NFKC", raw).strip().lstrip("#").rstrip(".,;:!?)").casefold()
     if not name:
         raise ValueError("a skill needs a name after the #")
@@ -49,16 +58,27 @@ def unique_skills(value: object, *, per: str) -> tuple[str, ...]:
     return unique
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a character no text field keeps (a line break or a tab is fine)."""
+    return any(
+        unicodedata.category(character) in INVISIBLE_CATEGORIES
+        and character not in ALLOWED_CONTROL_CHARACTERS
+        for character in text
+    )
+
+
 def no_control_characters(text: str | None) -> str | None:
-    for character in text or "":
-        if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROL_CHARACTERS:
-            raise ValueError("remove the invisible control characters (often pasted from a terminal)")
+    """The validator every text field uses: `text` as it is, or ValueError worded for people."""
+    if text and has_control_characters(text):
+        raise ValueError(CONTROL_CHARACTERS_MESSAGE)
     return text
 
 
 def tidy(error: ErrorDetails) -> str:
     """pydantic's message as a sentence: our validators' ValueErrors are already worded for people."""
-    message = str(error["msg"]).removeprefix("Value error, ")
+    # pydantic refuses a lone surrogate itself, in words meant for programmers.
+    message = CONTROL_CHARACTERS_MESSAGE if error["type"] == "string_unicode" else str(error["msg"])
+    message = message.removeprefix("Value error, ")
     return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 

@@ -51,7 +51,7 @@ class EntryDraft(Draft):
     minutes: int = Field(ge=1, le=MAX_MINUTES)
     kind: EntryKind = EntryKind.JOB
     skills: tuple[str, ...] = ()
-    link: Annotated[str | None, AfterValidator(_check_link)] = None
+    link: Annotated[str | None, AfterValidator(no_control_characters), AfterValidator(_check_link)] = None
     visibility: Visibility = Visibility.TEAM
     day: date | None = None  # None: the person's today
     goal_id: int | None = None  # the goal picked in the form; checked to be the person's own

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services.digests import leads_query, reschedule_digest
+from bot.services.drafts import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from bot.services.people import Workspace, add_person, belongs_elsewhere, find_person, mark_external
 from models import LearningTeam, Person, TeamMember, TeamRole
 
@@ -42,6 +43,19 @@ class SlackUser:
     deleted: bool = False
     team_id: str | None = None  # their own workspace and Grid org: another organisation's for a partner
     enterprise_id: str | None = None
+
+
+def team_name(typed: str) -> str:
+    """A team's name as typed, spaces tidied: 1 to MAX_TEAM_NAME characters and none invisible, or TeamError.
+
+    Every name a command gives goes through here before it is stored or looked up.
+    """
+    name = " ".join(typed.split())
+    if not name or len(name) > MAX_TEAM_NAME:
+        raise TeamError(f"Give the team a name of 1 to {MAX_TEAM_NAME} characters.")
+    if has_control_characters(name):
+        raise TeamError(f"Team names are plain words: {CONTROL_CHARACTERS_MESSAGE}.")
+    return name
 
 
 def find_team(session: Session, workspace: Workspace, name: str) -> LearningTeam | None:
@@ -90,6 +104,7 @@ def resolve_team(session: Session, person: Person, name: str | None, *, is_admin
     """The team a command means: the one named, else the only one the person leads."""
     workspace = Workspace(person.team_id, person.enterprise_id)
     if name:
+        name = team_name(name)
         team = find_team(session, workspace, name)
         if team is None:
             raise TeamError(f"There is no team called *{name}* here. `/team list` shows the teams.")
@@ -121,9 +136,7 @@ def create_team(
     session: Session, creator: Person, name: str, *, now: datetime, is_admin: bool
 ) -> LearningTeam:
     """A new team, led by its creator (a workspace admin)."""
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_TEAM_NAME:
-        raise TeamError(f"Give the team a name of 1 to {MAX_TEAM_NAME} characters.")
+    name = team_name(name)
     if not is_admin:
         raise TeamError(
             "Only a workspace admin can create a team. Ask one to run `/team create "

@@ -12,7 +12,8 @@ from bot.flows.home import home_for
 from bot.flows.scope import person_scope
 from bot.forms.targets import targets_modal
 from bot.gateway import SlackGateway
-from bot.listeners.payload import id_value, number_in
+from bot.listeners.payload import id_value
+from bot.parsing.numbers import bounded_int
 from bot.services.fitness_card import targets_of
 from bot.services.learning import delete_entry
 from bot.services.people import Workspace, find_person
@@ -20,13 +21,13 @@ from bot.services.privacy import Holdings, forget_person
 from bot.views.fitness import SHOW_HISTORY, deleted_note, forgotten_message, nothing_deleted_message
 from bot.views.home import forgotten_home_view
 
-# Further back than anyone has logged: a page past the last entry is simply empty.
+# Far past anyone's history: only a crafted button value asks for more.
 MAX_HISTORY_OFFSET = 1_000_000
 
 
 def _offset(text: str) -> int:
-    """Where a history page starts; anything but a plain number in bounds is the first page."""
-    return number_in(text, MAX_HISTORY_OFFSET) or 0
+    """Where a history page starts; anything but a number the history can hold is the first page."""
+    return bounded_int(text, low=0, high=MAX_HISTORY_OFFSET) or 0
 
 
 def open_targets(

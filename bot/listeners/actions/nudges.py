@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.flows.nudges import change_nudges
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
-from bot.listeners.payload import number_in
+from bot.parsing.numbers import bounded_int
 from bot.parsing.team import parse_time
 from bot.services import nudges
 from bot.services.people import Workspace
@@ -91,7 +91,12 @@ def _weekdays(options: object) -> tuple[int, ...]:
     """The days ticked (0 Monday .. 6 Sunday), each once; what is no day of the week is not one."""
     if not isinstance(options, list) or len(options) > 7:
         return ()
-    days = (number_in(item.get("value"), 6) if isinstance(item, dict) else None for item in options)
+    days = (
+        bounded_int(item["value"], low=0, high=6)
+        if isinstance(item, dict) and isinstance(item.get("value"), str) and item["value"].isascii()
+        else None
+        for item in options
+    )
     return tuple(sorted({day for day in days if day is not None}))
 
 
