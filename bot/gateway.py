@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -207,6 +208,29 @@ class SlackGateway:
         if isinstance(channel, str):
             return False
         return not any(channel.get(flag) for flag in ("is_private", "is_im", "is_mpim", "is_group"))
+
+    def sees_channel(self, user_id: str, channel_id: str) -> bool:
+        """Whether the person can see the channel in Slack: any public one; a private one only if they are
+        in it (conversations.members, paged). Unknown to the app (an error) counts as unseen."""
+        info = self.channel(channel_id)
+        if isinstance(info, str):
+            return False
+        if not info.get("is_private"):
+            return True
+        cursor: str | None = None
+        while True:
+            page = self._call(
+                "conversations.members",
+                channel_id,
+                partial(self.client.conversations_members, channel=channel_id, cursor=cursor, limit=1000),
+            )
+            if isinstance(page, SlackFailure):
+                return False
+            if user_id in (page.get("members") or []):
+                return True
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return False
 
     def send_file(self, user_id: str, *, content: str, filename: str, title: str, comment: str) -> bool:
         """A file in the person's DM with the app (files.getUploadURLExternal and completeUploadExternal)."""

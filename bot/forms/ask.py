@@ -135,6 +135,16 @@ def parse_ask_form(values: object) -> AskForm:
     return AskForm(_DRAFT.build(fields), form.conversation(BlockId.CHANNEL))
 
 
+def channel_not_seen() -> FormErrors:
+    """A channel picked that the asker cannot see (a forged pick), or a private one Learnfit is not in."""
+    return FormErrors(
+        {
+            BlockId.CHANNEL: "You can ask only in a channel you can see. If it is private, invite Learnfit "
+            "there first (`/invite @Learnfit`), or pick another channel."
+        }
+    )
+
+
 def refused(problem: str) -> FormErrors:
     """Why a well-filled form still cannot be saved (CLOSED, NOT_YOURS), under the question."""
     return FormErrors({BlockId.QUESTION: problem})

@@ -26,6 +26,10 @@ class ShareGoalContext(HiddenState):
 
 
 NOT_YOURS = "That goal is not one of yours to share."
+NOT_SEEN = (
+    "You can share only in a channel you can see. If it is private, invite Learnfit there first "
+    "(`/invite @Learnfit`), or pick another channel."
+)
 _NOT_A_MEMBER = "Learnfit is not in that channel yet. Type /invite @Learnfit there, or pick another channel."
 _CHANNEL_PROBLEMS = {
     "not_in_channel": _NOT_A_MEMBER,

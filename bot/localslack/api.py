@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -191,6 +191,7 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
+        self._members: dict[str, list[str]] = {}
         self._oauth_grants: dict[str, _OAuthGrant] = {}
         self._ids = itertools.count(1)
         self._last_ts_micros = 0
@@ -199,6 +200,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -384,12 +386,18 @@ class FakeSlack:
         is_member: bool = True,
         is_archived: bool = False,
         is_private: bool = False,
+        members: Iterable[str] | None = None,
     ) -> None:
+        """A channel; `members` are the people in it (None: everyone the fake knows)."""
         channel = self._channel_object(
             channel_id, name, is_member=is_member, is_archived=is_archived, is_private=is_private
         )
         with self._cond:
             self._channels[channel_id] = channel
+            if members is None:
+                self._members.pop(channel_id, None)
+            else:
+                self._members[channel_id] = list(members)
 
     def add_oauth_code(
         self, code: str, *, user_id: str = "U0INSTALLER", scope: str = DEFAULT_BOT_SCOPES
@@ -712,7 +720,7 @@ class FakeSlack:
         return _Reply.error(failure.error or "fatal_error", status=failure.status, headers=headers)
 
     def _needed_scopes(self, method: str, args: Mapping[str, Any]) -> frozenset[str]:
-        if method != "conversations.info":
+        if method not in ("conversations.info", "conversations.members"):
             return METHOD_SCOPES.get(method, frozenset())
         channel_id = str(args.get("channel") or "")
         private = bool(self._channels.get(channel_id, {}).get("is_private"))
@@ -864,6 +872,16 @@ class FakeSlack:
             channel_id, self._channel_object(channel_id, name, is_private=True, is_mpim=True)
         )
         return channel_id
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Everyone in the channel, in pages of `limit` (Slack's cursor is the next index here)."""
+        channel_id = self._resolve_channel(args.get("channel"))
+        members = self._members.get(channel_id, list(self._users))
+        start = int(args.get("cursor") or 0)
+        limit = max(1, min(int(args.get("limit") or 100), 1000))
+        page = members[start : start + limit]
+        following = str(start + limit) if start + limit < len(members) else ""
+        return {"members": page, "response_metadata": {"next_cursor": following}}
 
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id = self._resolve_channel(args.get("channel"))

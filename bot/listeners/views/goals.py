@@ -115,6 +115,8 @@ def _share(
         if goal is None or goal.reached_at is None:
             raise share_goal.refused(share_goal.NOT_YOURS)
         payload = goal_shared_message(goal, user_id)
+    if not gateway.sees_channel(user_id, channel_id):
+        raise share_goal.refused(share_goal.NOT_SEEN)
     posted = gateway.post(channel_id, payload)
     if posted.error is not None:
         raise share_goal.post_refused(posted.error)

@@ -74,6 +74,9 @@ def _save_question(
     view: dict[str, Any],
 ) -> Asked:
     form = ask.parse_ask_form(view["state"]["values"])
+    # The picked channel comes back in the payload: a private one only for someone in it.
+    if form.channel_id and not gateway.sees_channel(user_id, form.channel_id):
+        raise ask.channel_not_seen()
     editing = _editable_card(deps, workspace, gateway, user_id, modal_context.question_id)
     if editing is not None:
         return Asked(_update(deps, workspace, editing.id, form.draft), duplicate=False)
