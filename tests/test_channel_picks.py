@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import HelpQuestion
+from bot.views.help import OFFER_HELP
+from models import HelpOffer, HelpQuestion
 from tests.conftest import ANA, BO
-from tests.helpers import last_opened_view
+from tests.helpers import last_opened_view, last_response, text_of
+from tests.support.payloads import CHANNEL_ID as GENERAL
 from tests.support.payloads import form_values, radio_value, text_value
 from tests.test_goals import SHARE_GOAL, conversation, reach_a_goal
 
@@ -83,3 +85,28 @@ def test_a_question_is_posted_in_a_private_channel_the_asker_is_in(slack, fake_s
     [question] = session.scalars(select(HelpQuestion)).all()
     assert question.channel_id == OURS
     assert [message["text"] for message in fake_slack.messages(OURS)]
+
+
+def offer(slack, fake_slack, session, *, user: str):
+    question = session.scalars(select(HelpQuestion)).one()
+    slack.click(OFFER_HELP, user=user, value=str(question.id), channel_id=GENERAL)
+    return text_of(last_response(fake_slack))
+
+
+def test_i_can_help_on_a_question_in_a_private_channel_is_only_for_people_in_it(slack, fake_slack, session):
+    slack.command("/ask", "Who rotates the signing secret? #security", user=BO, channel_id=SECRET)
+    [posted] = fake_slack.messages(SECRET)
+
+    # Ana is not in the channel: a click carrying the question's id (forged) finds nothing and tells no one.
+    assert "no longer exists" in offer(slack, fake_slack, session, user=ANA)
+    assert session.scalars(select(HelpOffer)).all() == []
+    assert [call for call in fake_slack.calls_to("chat.postMessage") if call.args.get("thread_ts")] == []
+    assert not [call for call in fake_slack.calls_to("chat.postMessage") if call.args["channel"] == BO]
+    assert posted["ts"]
+
+
+def test_i_can_help_on_a_question_in_a_private_channel_works_for_people_in_it(slack, fake_slack, session):
+    slack.command("/ask", "Who rotates the signing secret? #security", user=BO, channel_id=OURS)
+
+    assert "Thank you" in offer(slack, fake_slack, session, user=ANA)
+    assert [row.user_id for row in session.scalars(select(HelpOffer))] == [ANA]

@@ -102,6 +102,19 @@ def open_ask(ack: Ack, body: dict[str, Any], workspace: Workspace, deps: Deps, g
     open_ask_modal(deps, workspace, gateway, body["trigger_id"], modal_context)
 
 
+def _channel_seen_by(
+    deps: Deps, workspace: Workspace, gateway: SlackGateway, question_id: int | None, user_id: str
+) -> bool:
+    """Whether the person can see the channel the question was posted in: a question in a private channel
+    is only for the people in it (Slack is asked outside any transaction)."""
+    with deps.sessions() as session:
+        question = get_question(session, workspace, question_id) if question_id else None
+        if question is None or question.in_public_channel or not question.channel_id:
+            return True
+        channel_id = question.channel_id
+    return gateway.sees_channel(user_id, channel_id)
+
+
 def offer(
     ack: Ack,
     body: dict[str, Any],
@@ -116,6 +129,9 @@ def offer(
     organisation may help too; they are marked so that they are never nudged or put in a team."""
     ack()
     user_id, question_id = body["user"]["id"], id_value(action)
+    if not _channel_seen_by(deps, workspace, gateway, question_id, user_id):
+        _private(respond, question_gone_message())  # a forged id for a question in someone else's channel
+        return
     offered = False
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, question_id) if question_id else None
