@@ -41,10 +41,9 @@ from bot.views.nudges import NUDGE_DAYS, NUDGE_TIME
 from models import Goal, HelpCredit, HelpOffer, HelpQuestion, LearningEntry, Person, QuestionStatus
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
 from tests.helpers import last_opened_view, last_response, text_of
-from tests.support.environment import app_environment
 from tests.support.manifest import manifest_bot_scopes
 from tests.support.payloads import CHANNEL_ID, MESSAGE_TS, TEST_TEAM, button, form_values, text_value
-from tests.support.processes import LEARNFIT_WEB, free_port, serving
+from tests.support.processes import learnfit_web
 from tests.test_help import HELP, accessory_value, ask, ask_form, helpers_picked, reply
 from tests.test_requests_from_slack import OTHER_TEAM
 
@@ -554,21 +553,15 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeSla
         stack.callback(fake.stop)
         fake.add_user(ANA, "ana", tz="Europe/London")
         fake.add_channel(CHANNEL_ID, "general")
-        port = free_port()
-        database_url = f"sqlite:///{workdir / 'learnfit.db'}"
-        env = app_environment(
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=fake.base_url,
-            DATABASE_URL=database_url,
-            PORT=str(port),
+        server = stack.enter_context(
+            learnfit_web(
+                workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
+            )
         )
-        log = workdir / "web.log"
-        stack.enter_context(serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log))
-        database = create_engine(database_url)
+        database = create_engine(server.database_url)
         stack.callback(database.dispose)
-        yield f"http://127.0.0.1:{port}", fake, database
-        assert "Traceback" not in log.read_text()
+        yield server.url, fake, database
+        assert "Traceback" not in server.log.read_text()
 
 
 def post_signed(base_url: str, body: bytes) -> int:
