@@ -27,7 +27,7 @@ from pathlib import Path
 # Run as a script, only this file's folder is on sys.path; the repo root holds `bench` and `tests` too.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import Engine, func, select
 
 from bench.report import Percentiles, load_average, machine
 from bot.localslack.payloads import SlackPayloads, signed_headers
@@ -199,13 +199,9 @@ def drain(fake: FakeSlackProcess, expected: int) -> float:
     return time.perf_counter() - started
 
 
-def stored_entries(database_url: str) -> int:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(LearningEntry)) or 0
-    finally:
-        engine.dispose()
+def stored_entries(database: Engine) -> int:
+    with database.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(LearningEntry)) or 0
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
@@ -246,7 +242,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             print(table(title, bare_figures, learnfit_figures))
             print(f"learnfit finished its work after the last ack {backlog:.2f} s later")
 
-        stored = stored_entries(learnfit.database_url)
+        stored = stored_entries(learnfit.database)
         print(f"\nlearnfit stored {stored} entries for {learnfit_sent} /learn requests (one per trigger_id)")
         return 0 if stored == learnfit_sent else 1
 

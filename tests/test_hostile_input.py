@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from sqlalchemy import Engine, String, Text, create_engine, select
+from sqlalchemy import Engine, String, Text, select
 from sqlalchemy.orm import Session
 
 import models
@@ -452,9 +452,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
                 workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
             )
         )
-        database = create_engine(server.database_url)
-        stack.callback(database.dispose)
-        yield Web(server.url, fake, server.log, database)
+        yield Web(server.url, fake, server.log, server.database)
 
 
 def test_the_web_process_answers_hostile_numbers_and_characters_without_a_traceback(web: Web) -> None:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.forms.ask import ASK_MODAL, NOT_YOURS
@@ -559,9 +559,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeSla
                 workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
             )
         )
-        database = create_engine(server.database_url)
-        stack.callback(database.dispose)
-        yield server.url, fake, database
+        yield server.url, fake, server.database
         assert "Traceback" not in server.log.read_text()
 
 

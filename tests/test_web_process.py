@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.localslack import FakeSlack, RecordedCall
@@ -86,9 +86,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
                 workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
             )
         )
-        database = create_engine(server.database_url)
-        stack.callback(database.dispose)
-        yield WebProcess(server.process, server.url, database, fake, server.log)
+        yield WebProcess(server.process, server.url, server.database, fake, server.log)
 
 
 def learn_body(web: WebProcess, text: str, *, user: str) -> tuple[bytes, str]:

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine, create_engine
+
 from tests.support.environment import app_environment
 
 STARTUP_SECONDS = 20
@@ -47,11 +49,12 @@ def serving(
 
 @dataclass(frozen=True)
 class LearnfitWeb:
-    """A running `learnfit web`: where it answers, its SQLite database and its log."""
+    """A running `learnfit web`: where it answers, its SQLite database (URL and engine) and its log."""
 
     process: subprocess.Popen[bytes]
     port: int
     database_url: str
+    database: Engine
     log: Path
 
     @property
@@ -78,7 +81,11 @@ def learnfit_web(
     )
     log = workdir / "web.log"
     with serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log) as process:
-        yield LearnfitWeb(process, port, database_url, log)
+        database = create_engine(database_url)
+        try:
+            yield LearnfitWeb(process, port, database_url, database, log)
+        finally:
+            database.dispose()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
