@@ -14,11 +14,10 @@ import argparse
 import http.client
 import multiprocessing
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -28,13 +27,13 @@ from pathlib import Path
 # Run as a script, only this file's folder is on sys.path; the repo root holds `bench` and `tests` too.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import Engine, func, select
 
 from bench.report import Percentiles, load_average, machine
 from bot.localslack.payloads import SlackPayloads, signed_headers
 from models import LearningEntry
 from tests.support.environment import app_environment
-from tests.support.processes import LEARNFIT_WEB, free_port, serving
+from tests.support.processes import free_port, learnfit_web, serving
 
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench-token"
@@ -95,23 +94,13 @@ class FakeSlackProcess:
 # ---------------------------------------------------------------------- the servers under test
 
 
-@dataclass(frozen=True)
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
 @contextmanager
-def running(
-    name: str, argv: Callable[[int], list[str]], env: dict[str, str], workdir: Path
-) -> Iterator[Server]:
-    """A server process on a free port (given as $PORT and to `argv`), stopped with SIGTERM afterwards."""
+def bare_bolt(env: dict[str, str], workdir: Path) -> Iterator[int]:
+    """bench/bare_bolt_app.py on a free port (the port it yields), its output in bare.log."""
     port = free_port()
-    log = workdir / f"{name}.log"
-    with serving(argv(port), port=port, env={**env, "PORT": str(port)}, cwd=workdir, log=log) as process:
-        yield Server(name, port, process, log)
+    argv = [sys.executable, str(BARE_APP), "--port", str(port)]
+    with serving(argv, port=port, env={**env, "PORT": str(port)}, cwd=workdir, log=workdir / "bare.log"):
+        yield port
 
 
 # ---------------------------------------------------------------------- Slack's side of the conversation
@@ -175,11 +164,11 @@ class Figures:
     per_second: float
 
 
-def measure(server: Server, requests: Requests, count: int, warmup: int, concurrency: int) -> Figures:
-    run_requests(server.port, requests.batch(warmup), concurrency)
+def measure(port: int, requests: Requests, count: int, warmup: int, concurrency: int) -> Figures:
+    run_requests(port, requests.batch(warmup), concurrency)
     batch = requests.batch(count)
     started = time.perf_counter()
-    latencies = run_requests(server.port, batch, concurrency)
+    latencies = run_requests(port, batch, concurrency)
     return Figures(Percentiles.of(latencies), len(latencies) / (time.perf_counter() - started))
 
 
@@ -210,37 +199,28 @@ def drain(fake: FakeSlackProcess, expected: int) -> float:
     return time.perf_counter() - started
 
 
-def stored_entries(database_url: str) -> int:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(LearningEntry)) or 0
-    finally:
-        engine.dispose()
+def stored_entries(database: Engine) -> int:
+    with database.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(LearningEntry)) or 0
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
     with ExitStack() as stack:
         fake = FakeSlackProcess()
         stack.callback(fake.stop)
-        database_url = f"sqlite:///{workdir / 'learnfit.db'}"
+        learnfit = stack.enter_context(
+            learnfit_web(
+                workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
+            )
+        )
+        # The bare app loads the settings `learnfit web` loads (its /healthz database is its own, in memory).
         env = app_environment(
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=fake.base_url,
-            DATABASE_URL=database_url,
+            DATABASE_URL=learnfit.database_url,
         )
-        learnfit = stack.enter_context(
-            running(
-                "learnfit",
-                lambda _: LEARNFIT_WEB,
-                env,
-                workdir,
-            )
-        )
-        bare = stack.enter_context(
-            running("bare", lambda port: [sys.executable, str(BARE_APP), "--port", str(port)], env, workdir)
-        )
+        bare_port = stack.enter_context(bare_bolt(env, workdir))
         requests = Requests(fake.response_url_prefix)
         print(machine())
         print(load_average("before"))
@@ -251,8 +231,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         learnfit_sent = 0
         for label, concurrency in phases:
             # The bare app first: Learnfit's work after its acks must not overlap the baseline.
-            bare_figures = measure(bare, requests, args.requests, args.warmup, concurrency)
-            learnfit_figures = measure(learnfit, requests, args.requests, args.warmup, concurrency)
+            bare_figures = measure(bare_port, requests, args.requests, args.warmup, concurrency)
+            learnfit_figures = measure(learnfit.port, requests, args.requests, args.warmup, concurrency)
             learnfit_sent += args.warmup + args.requests
             backlog = drain(fake, learnfit_sent)
             title = (
@@ -262,7 +242,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             print(table(title, bare_figures, learnfit_figures))
             print(f"learnfit finished its work after the last ack {backlog:.2f} s later")
 
-        stored = stored_entries(database_url)
+        stored = stored_entries(learnfit.database)
         print(f"\nlearnfit stored {stored} entries for {learnfit_sent} /learn requests (one per trigger_id)")
         return 0 if stored == learnfit_sent else 1
 

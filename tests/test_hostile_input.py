@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from sqlalchemy import Engine, String, Text, create_engine, select
+from sqlalchemy import Engine, String, Text, select
 from sqlalchemy.orm import Session
 
 import models
@@ -24,7 +24,6 @@ from models import Goal, HelpQuestion, LearningEntry, LearningTeam, Person, Skil
 from tests.conftest import ANA, BOT_TOKEN, SIGNING_SECRET
 from tests.helpers import entries, last_opened_view, last_response, text_of
 from tests.support.driver import SlackDriver, SlackReply
-from tests.support.environment import app_environment
 from tests.support.manifest import manifest_bot_scopes
 from tests.support.payloads import (
     CHANNEL_ID,
@@ -37,7 +36,7 @@ from tests.support.payloads import (
     select_value,
     text_value,
 )
-from tests.support.processes import LEARNFIT_WEB, free_port, serving
+from tests.support.processes import learnfit_web
 
 ADMIN = "U0ADMIN"
 # Numbers too long for any bound: past a 64-bit integer, past a float (1e400 is inf), past Python's 4,300
@@ -448,20 +447,12 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
         fake = stack.enter_context(FakeSlack(scopes=",".join(manifest_bot_scopes())))
         fake.add_user(ANA, "ana", tz="Europe/London")
         fake.add_channel(CHANNEL_ID, "general")
-        port = free_port()
-        database_url = f"sqlite:///{workdir / 'learnfit.db'}"
-        env = app_environment(
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=fake.base_url,
-            DATABASE_URL=database_url,
-            PORT=str(port),
+        server = stack.enter_context(
+            learnfit_web(
+                workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
+            )
         )
-        log = workdir / "web.log"
-        stack.enter_context(serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log))
-        database = create_engine(database_url)
-        stack.callback(database.dispose)
-        yield Web(f"http://127.0.0.1:{port}", fake, log, database)
+        yield Web(server.url, fake, server.log, server.database)
 
 
 def test_the_web_process_answers_hostile_numbers_and_characters_without_a_traceback(web: Web) -> None:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.forms.ask import ASK_MODAL, NOT_YOURS
@@ -41,10 +41,10 @@ from bot.views.nudges import NUDGE_DAYS, NUDGE_TIME
 from models import Goal, HelpCredit, HelpOffer, HelpQuestion, LearningEntry, Person, QuestionStatus
 from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
 from tests.helpers import last_opened_view, last_response, text_of
-from tests.support.environment import app_environment
+from tests.support.driver import SlackDriver
 from tests.support.manifest import manifest_bot_scopes
 from tests.support.payloads import CHANNEL_ID, MESSAGE_TS, TEST_TEAM, button, form_values, text_value
-from tests.support.processes import LEARNFIT_WEB, free_port, serving
+from tests.support.processes import learnfit_web
 from tests.test_help import HELP, accessory_value, ask, ask_form, helpers_picked, reply
 from tests.test_requests_from_slack import OTHER_TEAM
 
@@ -224,6 +224,16 @@ def test_delete_on_history_reads_its_entry_and_page_as_plain_bounded_numbers(
     assert page["replace_original"] is True and "Your learning history" in text_of(page)
 
 
+def change_nudges(slack: SlackDriver, session: Session, action: dict[str, Any]) -> None:
+    """Ana opens Fitness and sends `action` from its nudge settings; `session` then reads what was stored."""
+    slack.command("/fitness", "", user=ANA)
+    reply = slack.interact(
+        TEST_TEAM.block_actions(action, user_id=ANA, channel_id=f"D{ANA}", message_ts=MESSAGE_TS)
+    )
+    assert reply.status == 200
+    session.expire_all()
+
+
 @pytest.mark.parametrize(
     ("options", "weekdays"),
     [
@@ -240,29 +250,19 @@ def test_delete_on_history_reads_its_entry_and_page_as_plain_bounded_numbers(
     ],
 )
 def test_nudge_days_keep_only_days_of_the_week(slack, fake_slack, session, options, weekdays):
-    slack.command("/fitness", "", user=ANA)
     action = {"action_id": NUDGE_DAYS, "block_id": "b1", "type": "checkboxes", "selected_options": options}
 
-    reply = slack.interact(
-        TEST_TEAM.block_actions(action, user_id=ANA, channel_id=f"D{ANA}", message_ts=MESSAGE_TS)
-    )
+    change_nudges(slack, session, action)
 
-    assert reply.status == 200
-    session.expire_all()
     assert session.scalar(select(Person.nudge_weekdays).where(Person.user_id == ANA)) == weekdays
 
 
 @pytest.mark.parametrize("picked", ["25:00", "²:00", "9" * 5000, "16:00:00:00", "", "4pm; DROP"])
 def test_a_nudge_time_that_is_no_time_leaves_the_schedule(slack, fake_slack, session, picked):
-    slack.command("/fitness", "", user=ANA)
     action = {"action_id": NUDGE_TIME, "block_id": "b1", "type": "timepicker", "selected_time": picked}
 
-    reply = slack.interact(
-        TEST_TEAM.block_actions(action, user_id=ANA, channel_id=f"D{ANA}", message_ts=MESSAGE_TS)
-    )
+    change_nudges(slack, session, action)
 
-    assert reply.status == 200
-    session.expire_all()
     assert session.scalar(select(Person.nudge_minute).where(Person.user_id == ANA)) == 960
 
 
@@ -554,21 +554,13 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeSla
         stack.callback(fake.stop)
         fake.add_user(ANA, "ana", tz="Europe/London")
         fake.add_channel(CHANNEL_ID, "general")
-        port = free_port()
-        database_url = f"sqlite:///{workdir / 'learnfit.db'}"
-        env = app_environment(
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=fake.base_url,
-            DATABASE_URL=database_url,
-            PORT=str(port),
+        server = stack.enter_context(
+            learnfit_web(
+                workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
+            )
         )
-        log = workdir / "web.log"
-        stack.enter_context(serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log))
-        database = create_engine(database_url)
-        stack.callback(database.dispose)
-        yield f"http://127.0.0.1:{port}", fake, database
-        assert "Traceback" not in log.read_text()
+        yield server.url, fake, server.database
+        assert "Traceback" not in server.log.read_text()
 
 
 def post_signed(base_url: str, body: bytes) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.localslack import FakeSlack, RecordedCall
@@ -31,7 +31,7 @@ from tests.conftest import ANA, BO, BOT_TOKEN, KEN, SIGNING_SECRET
 from tests.support.environment import app_environment
 from tests.support.manifest import manifest_bot_scopes
 from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM
-from tests.support.processes import LEARNFIT_WEB, STARTUP_SECONDS, free_port, serving
+from tests.support.processes import LEARNFIT_WEB, STARTUP_SECONDS, free_port, learnfit_web
 
 FORM = "application/x-www-form-urlencoded"
 LEARN_TEXT = "45m #python #asyncio Paired with Ana on task cancellation"
@@ -81,21 +81,12 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
         ):
             fake.add_user(user_id, name, tz=tz)
         fake.add_channel("C0GENERAL", "general")
-        port = free_port()
-        database_url = f"sqlite:///{workdir / 'learnfit.db'}"
-        env = app_environment(
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=fake.base_url,
-            DATABASE_URL=database_url,
-            PORT=str(port),
+        server = stack.enter_context(
+            learnfit_web(
+                workdir, slack_api_url=fake.base_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET
+            )
         )
-        log = workdir / "web.log"
-        # cwd is a scratch directory so a developer's .env in the repo cannot leak into the process.
-        process = stack.enter_context(serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log))
-        database = create_engine(database_url)
-        stack.callback(database.dispose)
-        yield WebProcess(process, f"http://127.0.0.1:{port}", database, fake, log)
+        yield WebProcess(server.process, server.url, server.database, fake, server.log)
 
 
 def learn_body(web: WebProcess, text: str, *, user: str) -> tuple[bytes, str]:

@@ -11,7 +11,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import Engine, create_engine
+
+from tests.support.environment import app_environment
 
 STARTUP_SECONDS = 20
 LEARNFIT_WEB = [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1"]
@@ -40,6 +45,47 @@ def serving(
         yield process
     finally:
         stop(process)
+
+
+@dataclass(frozen=True)
+class LearnfitWeb:
+    """A running `learnfit web`: where it answers, its SQLite database (URL and engine) and its log."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    database_url: str
+    database: Engine
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextmanager
+def learnfit_web(
+    workdir: Path, *, slack_api_url: str, bot_token: str, signing_secret: str
+) -> Iterator[LearnfitWeb]:
+    """`learnfit web` on a free port, talking to the Slack API at `slack_api_url`, once it answers /healthz.
+
+    `workdir` holds its database and web.log and is its cwd, so a developer's .env in the repo cannot leak in.
+    """
+    port = free_port()
+    database_url = f"sqlite:///{workdir / 'learnfit.db'}"
+    env = app_environment(
+        SLACK_BOT_TOKEN=bot_token,
+        SLACK_SIGNING_SECRET=signing_secret,
+        SLACK_API_URL=slack_api_url,
+        DATABASE_URL=database_url,
+        PORT=str(port),
+    )
+    log = workdir / "web.log"
+    with serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log) as process:
+        database = create_engine(database_url)
+        try:
+            yield LearnfitWeb(process, port, database_url, database, log)
+        finally:
+            database.dispose()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
