@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from waitress.channel import HTTPChannel
@@ -27,6 +29,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask
 from waitress.utilities import Error, InternalServerError
 
+from bot.bolt_request import bolt_request
 from bot.db import is_healthy
 from bot.settings import Settings
 
@@ -49,9 +52,18 @@ class Refused(Exception):
         self.reason = reason
 
 
+class LearnfitRequestHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with the request built by `bolt_request` (a slash command is read as a form)."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        return self.app.dispatch(
+            bolt_request(request.get_body(), query=request.query_string, headers=request.get_headers())
+        )
+
+
 def build_wsgi_app(app: App, engine: Engine, settings: Settings) -> WsgiApp:
     """`POST /slack/events`, `GET /slack/install` and `/slack/oauth_redirect` (OAuth), `GET /healthz`."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack = LearnfitRequestHandler(app, path=EVENTS_PATH)
     assert settings.slack_signing_secret, "serving Slack over HTTP needs the signing secret (require_http)"
     verifier = SignatureVerifier(settings.slack_signing_secret)
     cap = settings.max_request_body_bytes

@@ -188,3 +188,22 @@ def test_a_failing_handler_tells_the_person_and_the_app_keeps_serving(slack, fak
 
     slack.command("/learn", "10m Still works", user=ANA)
     assert [entry.what for entry in entries(session)] == ["Still works"]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Read about payload design",
+        "payload",
+        "Payload limits in webhooks",
+        'What payload={"type":"block_actions"} means',
+        "payload&payload=1",
+    ],
+)
+def test_an_entry_that_mentions_payload_is_logged_like_any_other(slack, fake_slack, session, words):
+    # Bolt reads any form body containing "payload" as an interactivity payload: ours reads it as the form.
+    reply = slack.command("/learn", f"20m {words}", user=ANA)
+
+    assert reply.status == 200
+    assert [entry.what for entry in entries(session)] == [words]
+    assert "Logged" in text_of(last_response(fake_slack))

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from sqlalchemy import Engine
 
 from bot import db
 from bot.app import BOT_SCOPES, build_app
+from bot.bolt_request import bolt_request
 from bot.deps import Deps
 from bot.localslack import FakeSlack
 from bot.localslack.payloads import SlackPayloads, interactive_body, signed_headers
@@ -177,7 +178,7 @@ class Playground:
         headers: dict[str, str | Sequence[str]] = {
             **signed_headers(body, self.signing_secret, content_type=content_type)
         }
-        response = self.app.dispatch(BoltRequest(body=body.decode(), headers=headers))
+        response = self.app.dispatch(bolt_request(body.decode(), headers=headers))
         if response.status >= 400:
             logger.warning("the app answered %s: %s", response.status, response.body)
         return response.status, response.body
