@@ -51,19 +51,25 @@ def test_every_constraint_and_index_has_a_convention_name():
             assert constraint.name, f"unnamed constraint on {table.name}"
 
 
+def insert_person(connection, created_at: datetime) -> None:
+    """Person 1 of workspace T1, written with SQL as an older schema had it (the models are today's)."""
+    when = bindparam("created_at", created_at, type_=DateTime(timezone=True))
+    connection.execute(
+        text(
+            "INSERT INTO people (id, team_id, user_id, tz, created_at, target_days_per_week,"
+            " target_minutes_per_week, suggest_as_expert, nudges_enabled, nudge_minute, ignored_nudges)"
+            " VALUES (1, 'T1', 'U1', 'UTC', :created_at, 3, 60, TRUE, TRUE, 960, 0)"
+        ).bindparams(when)
+    )
+
+
 def test_0004_gives_follow_ups_claimed_before_it_their_question(empty_database_url):
     db.upgrade(empty_database_url, "0003")
     engine = db.make_engine(empty_database_url)
     asked = bindparam("asked", datetime(2026, 11, 23, 9, 30, tzinfo=UTC), type_=DateTime(timezone=True))
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO people (id, team_id, user_id, tz, created_at, target_days_per_week,"
-                    " target_minutes_per_week, suggest_as_expert, nudges_enabled, nudge_minute, ignored_nudges)"
-                    " VALUES (1, 'T1', 'U1', 'UTC', :asked, 3, 60, TRUE, TRUE, 960, 0)"
-                ).bindparams(asked)
-            )
+            insert_person(connection, asked.value)
             connection.execute(
                 text(
                     "INSERT INTO help_questions (id, team_id, asker_id, text, urgency, status, created_at,"
@@ -101,13 +107,7 @@ def test_0005_adds_and_drops_its_people_columns_in_place_keeping_what_points_at_
     created = bindparam("created", datetime(2026, 11, 23, 9, 30, tzinfo=UTC), type_=DateTime(timezone=True))
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO people (id, team_id, user_id, tz, created_at, target_days_per_week,"
-                    " target_minutes_per_week, suggest_as_expert, nudges_enabled, nudge_minute, ignored_nudges)"
-                    " VALUES (1, 'T1', 'U1', 'UTC', :created, 3, 60, TRUE, TRUE, 960, 0)"
-                ).bindparams(created)
-            )
+            insert_person(connection, created.value)
             connection.execute(
                 text(
                     "INSERT INTO rest_weeks (id, person_id, week_start, team_id) VALUES (1, 1, '2026-11-23', 'T1')"
