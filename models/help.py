@@ -41,6 +41,8 @@ class HelpQuestion(WorkspaceScoped, Base):
         # Thread replies find their question by the message they reply to.
         UniqueConstraint("team_id", "channel_id", "message_ts"),
         Index("ix_help_questions_status_posted", "team_id", "status", "posted_at"),
+        # Under an org-wide Grid install a reply finds its question across the org's workspaces.
+        Index("ix_help_questions_org_message", "enterprise_id", "channel_id", "message_ts"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

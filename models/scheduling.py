@@ -75,10 +75,15 @@ class Delivery(WorkspaceScoped, Base):
     key: Mapped[str] = mapped_column(String(200))  # e.g. nudge:T1:U1:2026-11-24
     kind: Mapped[DeliveryKind] = mapped_column(enum_column(DeliveryKind))
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    learning_team_id: Mapped[int | None] = mapped_column(ForeignKey("learning_teams.id", ondelete="CASCADE"))
+    # Indexed, so that deleting a person, team or question finds its deliveries without a scan.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    learning_team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_teams.id", ondelete="CASCADE"), index=True
+    )
     # The question a follow-up is for (like person_id and learning_team_id, gone with what it names).
-    help_question_id: Mapped[int | None] = mapped_column(ForeignKey("help_questions.id", ondelete="CASCADE"))
+    help_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("help_questions.id", ondelete="CASCADE"), index=True
+    )
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     window_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
