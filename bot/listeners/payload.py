@@ -74,3 +74,13 @@ def id_value(action: dict[str, Any]) -> int | None:
     if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
         return None
     return bounded_int(value, low=1, high=MAX_ROW_ID)
+
+
+# Slack gives each slash-command invocation its own trigger id and each opened modal its own view id, so
+# keying what a request stores by them means a retry or a double submission cannot store it twice.
+def command_key(trigger_id: str) -> str:
+    return f"command:{trigger_id}"
+
+
+def view_key(view: dict[str, Any]) -> str:
+    return f"view:{view['id']}"

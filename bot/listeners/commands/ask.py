@@ -11,7 +11,7 @@ from bot.flows.questions import ask_once, open_ask_modal, publish_question
 from bot.forms.ask import AskModalContext
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
-from bot.listeners.payload import channel_of
+from bot.listeners.payload import channel_of, command_key
 from bot.parsing.ask import OpenAskModal, ShowAskHelp, parse_ask
 from bot.services.people import Workspace
 from bot.views.help import ask_error_message, ask_help_message, duplicate_ask_message
@@ -41,8 +41,7 @@ def ask_command(
         user_id,
         request.draft,
         origin_channel_id=channel_id,
-        # Slack gives each invocation its own trigger id, so a redelivery cannot post twice.
-        idempotency_key=f"command:{command['trigger_id']}",
+        idempotency_key=command_key(command["trigger_id"]),
     )
     if asked.duplicate:
         respond(**duplicate_ask_message(asked.card))

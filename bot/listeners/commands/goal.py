@@ -13,7 +13,7 @@ from bot.flows.scope import PersonScope, person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
-from bot.listeners.payload import channel_of
+from bot.listeners.payload import channel_of, command_key
 from bot.parsing.goal import CreateGoal, ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
 from bot.services.goals import GoalError, create_goal, goal_progress
 from bot.services.people import Workspace, local_today
@@ -63,8 +63,7 @@ def _set_goal(scope: PersonScope, request: CreateGoal, *, trigger_id: str) -> tu
             scope.person,
             request.draft,
             now=scope.now,
-            # Slack gives each invocation its own trigger id, so a redelivery cannot set it twice.
-            idempotency_key=f"command:{trigger_id}",
+            idempotency_key=command_key(trigger_id),
         )
     except GoalError as exc:
         # Only the person's own day can tell (say, a date that has just passed where they are).

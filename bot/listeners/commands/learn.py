@@ -14,7 +14,7 @@ from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
-from bot.listeners.payload import channel_of
+from bot.listeners.payload import channel_of, command_key
 from bot.parsing import OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
@@ -46,8 +46,7 @@ def learn_command(
             request.draft,
             source=EntrySource.COMMAND,
             now=scope.now,
-            # Slack gives each invocation its own trigger id, so a redelivery cannot log twice.
-            idempotency_key=f"command:{command['trigger_id']}",
+            idempotency_key=command_key(command["trigger_id"]),
         )
         scope.session.flush()
         card = load_fitness_card(scope.session, scope.person, now=scope.now)

@@ -13,6 +13,7 @@ from bot.flows.scope import PersonScope, person_scope
 from bot.forms import share_goal
 from bot.forms.goal import GoalModalContext, field_errors, parse_goal_form
 from bot.gateway import SlackGateway
+from bot.listeners.payload import view_key
 from bot.listeners.views.submission import ack_after, confirm
 from bot.services.goals import GoalDraft, GoalError, create_goal, get_goal, goal_progress, update_goal
 from bot.services.people import Workspace, local_today
@@ -71,8 +72,7 @@ def _save(
                 scope.person,
                 draft,
                 now=scope.now,
-                # A double click on Save submits the same view twice.
-                idempotency_key=f"view:{view['id']}",
+                idempotency_key=view_key(view),
             )
             today = local_today(scope.person, scope.now)
             return _Saved(goal_saved_message(created.goal, today=today), duplicate=created.duplicate)

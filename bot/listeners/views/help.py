@@ -19,6 +19,7 @@ from bot.flows.questions import (
 )
 from bot.forms import ask, credit
 from bot.gateway import SlackGateway
+from bot.listeners.payload import view_key
 from bot.listeners.views.submission import ack_after
 from bot.services.help import (
     QuestionCard,
@@ -88,8 +89,7 @@ def _save_question(
         form.draft,
         origin_channel_id=modal_context.channel_id,
         channel_id=form.channel_id,
-        # A double click on Post submits the same view twice.
-        idempotency_key=f"view:{view['id']}",
+        idempotency_key=view_key(view),
     )
 
 

@@ -13,6 +13,7 @@ from bot.flows.home import home_for
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext, field_errors, parse_learning_form
 from bot.gateway import SlackGateway
+from bot.listeners.payload import view_key
 from bot.listeners.views.submission import ack_after, confirm
 from bot.services.drafts import DraftError
 from bot.services.fitness_card import load_fitness_card
@@ -72,8 +73,7 @@ def _save(
                     draft,
                     source=EntrySource.SHORTCUT if modal_context.from_message else EntrySource.MODAL,
                     now=scope.now,
-                    # A double click on Save submits the same view twice.
-                    idempotency_key=f"view:{view['id']}",
+                    idempotency_key=view_key(view),
                 )
                 entry, duplicate = logged.entry, logged.duplicate
             scope.session.flush()
