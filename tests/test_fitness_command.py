@@ -367,3 +367,11 @@ def test_when_slack_cannot_be_asked_the_timezone_is_asked_again_and_nothing_is_s
     ana = session.scalar(select(Person).where(Person.user_id == ANA))
     assert ana.tz == "Europe/London"
     assert users_info_calls(fake_slack, ANA) == 2 and utc_notes(fake_slack, ANA) == []
+
+
+def test_a_fitness_mistake_points_to_fitness_help(slack, fake_slack):
+    reply = slack.command("/fitness", "tagret 4 days", user=ANA)
+
+    shown = text_of(reply.json)
+    assert "`/fitness tagret 4 days` is not something I know" in shown
+    assert "Type `/fitness help` for examples." in shown and "/learn help" not in shown

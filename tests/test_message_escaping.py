@@ -260,6 +260,9 @@ BUILDERS: dict[Callable[..., object], Case] = {
     fitness.fitness_card_blocks: Case(lambda typed: fitness.fitness_card_blocks(a_card(typed))),
     fitness.fitness_message: Case(lambda typed: fitness.fitness_message(a_card(typed))),
     fitness.fitness_help_message: wordless(lambda _: fitness.fitness_help_message()),
+    fitness.fitness_error_message: wordless(
+        lambda _: fitness.fitness_error_message("The app's own *mrkdwn*.")
+    ),
     fitness.history_message: Case(
         lambda typed: fitness.history_message(
             [an_entry(typed)], offset=15, more=True, note=fitness.deleted_note(an_entry(typed))

@@ -21,6 +21,7 @@ from bot.views.blocks import (
     fields,
     header,
     message,
+    problem_message,
     section,
 )
 from bot.views.format import (
@@ -33,7 +34,7 @@ from bot.views.format import (
     shown,
     skill_tag,
 )
-from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, error_message
+from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL
 from models import EntryKind, LearningEntry
 
 OPEN_TARGETS_MODAL = "open_targets_modal"
@@ -152,6 +153,10 @@ def fitness_message(card: FitnessCard) -> dict[str, Any]:
         f"{duration(rings.time.value)} of {duration(rings.time.target)} this week"
     )
     return message(text, blocks)
+
+
+def fitness_error_message(problem: str) -> dict[str, Any]:
+    return problem_message(problem, command="/fitness")
 
 
 def fitness_help_message() -> dict[str, Any]:
@@ -286,7 +291,7 @@ def exported_message(count: int, *, sent: bool) -> dict[str, Any]:
     if count == 0:
         return plain_message("You have no entries to export yet. Log one with `/learn 20m what you learned`.")
     if not sent:
-        return error_message(
+        return fitness_error_message(
             "I could not send the file to your DM just now; nothing was lost. Try again in a minute."
         )
     return plain_message(f":inbox_tray: Sent {count} entries as a CSV file to your DM with Learnfit.")

@@ -34,6 +34,7 @@ from bot.services.privacy import entries_csv, holdings
 from bot.views.fitness import (
     export_file,
     exported_message,
+    fitness_error_message,
     fitness_help_message,
     fitness_message,
     forget_me_question,
@@ -41,7 +42,6 @@ from bot.views.fitness import (
     targets_set_message,
 )
 from bot.views.help import expert_setting_message
-from bot.views.learning import error_message
 
 # What is answered from the person's own rows, in one transaction.
 InScopeRequest = ShowCard | SetTargets | MarkRestWeek | SetExpert | ChangeNudges | ForgetMe
@@ -56,7 +56,7 @@ def fitness_command(
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(parse_fitness, command)
-    if answered_in_ack(request, ack, ShowFitnessHelp, fitness_help_message, error_message):
+    if answered_in_ack(request, ack, ShowFitnessHelp, fitness_help_message, fitness_error_message):
         return
     user_id = command["user_id"]
     if isinstance(request, ShowHistory):
