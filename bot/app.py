@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import traceback
+from concurrent.futures import Executor, ThreadPoolExecutor
 from logging import Logger
 from typing import Any
 
@@ -14,11 +16,13 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import Engine
 
+from bot.db import is_busy
 from bot.deps import Clock, Deps
 from bot.listeners import register_listeners
 from bot.oauth_states import OAuthStates
 from bot.settings import InstallMode, Settings
 from bot.slack_client import Sleep, make_web_client
+from bot.views.failures import BROKEN, BUSY, not_saved_message, not_saved_modal
 from bot.views.learning import error_message
 
 # Exactly the bot scopes the code uses; manifest.yml lists the same (a test keeps them equal).
@@ -35,6 +39,7 @@ BOT_SCOPES = (
     "users:read",  # the timezone that decides a person's local day
 )
 OAUTH_STATE_SECONDS = 600
+LISTENER_THREADS = 16
 NOT_INSTALLED_MESSAGE = (
     ":warning: Learnfit is not installed in this workspace any more. "
     "Ask a workspace admin to install it again from the app's /slack/install page."
@@ -65,6 +70,7 @@ def build_app(
     process_before_response: bool = False,
     sleep: Sleep = time.sleep,
     token_verification: bool = True,
+    listener_executor: Executor | None = None,
 ) -> App:
     """The Learnfit Bolt app.
 
@@ -76,6 +82,9 @@ def build_app(
         "signing_secret": settings.slack_signing_secret,
         "client": client,
         "process_before_response": process_before_response,
+        # Bolt's default is 5 threads: work after one ack (Home, a DM) must not hold up the next ack.
+        "listener_executor": listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="learnfit-listener"),
     }
     if settings.install_mode is InstallMode.OAUTH:
         app = App(
@@ -134,16 +143,40 @@ def _report_listener_error(
     """One handler failing must not take the app down: the person hears about it, and the log says where it
     failed (failure_trace), with nothing the person typed."""
     logger.error("listener failed for %s: %s", _request_name(body) or "a request", failure_trace(error))
+    if ack.response is None:
+        # The work before the ack failed and its transaction rolled back: Slack's answer says so.
+        busy = is_busy(error)
+        answer = _not_saved_answer(body, busy=busy)
+        if answer is None and respond is not None and respond.response_url:  # a button: say so beside it
+            _tell(respond, logger, BUSY if busy else BROKEN)
+        return answer or BoltResponse(status=200, body="")
     if respond is not None and respond.response_url:  # a form's submission has none to answer through
-        try:
-            respond(
-                **error_message(
-                    "Something went wrong on our side. If you do not see your change in `/fitness`, "
-                    "please try again in a minute."
-                ),
-                replace_original=False,
-            )
-        except Exception as exc:
-            logger.error("could not tell the person about the failure: %s", failure_trace(exc))
+        _tell(
+            respond,
+            logger,
+            "Something went wrong on our side. If you do not see your change in `/fitness`, "
+            "please try again in a minute.",
+        )
     # Once acked, Slack has its answer (the web process sent it already); keep the HTTP reply the same.
     return ack.response
+
+
+def _not_saved_answer(body: dict[str, Any], *, busy: bool) -> BoltResponse | None:
+    """Slack's answer to a request whose work stored nothing: a command gets the message as its ack, a form
+    a view pushed over it (the form and what was typed stay behind it); anything else has no answer."""
+    if body.get("command"):
+        answer: dict[str, Any] = not_saved_message(busy=busy)
+    elif body.get("type") == "view_submission":
+        answer = {"response_action": "push", "view": not_saved_modal(busy=busy)}
+    else:
+        return None
+    return BoltResponse(
+        status=200, body=json.dumps(answer), headers={"content-type": "application/json;charset=utf-8"}
+    )
+
+
+def _tell(respond: Respond, logger: Logger, text: str) -> None:
+    try:
+        respond(**error_message(text), replace_original=False)
+    except Exception as exc:
+        logger.error("could not tell the person about the failure: %s", failure_trace(exc))

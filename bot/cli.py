@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -18,10 +21,12 @@ from bot.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("learnfit")
 
+WEB_LOCK_TIMEOUT_SECONDS = 2.0
 
-def _prepare_database(settings: Settings) -> Engine:
+
+def _prepare_database(settings: Settings, **engine_options: Any) -> Engine:
     """The embedded SQLite database migrates itself; a server database must be migrated by release."""
-    engine = db.make_engine(settings.database_url)
+    engine = db.make_engine(settings.database_url, **engine_options)
     if settings.database_url.startswith("sqlite"):
         db.upgrade(settings.database_url)
     elif db.current_revision(engine) != db.head_revision():
@@ -31,7 +36,13 @@ def _prepare_database(settings: Settings) -> Engine:
     return engine
 
 
-def _build(settings: Settings, engine: Engine, *, process_before_response: bool = False) -> App:
+def _build(
+    settings: Settings,
+    engine: Engine,
+    *,
+    process_before_response: bool = False,
+    listener_executor: Executor | None = None,
+) -> App:
     from bot.app import build_app
     from bot.deps import Deps
 
@@ -41,25 +52,39 @@ def _build(settings: Settings, engine: Engine, *, process_before_response: bool 
             Deps(sessions=db.make_sessionmaker(engine)),
             engine=engine,
             process_before_response=process_before_response,
+            listener_executor=listener_executor,
         )
     except BoltError as exc:
         raise ConfigError(f"Slack refused the app's credentials: {exc}") from None
 
 
-def run_web(settings: Settings, host: str) -> None:
-    from bot.server import build_wsgi_app, serve
+def run_web(settings: Settings, host: str) -> int:
+    """Serve Slack over HTTP with WEB_CONCURRENCY worker processes, built here and forked."""
+    from bot.app import LISTENER_THREADS
+    from bot.server import build_wsgi_app, waitress_for
+    from bot.serving import listen, serve
 
     settings.require_http()
-    engine = _prepare_database(settings)
-    app = _build(settings, engine)
+    # Work before an ack gives up in time for Slack's 3 seconds, and the person is told it was busy.
+    engine = _prepare_database(settings, lock_timeout=WEB_LOCK_TIMEOUT_SECONDS)
+    executor = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="learnfit-listener")
+    app = _build(settings, engine, listener_executor=executor)
+    listening = listen(host, settings.port)
+    workers = settings.web_concurrency or os.cpu_count() or 1
     log.info(
-        "Learnfit listening on http://%s:%s/slack/events (%s)", host, settings.port, settings.install_mode
+        "Learnfit listening on http://%s:%s/slack/events (%s, %d worker processes)",
+        host,
+        settings.port,
+        settings.install_mode,
+        workers,
     )
-    serve(
-        build_wsgi_app(app, engine, settings),
-        host=host,
-        port=settings.port,
-        max_body_bytes=settings.max_request_body_bytes,
+    return serve(
+        waitress_for(build_wsgi_app(app, engine, settings), max_body_bytes=settings.max_request_body_bytes),
+        listening,
+        workers=workers,
+        # A forked worker opens its own database connections; it never uses its parent's.
+        after_fork=lambda: engine.dispose(close=False),
+        before_exit=lambda: executor.shutdown(wait=True),
     )
 
 
@@ -177,8 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         settings = load_settings()
         if args.command == "web":
-            run_web(settings, args.host)
-        elif args.command == "socket":
+            return run_web(settings, args.host)
+        if args.command == "socket":
             run_socket(settings)
         elif args.command == "db":
             run_db(settings, args.action)

@@ -8,6 +8,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -15,19 +17,35 @@ import migrations
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+# How long a statement waits for a lock (or a pooled connection) before it fails as busy, unless told.
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout so threads can share the file.
 
-    A statement's parameters are what people typed: its errors name the SQL, never the values.
+    A statement waits at most `lock_timeout` seconds for a lock, and a request as long for a pooled
+    connection; then it fails as busy (`is_busy`). A statement's parameters are what people typed: its
+    errors name the SQL, never the values.
     """
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, **kwargs
+            url,
+            connect_args={"check_same_thread": False, "timeout": lock_timeout},
+            hide_parameters=True,
+            **kwargs,
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=lock_timeout,
+        connect_args={"options": f"-c lock_timeout={round(lock_timeout * 1000)}"},
+        hide_parameters=True,
+        **kwargs,
+    )
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -45,6 +63,25 @@ def _begin_immediate(connection: Any) -> None:
     # Take the write lock up front: two deferred transactions upgrading to writers would fail at once
     # with "database is locked" instead of waiting for the busy timeout.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# Errors that say the database was too busy to do the work in time, not that the work is wrong: SQLite's
+# lock timeouts, and PostgreSQL's lock_timeout, statement_timeout, serialization failure and deadlock.
+_BUSY_SQLITE = frozenset({"SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED"})
+_BUSY_SQLSTATES = frozenset({"55P03", "57014", "40001", "40P01"})
+
+
+def is_busy(error: BaseException) -> bool:
+    """The database could not do the work in time (a lock, a timeout, or no free pooled connection)."""
+    if isinstance(error, SQLAlchemyTimeoutError):  # QueuePool: no connection free within pool_timeout
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    return (
+        getattr(original, "sqlite_errorname", None) in _BUSY_SQLITE
+        or getattr(original, "sqlstate", None) in _BUSY_SQLSTATES
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

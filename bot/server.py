@@ -1,4 +1,5 @@
-"""The HTTP side of Learnfit: one WSGI app (Slack events, OAuth, health) served by waitress.
+"""The HTTP side of Learnfit: one WSGI app (Slack events, OAuth, health) served by waitress (in worker
+processes: bot/serving.py).
 
 Bolt reads, decodes and parses a body before it checks the signature, and raises on what it cannot parse.
 So a request to /slack/events reaches Bolt only once it is within the size cap, signed by Slack, and
@@ -12,6 +13,7 @@ import json
 import logging
 import re
 import signal
+import socket
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -31,6 +33,7 @@ from waitress.utilities import Error, InternalServerError
 
 from bot.bolt_request import bolt_request
 from bot.db import is_healthy
+from bot.serving import MakeServer
 from bot.settings import Settings
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -39,6 +42,7 @@ EVENTS_PATH = "/slack/events"
 # ASCII digits only: int(), which the verifier calls, also takes " 1", "1_0" and other scripts' digits.
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")  # hmac.compare_digest raises on a non-ASCII one
+THREADS = 8  # waitress threads per worker: each waits for its request's ack
 
 logger = logging.getLogger(__name__)
 
@@ -191,26 +195,28 @@ class _Channel(HTTPChannel):
     error_task_class = _LoggedRefusal
 
 
-def serve(wsgi: WsgiApp, *, host: str, port: int, max_body_bytes: int, threads: int = 8) -> None:
-    """Serve until SIGTERM or Ctrl-C (waitress: a production server, not Bolt's development server).
+def waitress_for(wsgi: WsgiApp, *, max_body_bytes: int, threads: int = THREADS) -> MakeServer:
+    """What each worker serves on the shared socket: waitress (a production server, not Bolt's development
+    server), logging what it refuses itself.
 
     Waitress buffers a whole request before the app sees it: its own limit refuses a larger body as soon as
     the headers declare it, or as soon as a chunked one passes it, without reading the rest.
     """
-    listeners: dict[int, Any] = {}
-    server = create_server(
-        wsgi,
-        map=listeners,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="learnfit",
-        max_request_body_size=max_body_bytes + 1,  # waitress refuses a body of its limit or more
-    )
-    for listener in listeners.values():
-        if isinstance(listener, BaseWSGIServer):
-            listener.channel_class = _Channel
-    serve_server(server)
+
+    def make(listening: socket.socket, channels: dict[int, Any]) -> BaseWSGIServer:
+        server = create_server(
+            wsgi,
+            map=channels,
+            sockets=[listening],
+            threads=threads,
+            ident="learnfit",
+            max_request_body_size=max_body_bytes + 1,  # waitress refuses a body of its limit or more
+        )
+        assert isinstance(server, BaseWSGIServer), "one socket makes one server"
+        server.channel_class = _Channel
+        return server
+
+    return make
 
 
 def serve_server(server: MultiSocketServer | BaseWSGIServer) -> None:

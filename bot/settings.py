@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Slack's requests are kilobytes (a large modal's submission, some hundred); a body over this is refused
     # unread, so unsigned traffic cannot make the process hold it.
     max_request_body_bytes: int = Field(default=1024 * 1024, alias="MAX_REQUEST_BODY_BYTES", ge=64 * 1024)
+    # Worker processes for `learnfit web` (the platforms' convention); unset: one per CPU.
+    web_concurrency: int | None = Field(default=None, alias="WEB_CONCURRENCY", ge=1, le=64)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -40,3 +40,6 @@ class Person(WorkspaceScoped, Base):
     is_external: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Set when Slack says the account is gone (user_not_found, account_inactive): no more sends.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # App Home is redrawn after a change only for someone who opened it lately, and at most every few seconds.
+    home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    home_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

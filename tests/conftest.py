@@ -4,7 +4,7 @@ a controllable clock, and the real Bolt app behind its WSGI entry point."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -46,6 +46,25 @@ class FakeClock:
 
     def set(self, now: datetime) -> None:
         self.now = now
+
+
+class DeferredWork:
+    """The app's `later` in tests: work waits here until the test runs it, with the clock moved on first."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.waiting: list[tuple[float, Callable[[], None]]] = []
+
+    def __call__(self, seconds: float, work: Callable[[], None]) -> None:
+        self.waiting.append((seconds, work))
+
+    def run(self) -> int:
+        """Run what waits (after its delay on the clock); how many pieces of work ran."""
+        waiting, self.waiting = self.waiting, []
+        for seconds, work in waiting:
+            self.clock.advance(timedelta(seconds=seconds))
+            work()
+        return len(waiting)
 
 
 @pytest.fixture(scope="session")
@@ -138,8 +157,13 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def deps(engine: Engine, clock: FakeClock) -> Deps:
-    return Deps(sessions=db.make_sessionmaker(engine), clock=clock)
+def later(clock: FakeClock) -> DeferredWork:
+    return DeferredWork(clock)
+
+
+@pytest.fixture
+def deps(engine: Engine, clock: FakeClock, later: DeferredWork) -> Deps:
+    return Deps(sessions=db.make_sessionmaker(engine), clock=clock, later=later)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 from bot.forms.goal import GOAL_MODAL
 from bot.localslack.blockkit import block_kit_problems
 from bot.services.goals import MAX_ACTIVE_GOALS, MAX_TITLE_LENGTH, GoalProgress
+from bot.services.home_visits import HOME_REDRAW_GAP
 from bot.views.goals import (
     DROP_GOAL,
     EDIT_GOAL,
@@ -616,15 +617,19 @@ def test_goal_messages_fit_slacks_limits_with_the_most_and_longest_goals():
     assert block_kit_problems(goal_reached_message(progress[0]), "message") == []
 
 
-def test_app_home_lists_goals_and_redraws_after_each_goal_change(slack, fake_slack, session):
+def test_app_home_lists_goals_and_redraws_after_each_goal_change(slack, fake_slack, session, clock):
+    slack.open_home(ANA)
+    clock.advance(HOME_REDRAW_GAP)
     slack.command("/goal", "Learn Kubernetes basics #kubernetes 10h by 2027-01-31", user=ANA)
+    assert len(fake_slack.calls_to("views.publish")) == 2
     home = text_of(fake_slack.calls_to("views.publish")[-1].args["view"])
     assert "Learn Kubernetes basics" in home
 
     [goal] = session.scalars(select(Goal)).all()
+    clock.advance(HOME_REDRAW_GAP)
     slack.click(MARK_GOAL_DONE, user=ANA, value=str(goal.id))
 
-    assert len(fake_slack.calls_to("views.publish")) == 2
+    assert len(fake_slack.calls_to("views.publish")) == 3
     session.expire_all()
     assert session.scalars(select(Goal)).one().status is GoalStatus.DONE
 

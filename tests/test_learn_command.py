@@ -26,7 +26,9 @@ def test_learn_inline_logs_entry_and_offers_edit_and_undo(slack, fake_slack, ses
     assert [skill.name for skill in entry.skills] == ["asyncio", "python"]
     assert entry.visibility is Visibility.TEAM
     assert entry.local_day == date(2026, 11, 24)
-    shown = last_response(fake_slack)
+    shown = reply.json  # the confirmation is the ack: the entry is stored before Slack hears back
+    assert shown.get("response_type", "ephemeral") == "ephemeral"  # Slack's default: only Ana sees it
+    assert fake_slack.calls_to("response_url") == []
     assert "*45 min*" in text_of(shown) and "Paired with Ana on task cancellation" in text_of(shown)
     assert "This week: *45 min* across 1 entry" in text_of(shown)
     assert button_value(shown, EDIT_ENTRY) == button_value(shown, UNDO_ENTRY) == str(entry.id)
@@ -42,7 +44,7 @@ def test_learn_understands_common_durations(slack, session, text, minutes):
 
 
 def test_learn_sets_kind_visibility_and_link_inline(slack, fake_slack, session):
-    slack.command(
+    reply = slack.command(
         "/learn", "20m kind:people vis:private https://example.com/guide Asked Bo about deploys", user=ANA
     )
 
@@ -51,7 +53,7 @@ def test_learn_sets_kind_visibility_and_link_inline(slack, fake_slack, session):
     assert entry.visibility is Visibility.PRIVATE
     assert entry.link == "https://example.com/guide"
     assert entry.what == "Asked Bo about deploys"
-    assert "Private: only you can see it" in text_of(last_response(fake_slack))
+    assert "Private: only you can see it" in text_of(reply.json)
 
 
 def test_skills_are_one_per_workspace_whatever_the_case(slack, session):
@@ -98,15 +100,15 @@ def test_bad_input_says_what_to_type_and_stores_nothing(slack, fake_slack, sessi
 
 def test_same_command_delivered_twice_stores_one_entry(slack, fake_slack, session):
     slack.command("/learn", "30m Reading group", user=ANA, trigger="111.T0LEARN.same")
-    slack.command("/learn", "30m Reading group", user=ANA, trigger="111.T0LEARN.same")
+    again = slack.command("/learn", "30m Reading group", user=ANA, trigger="111.T0LEARN.same")
 
     assert len(entries(session)) == 1
-    assert "Already logged" in text_of(last_response(fake_slack))
+    assert "Already logged" in text_of(again.json)
 
 
 def test_undo_removes_the_entry_and_a_second_click_changes_nothing(slack, fake_slack, session):
-    slack.command("/learn", "30m Reading group", user=ANA)
-    entry_id = button_value(last_response(fake_slack), UNDO_ENTRY)
+    logged = slack.command("/learn", "30m Reading group", user=ANA)
+    entry_id = button_value(logged.json, UNDO_ENTRY)
 
     slack.click(UNDO_ENTRY, user=ANA, value=entry_id)
     assert entries(session) == []
@@ -119,8 +121,8 @@ def test_undo_removes_the_entry_and_a_second_click_changes_nothing(slack, fake_s
 
 
 def test_nobody_can_undo_someone_elses_entry(slack, fake_slack, session):
-    slack.command("/learn", "30m Reading group", user=ANA)
-    entry_id = button_value(last_response(fake_slack), UNDO_ENTRY)
+    logged = slack.command("/learn", "30m Reading group", user=ANA)
+    entry_id = button_value(logged.json, UNDO_ENTRY)
 
     slack.click(UNDO_ENTRY, user=BO, value=entry_id)
 
@@ -154,11 +156,11 @@ def test_unreadable_timezone_counts_the_day_in_utc_and_asks_again_next_time(
     clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # already Tuesday 05:00 in Tokyo
     fake_slack.fail_next("users.info", error="user_not_found")
 
-    slack.command("/learn", "15m Learned anyway", user=KEN)
+    reply = slack.command("/learn", "15m Learned anyway", user=KEN)
 
     [entry] = entries(session)
     assert entry.local_day == date(2026, 11, 23)
-    assert "Learned anyway" in text_of(last_response(fake_slack))
+    assert "Learned anyway" in text_of(reply.json)
 
     # The next request asks Slack again, and this time it answers.
     slack.command("/learn", "15m Next one", user=KEN)
@@ -206,4 +208,4 @@ def test_an_entry_that_mentions_payload_is_logged_like_any_other(slack, fake_sla
 
     assert reply.status == 200
     assert [entry.what for entry in entries(session)] == [words]
-    assert "Logged" in text_of(last_response(fake_slack))
+    assert "Logged" in text_of(reply.json)

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from bot.listeners.shortcuts.save_message import SAVE_AS_LEARNING
+from bot.services.home_visits import HOME_REDRAW_GAP
 from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, UNDO_ENTRY
 from models import EntryKind, EntrySource, Visibility
 from tests.conftest import ANA, BO
@@ -119,8 +120,7 @@ EDITED = {
 
 
 def test_edit_opens_the_entry_and_saving_confirms_privately_where_it_was_clicked(slack, fake_slack, session):
-    slack.command("/learn", "30m #sql Query plans", user=ANA)
-    confirmation = last_response(fake_slack)
+    confirmation = slack.command("/learn", "30m #sql Query plans", user=ANA).json
     entry_id = button_value(confirmation, EDIT_ENTRY)
 
     # The confirmation is ephemeral: Slack offers no way to change it later but its response_url, which
@@ -167,8 +167,8 @@ def test_an_edit_from_the_confirmation_in_the_dm_redraws_it_in_place(slack, fake
 
 
 def test_editing_someone_elses_entry_is_refused(slack, fake_slack, session):
-    slack.command("/learn", "30m Query plans", user=ANA)
-    entry_id = button_value(last_response(fake_slack), EDIT_ENTRY)
+    logged = slack.command("/learn", "30m Query plans", user=ANA)
+    entry_id = button_value(logged.json, EDIT_ENTRY)
 
     slack.click(EDIT_ENTRY, user=BO, value=entry_id)
 
@@ -207,7 +207,7 @@ def test_save_as_learning_still_opens_when_the_permalink_is_unavailable(slack, f
     assert values["link"] is None and len(values["what"]) == 3000 and values["kind"] == "job"
 
 
-def test_home_shows_the_week_and_logs_from_its_button(slack, fake_slack, session):
+def test_home_shows_the_week_and_logs_from_its_button(slack, fake_slack, session, later):
     slack.command("/learn", "25m #go Goroutines", user=ANA)
     slack.event(TEST_TEAM.app_home_opened(ANA))
 
@@ -221,12 +221,18 @@ def test_home_shows_the_week_and_logs_from_its_button(slack, fake_slack, session
     assert len(entries(session)) == 2
     [dm] = fake_slack.calls_to("chat.postMessage")  # from Home there is no channel: the DM confirms
     assert dm.args["channel"] == ANA
+    # Home was drawn moments ago, when Ana opened it: the change is drawn once the gap has passed.
+    assert len(fake_slack.calls_to("views.publish")) == 1
+    assert later.run() == 1
     assert "1h 10m" in text_of(fake_slack.calls_to("views.publish")[-1].args["view"])
 
 
-def test_home_refreshes_after_undo(slack, fake_slack):
-    slack.command("/learn", "25m Goroutines", user=ANA)
-    slack.click(UNDO_ENTRY, user=ANA, value=button_value(last_response(fake_slack), UNDO_ENTRY))
+def test_home_refreshes_after_undo(slack, fake_slack, clock):
+    slack.open_home(ANA)
+    clock.advance(HOME_REDRAW_GAP)
+    logged = slack.command("/learn", "25m Goroutines", user=ANA)
+    clock.advance(HOME_REDRAW_GAP)
+    slack.click(UNDO_ENTRY, user=ANA, value=button_value(logged.json, UNDO_ENTRY))
 
     assert "Nothing logged yet" in text_of(fake_slack.calls_to("views.publish")[-1].args["view"])
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.localslack import FakeSlack
 from models import Goal
 from tests.conftest import ANA
-from tests.helpers import entries, last_opened_view, last_response, text_of
+from tests.helpers import entries, last_opened_view, text_of
 from tests.support.driver import SlackDriver
 from tests.support.payloads import date_value, form_values, radio_value, text_value
 
@@ -90,7 +90,9 @@ def test_a_command_the_database_fails_is_logged_without_what_was_typed(
 
     assert reply.status == 200
     assert entries(session) == []
-    assert "Something went wrong on our side" in text_of(last_response(fake_slack))
+    # Nothing was stored, and the ack says so (it is the confirmation's place).
+    assert "Something went wrong on our side, so nothing was saved" in text_of(reply.json)
+    assert fake_slack.calls_to("response_url") == []
     assert CANARY.lower() not in everything_logged(logs.records).lower()
     [failure] = failures(logs)  # what failed, by exception class and frame
     assert failure.startswith("listener failed for /learn: ")
@@ -117,7 +119,9 @@ def test_a_form_the_database_fails_is_logged_without_what_was_typed(
     with failing_inserts(engine, "goals"):
         reply = slack.submit(last_opened_view(fake_slack), values, user=ANA, view_id="V0REFUSED")
 
-    assert reply.status == 500  # no ack: Slack shows the person its own error in the form
+    # Nothing was stored: a view pushed over the form says so, and the form stays open behind it.
+    assert reply.status == 200 and reply.json["response_action"] == "push"
+    assert "nothing was saved" in text_of(reply.json["view"])
     assert goals(session) == []
     assert CANARY.lower() not in everything_logged(logs.records).lower()
     [failure] = failures(logs)

@@ -29,7 +29,7 @@ from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
 from bot.services.teams import Left, Mentioned, Welcome
-from bot.views import fitness, goals, help, home, nudges, teams
+from bot.views import failures, fitness, goals, help, home, nudges, teams
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY
 from bot.views.format import channel_link, escape, link, mention, skill_tag
@@ -447,6 +447,13 @@ BUILDERS: dict[Callable[..., object], Case] = {
     teams.plain_team_message: wordless(lambda _: teams.plain_team_message("The app's own *mrkdwn*.")),
     teams.team_error_message: wordless(lambda _: teams.team_error_message("The app's own *mrkdwn*.")),
     teams.team_help_message: wordless(lambda _: teams.team_help_message()),
+    # bot/views/failures.py
+    failures.not_saved_message: wordless(
+        lambda _: tuple(failures.not_saved_message(busy=busy) for busy in (True, False))
+    ),
+    failures.not_saved_modal: wordless(
+        lambda _: tuple(failures.not_saved_modal(busy=busy) for busy in (True, False))
+    ),
     # bot/forms: what a person typed is shown back in inputs (never parsed), or quoted in a section
     ask.ask_modal: wordless(
         lambda typed: (

@@ -575,11 +575,10 @@ def test_the_web_process_never_calls_an_address_a_form_names(web, listener):
     command = TEST_TEAM.command_body(
         "/learn", "30m #sql Query plans", user_id=ANA, channel_id=CHANNEL_ID, response_url=fake.response_url()
     )
-    assert post_signed(base_url, command) == 200
-    fake.wait_for("response_url")
+    assert post_signed(base_url, command) == 200  # the confirmation is in the ack, stored by then
     with Session(database) as session:
         entry_id = session.scalar(select(LearningEntry.id)) or 0
-    published = len(fake.calls_to("views.publish"))
+    confirmations = ("chat.postEphemeral", "chat.postMessage", "chat.update")
 
     for number, metadata in enumerate(
         hostile_metadata("entry_id", entry_id, f"{listener.url}/evil").values()
@@ -587,11 +586,11 @@ def test_the_web_process_never_calls_an_address_a_form_names(web, listener):
         view = {"type": "modal", "callback_id": LEARNING_MODAL, "private_metadata": metadata, "blocks": []}
         payload = TEST_TEAM.view_submission(view, LEARNING_VALUES, user_id=ANA, view_id=f"V0WEB{number}")
         assert post_signed(base_url, interactive_body(payload)) == 200
-        # Home is redrawn last, after the confirmation: by then the submission has done all it will.
-        fake.wait_for("views.publish", published + number + 1)
+        # The confirmation is the submission's last call to Slack: by then it has done all it will.
+        fake.wait_for_any(confirmations, number + 1)
 
     assert listener.requests == []
-    assert len(fake.calls_to("response_url")) == 1  # the /learn reply's, from its own request
+    assert fake.calls_to("response_url") == []
 
 
 def test_a_form_redraws_only_a_message_in_the_submitters_own_dm(slack, fake_slack, session, rows):

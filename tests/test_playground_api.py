@@ -27,19 +27,17 @@ def _texts(messages: list[dict]) -> str:
     return json.dumps([(m.get("text"), m.get("blocks")) for m in messages])
 
 
-def test_learn_command_replies_to_the_asker_only_and_updates_home(playground: PlaygroundClient) -> None:
-    assert playground.post("home", user=ANA)["ok"]
-    home_before = playground.state(ANA)["home"]
-
+def test_learn_command_replies_to_the_asker_only_and_home_shows_it(playground: PlaygroundClient) -> None:
     assert playground.post("send", user=ANA, channel="C0GENERAL", text="/learn 30m #python x")["ok"]
 
     mine = playground.state(ANA)["messages"]
     assert [m["ephemeral"] for m in mine] == [True]
     assert "30 min" in _texts(mine)
     assert playground.state(BO)["messages"] == []
-    home_after = playground.state(ANA)["home"]
-    assert home_after is not None and home_after != home_before
-    assert "python" in json.dumps(home_after["blocks"])
+    assert playground.state(ANA)["home"] is None  # Ana has not opened Home: nothing was published
+    assert playground.post("home", user=ANA)["ok"]
+    home = playground.state(ANA)["home"]
+    assert home is not None and "python" in json.dumps(home["blocks"])
 
 
 def test_undo_button_round_trips_and_replaces_the_reply(playground: PlaygroundClient) -> None:

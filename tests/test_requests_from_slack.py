@@ -12,7 +12,7 @@ from bot.localslack.payloads import SlackPayloads, signed_headers
 from bot.views.learning import OPEN_LOG_MODAL
 from models import Person
 from tests.conftest import ANA, BO, KEN
-from tests.helpers import button_value, entries, last_response
+from tests.helpers import button_value, entries
 from tests.support.payloads import CHANNEL_ID, TEST_TEAM
 
 OTHER_TEAM = SlackPayloads(team_id="T0OTHER", team_domain="another-workspace")
@@ -62,8 +62,8 @@ def test_url_verification_challenge_is_answered(slack):
 
 
 def test_same_user_id_in_two_workspaces_are_two_people(slack, fake_slack, session):
-    slack.command("/learn", "30m in the first workspace", user=ANA)
-    entry_id = button_value(last_response(fake_slack), "entry_undo")
+    logged = slack.command("/learn", "30m in the first workspace", user=ANA)
+    entry_id = button_value(logged.json, "entry_undo")
 
     slack.command("/learn", "20m in the second workspace", user=ANA, team=OTHER_TEAM)
     # Undo from the second workspace with the first workspace's entry id finds nothing.

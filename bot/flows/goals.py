@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.deps import Deps
-from bot.flows.home import refresh_home
+from bot.flows.home import redraw_home
 from bot.flows.scope import person_scope
 from bot.gateway import SlackGateway
 from bot.services.goals import reach_goals
@@ -25,4 +25,4 @@ def celebrate_reached_goals(
     for payload in messages:
         gateway.dm(user_id, payload)
     if messages or goals_changed:
-        refresh_home(deps, workspace, gateway, user_id)
+        redraw_home(deps, workspace, gateway, user_id)

@@ -1,7 +1,12 @@
-"""App Home: built inside a person's scope (so it shows the change just made) and published after."""
+"""App Home: drawn when the person opens it, and after a change only while they may be looking at it.
+
+A change is drawn inside the person's scope (so Home shows it) and published after the commit, at most once
+per HOME_REDRAW_GAP per person; a change inside that gap is drawn once it has passed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,10 +17,28 @@ from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
 from bot.services.fitness_card import FitnessCard, load_fitness_card
 from bot.services.goals import goal_progress
+from bot.services.home_visits import HOME_REDRAW_GAP, home_in_view, note_home_opened, take_home_redraw
 from bot.services.people import Workspace, local_today
 from bot.views.goals import goal_lines
 from bot.views.home import home_view
 from models import Person
+
+
+@dataclass(frozen=True)
+class HomeRedraw:
+    """What to do with App Home once a change is committed: publish `view`, redraw it `later`, or nothing."""
+
+    view: dict[str, Any] | None = None
+    later: bool = False
+
+    def publish(self, deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str) -> None:
+        if self.view is not None:
+            gateway.publish_home(user_id, self.view)
+        elif self.later:
+            deps.later(
+                HOME_REDRAW_GAP.total_seconds(),
+                lambda: redraw_home(deps, workspace, gateway, user_id, after_gap=True),
+            )
 
 
 def home_for(scope: PersonScope, card: FitnessCard | None = None) -> dict[str, Any]:
@@ -27,7 +50,32 @@ def goal_blocks_for(session: Session, person: Person, *, now: datetime) -> list[
     return goal_lines(goal_progress(session, person, now=now), today=local_today(person, now))
 
 
-def refresh_home(deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str) -> None:
+def home_after_change(scope: PersonScope, card: FitnessCard | None = None) -> HomeRedraw:
+    """Home drawn with the change just made, if the person may be looking at it and it is their turn."""
+    if not home_in_view(scope.person, scope.now):
+        return HomeRedraw()
+    if not take_home_redraw(scope.session, scope.person, scope.now):
+        return HomeRedraw(later=True)
+    return HomeRedraw(view=home_for(scope, card))
+
+
+def redraw_home(
+    deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, *, after_gap: bool = False
+) -> None:
+    """After a change made in a transaction of its own (a goal reached), or once a redraw's gap has passed
+    (`after_gap`): then a turn already taken means Home was drawn after the change, and nothing is left."""
     with person_scope(deps, workspace, gateway, user_id) as scope:
+        redraw = home_after_change(scope)
+    if not (after_gap and redraw.later):
+        redraw.publish(deps, workspace, gateway, user_id)
+
+
+def open_home(deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str) -> None:
+    """The person opened the Home tab: draw it, unless it was drawn moments ago (switching tabs back and
+    forth); a change since then has its own redraw coming."""
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        note_home_opened(scope.person, scope.now)
+        if not take_home_redraw(scope.session, scope.person, scope.now):
+            return
         view = home_for(scope)
     gateway.publish_home(user_id, view)

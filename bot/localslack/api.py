@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -462,17 +462,23 @@ class FakeSlack:
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
         """Block until at least ``count`` calls of ``method`` were recorded, and return them."""
+        return self.wait_for_any((method,), count, timeout)
+
+    def wait_for_any(
+        self, methods: Sequence[str], count: int = 1, timeout: float = 5.0
+    ) -> list[RecordedCall]:
+        """Block until at least ``count`` calls of any of ``methods`` were recorded, and return them."""
         with self._cond:
-            if self._cond.wait_for(lambda: len(self._calls_to(method)) >= count, timeout):
-                return self._calls_to(method)
+            if self._cond.wait_for(lambda: len(self._calls_to(*methods)) >= count, timeout):
+                return self._calls_to(*methods)
             seen = Counter(call.method for call in self._calls)
             raise AssertionError(
-                f"expected {count} call(s) of {method} within {timeout}s, got {seen[method]}; "
-                f"methods seen: {dict(seen) or 'none'}"
+                f"expected {count} call(s) of {' or '.join(methods)} within {timeout}s, "
+                f"got {sum(seen[method] for method in methods)}; methods seen: {dict(seen) or 'none'}"
             )
 
-    def _calls_to(self, method: str) -> list[RecordedCall]:
-        return [call for call in self._calls if call.method == method]
+    def _calls_to(self, *methods: str) -> list[RecordedCall]:
+        return [call for call in self._calls if call.method in methods]
 
     @property
     def violations(self) -> list[BlockKitViolation]:

@@ -115,3 +115,7 @@ class SlackDriver:
             else None
         )
         return self.post(json.dumps(envelope).encode(), content_type="application/json", headers=headers)
+
+    def open_home(self, user: str, *, team: SlackPayloads = TEST_TEAM) -> SlackReply:
+        """The person opens the app's Home tab (from then on, their changes redraw it)."""
+        return self.event(team.app_home_opened(user))

@@ -8,7 +8,7 @@ from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.history import history_page
-from bot.flows.home import home_for
+from bot.flows.home import home_after_change
 from bot.flows.scope import person_scope
 from bot.forms.targets import targets_modal
 from bot.gateway import SlackGateway
@@ -72,11 +72,11 @@ def delete_from_history(
     with person_scope(deps, workspace, gateway, user_id) as scope:
         removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
         scope.session.flush()
-        home = home_for(scope)
+        home = home_after_change(scope)
     note = deleted_note(removed)
     reply = history_page(deps, workspace, gateway, user_id, offset=_offset(offset_text), note=note)
     respond(**reply, replace_original=True)
-    gateway.publish_home(user_id, home)
+    home.publish(deps, workspace, gateway, user_id)
 
 
 def forget_me(

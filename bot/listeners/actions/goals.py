@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
-from bot.flows.home import refresh_home
+from bot.flows.home import redraw_home
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
@@ -126,7 +126,7 @@ def finish_goal(
         _tell(body, respond, gateway, goal_refused_message())
         return
     _tell(body, respond, gateway, reply, replace_original=True)
-    refresh_home(deps, workspace, gateway, user_id)
+    redraw_home(deps, workspace, gateway, user_id)
 
 
 def edit_goal(

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
-from bot.flows.home import home_for
+from bot.flows.home import home_after_change
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext, ModalPrefill
@@ -65,6 +65,6 @@ def undo_entry(
         removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
         scope.session.flush()
         reply = undone_message(removed)
-        home = home_for(scope)
+        home = home_after_change(scope)
     respond(**reply, replace_original=True)
-    gateway.publish_home(user_id, home)
+    home.publish(deps, workspace, gateway, user_id)

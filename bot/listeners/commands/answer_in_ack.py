@@ -35,11 +35,25 @@ def answered_in_ack(
 ) -> TypeIs[Help | CommandError]:
     """Ack the command: with the answer (and True) when `request` is a mistake or a call for help, else
     plainly (and False) for the work that follows."""
+    if mistake_or_help_answered(request, ack, help_request, help_message, error_message):
+        return True
+    ack()
+    return False
+
+
+def mistake_or_help_answered(
+    request: object,
+    ack: Ack,
+    help_request: type[Help],
+    help_message: Message,
+    error_message: Callable[[str], dict[str, Any]],
+) -> TypeIs[Help | CommandError]:
+    """Ack with the answer (and True) when `request` is a mistake or a call for help; else leave the ack to
+    the work that follows (False), which stores first and then acks with its confirmation."""
     if isinstance(request, CommandError):
         ack(**error_message(request.message))
         return True
     if isinstance(request, help_request):
         ack(**help_message())
         return True
-    ack()
     return False

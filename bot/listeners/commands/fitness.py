@@ -9,7 +9,7 @@ from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.history import history_page
-from bot.flows.home import home_for
+from bot.flows.home import HomeRedraw, home_after_change
 from bot.flows.nudges import change_nudges
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
@@ -68,28 +68,27 @@ def fitness_command(
     with person_scope(deps, workspace, gateway, user_id) as scope:
         reply, home = _answer(scope, request)
     respond(**reply)
-    if home is not None:
-        gateway.publish_home(user_id, home)
+    home.publish(deps, workspace, gateway, user_id)
 
 
-def _answer(scope: PersonScope, request: InScopeRequest) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def _answer(scope: PersonScope, request: InScopeRequest) -> tuple[dict[str, Any], HomeRedraw]:
     """The reply, and App Home when what it shows has changed."""
     if isinstance(request, ShowCard):
-        return fitness_message(load_fitness_card(scope.session, scope.person, now=scope.now)), None
+        return fitness_message(load_fitness_card(scope.session, scope.person, now=scope.now)), HomeRedraw()
     if isinstance(request, SetTargets):
         targets = merged_targets(request, targets_of(scope.person))
         set_targets(scope.person, targets)
-        return targets_set_message(targets), home_for(scope)
+        return targets_set_message(targets), home_after_change(scope)
     if isinstance(request, MarkRestWeek):
         monday = mark_rest_week(scope.session, scope.person, now=scope.now, rest=not request.undo)
         scope.session.flush()
-        return rest_week_message(monday, rest=not request.undo), home_for(scope)
+        return rest_week_message(monday, rest=not request.undo), home_after_change(scope)
     if isinstance(request, ChangeNudges):
-        return change_nudges(scope, **asdict(request)), home_for(scope)
+        return change_nudges(scope, **asdict(request)), home_after_change(scope)
     if isinstance(request, SetExpert):
         set_suggest_as_expert(scope.person, request.suggest)
-        return expert_setting_message(request.suggest), None
-    return forget_me_question(holdings(scope.session, scope.person)), None
+        return expert_setting_message(request.suggest), HomeRedraw()
+    return forget_me_question(holdings(scope.session, scope.person)), HomeRedraw()
 
 
 def _export(deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str) -> dict[str, Any]:

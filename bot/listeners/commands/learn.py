@@ -1,19 +1,22 @@
-"""/learn: log learning in one line, open the form, or show help."""
+"""/learn: log learning in one line, open the form, or show help.
+
+A logged entry is committed before the ack, and the ack carries the confirmation: once Slack has its 200,
+the entry is stored, whatever happens to this process next."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 
 from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
-from bot.flows.home import home_for
+from bot.flows.home import home_after_change
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
-from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.commands.answer_in_ack import mistake_or_help_answered, parse_text
 from bot.listeners.payload import channel_of, command_key
 from bot.parsing import OpenLogModal, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
@@ -26,16 +29,16 @@ from models import EntrySource
 def learn_command(
     ack: Ack,
     command: dict[str, Any],
-    respond: Respond,
     workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(parse_learn, command)
-    if answered_in_ack(request, ack, ShowHelp, help_message, error_message):
+    if mistake_or_help_answered(request, ack, ShowHelp, help_message, error_message):
         return
     user_id = command["user_id"]
     if isinstance(request, OpenLogModal):
+        ack()
         modal_context = ModalContext(channel_id=channel_of(command))
         open_learning_modal(deps, workspace, gateway, user_id, command["trigger_id"], modal_context)
         return
@@ -51,7 +54,7 @@ def learn_command(
         scope.session.flush()
         card = load_fitness_card(scope.session, scope.person, now=scope.now)
         reply = logged_message(logged.entry, card.week, duplicate=logged.duplicate)
-        home = home_for(scope, card)
-    respond(**reply)
-    gateway.publish_home(user_id, home)
+        home = home_after_change(scope, card)
+    ack(**reply)
+    home.publish(deps, workspace, gateway, user_id)
     celebrate_reached_goals(deps, workspace, gateway, user_id)

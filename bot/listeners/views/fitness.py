@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.deps import Deps
-from bot.flows.home import home_for
+from bot.flows.home import HomeRedraw, home_after_change
 from bot.flows.scope import person_scope
 from bot.forms.targets import parse_targets_form
 from bot.gateway import SlackGateway
@@ -32,15 +32,15 @@ def submit_targets(
         return
     targets, home = saved
     gateway.notify(user_id, targets_set_message(targets))
-    gateway.publish_home(user_id, home)
+    home.publish(deps, workspace, gateway, user_id)
 
 
 def _save(
     deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, view: dict[str, Any]
-) -> tuple[Targets, dict[str, Any]]:
+) -> tuple[Targets, HomeRedraw]:
     """The targets set, and App Home showing them."""
     with person_scope(deps, workspace, gateway, user_id) as scope:
         targets = parse_targets_form(view["state"]["values"], targets_of(scope.person))
         set_targets(scope.person, targets)
         scope.session.flush()
-        return targets, home_for(scope)
+        return targets, home_after_change(scope)

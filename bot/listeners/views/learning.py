@@ -9,7 +9,7 @@ from slack_bolt import Ack
 
 from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
-from bot.flows.home import home_for
+from bot.flows.home import HomeRedraw, home_after_change
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext, field_errors, parse_learning_form
 from bot.gateway import SlackGateway
@@ -26,7 +26,7 @@ from models import EntrySource
 @dataclass(frozen=True)
 class _Saved:
     reply: dict[str, Any]
-    home: dict[str, Any]
+    home: HomeRedraw
     duplicate: bool  # a double submission of an entry already stored: nothing more to say
 
 
@@ -46,7 +46,7 @@ def submit_learning(
         return
     # An edit that came from a confirmation in the person's DM redraws it in place.
     confirm(gateway, user_id, saved.reply, origin=modal_context.origin, channel_id=modal_context.channel_id)
-    gateway.publish_home(user_id, saved.home)
+    saved.home.publish(deps, workspace, gateway, user_id)
     celebrate_reached_goals(deps, workspace, gateway, user_id)
 
 
@@ -84,6 +84,6 @@ def _save(
                 reply = updated_message(entry, card.week)
             else:
                 reply = logged_message(entry, card.week)
-            return _Saved(reply, home_for(scope, card), duplicate)
+            return _Saved(reply, home_after_change(scope, card), duplicate)
     except DraftError as exc:
         raise field_errors(exc) from None
