@@ -38,10 +38,11 @@ def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS, **kwarg
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
+    if "poolclass" not in kwargs:  # a pool of its own (not Alembic's NullPool): wait as long for a connection
+        kwargs["pool_timeout"] = lock_timeout
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_timeout=lock_timeout,
         connect_args={"options": f"-c lock_timeout={round(lock_timeout * 1000)}"},
         hide_parameters=True,
         **kwargs,

@@ -9,6 +9,8 @@ after its ack runs on Bolt's executor threads, which the interpreter joins befor
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import logging
 import os
 import signal
@@ -26,6 +28,7 @@ from waitress.server import BaseWSGIServer
 DRAIN_SECONDS = 20.0
 # A worker that dies this soon after it started is failing to start: the parent gives up rather than loop.
 STARTUP_SECONDS = 5.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 LOOP_SECONDS = 0.2  # how often a worker's event loop looks up from its sockets to see a stop was asked
 
 logger = logging.getLogger(__name__)
@@ -122,10 +125,12 @@ class _Supervisor:
         return self._wait_for_workers()
 
     def _fork(self) -> None:
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker: its own signal handlers, connection pools and server threads
             status = 1
             try:
+                _die_with(parent)
                 self.after_fork()
                 status = run_worker(self.make_server, self.listening)
                 self.before_exit()
@@ -169,3 +174,13 @@ class _Supervisor:
 def _signal(pid: int, number: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):  # already gone
         os.kill(pid, number)
+
+
+def _die_with(parent: int) -> None:
+    """A worker outlives no parent: when the parent is killed outright (SIGKILL, the OOM killer), Linux
+    sends the worker SIGKILL too, so no orphan keeps serving an old release."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the supervisor's SIGTERM is all there is
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)

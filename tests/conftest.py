@@ -49,20 +49,21 @@ class FakeClock:
 
 
 class DeferredWork:
-    """The app's `later` in tests: work waits here until the test runs it, with the clock moved on first."""
+    """The app's `later` in tests: work waits here until the test runs it, each when its time has come on
+    the clock (which moves forward to it)."""
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
-        self.waiting: list[tuple[float, Callable[[], None]]] = []
+        self.waiting: list[tuple[datetime, Callable[[], None]]] = []
 
     def __call__(self, seconds: float, work: Callable[[], None]) -> None:
-        self.waiting.append((seconds, work))
+        self.waiting.append((self.clock.now + timedelta(seconds=seconds), work))
 
     def run(self) -> int:
-        """Run what waits (after its delay on the clock); how many pieces of work ran."""
-        waiting, self.waiting = self.waiting, []
-        for seconds, work in waiting:
-            self.clock.advance(timedelta(seconds=seconds))
+        """Run what waits, in the order it falls due; how many pieces of work ran."""
+        waiting, self.waiting = sorted(self.waiting, key=lambda item: item[0]), []
+        for due, work in waiting:
+            self.clock.set(max(self.clock.now, due))
             work()
         return len(waiting)
 

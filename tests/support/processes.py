@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine
 from tests.support.environment import app_environment
 
 STARTUP_SECONDS = 20
+STOP_SECONDS = 30  # what platforms allow between SIGTERM and SIGKILL
 LEARNFIT_WEB = [sys.executable, "-m", "bot.cli", "web", "--host", "127.0.0.1"]
 
 
@@ -64,20 +65,28 @@ class LearnfitWeb:
 
 @contextmanager
 def learnfit_web(
-    workdir: Path, *, slack_api_url: str, bot_token: str, signing_secret: str
+    workdir: Path,
+    *,
+    slack_api_url: str,
+    bot_token: str,
+    signing_secret: str,
+    database_url: str | None = None,
+    workers: int | None = None,
 ) -> Iterator[LearnfitWeb]:
     """`learnfit web` on a free port, talking to the Slack API at `slack_api_url`, once it answers /healthz.
 
-    `workdir` holds its database and web.log and is its cwd, so a developer's .env in the repo cannot leak in.
+    `workdir` holds its database (unless `database_url` names a migrated one) and web.log and is its cwd, so
+    a developer's .env in the repo cannot leak in. `workers` sets WEB_CONCURRENCY (default: one per CPU).
     """
     port = free_port()
-    database_url = f"sqlite:///{workdir / 'learnfit.db'}"
+    database_url = database_url or f"sqlite:///{workdir / 'learnfit.db'}"
     env = app_environment(
         SLACK_BOT_TOKEN=bot_token,
         SLACK_SIGNING_SECRET=signing_secret,
         SLACK_API_URL=slack_api_url,
         DATABASE_URL=database_url,
         PORT=str(port),
+        **({"WEB_CONCURRENCY": str(workers)} if workers else {}),
     )
     log = workdir / "web.log"
     with serving(LEARNFIT_WEB, port=port, env=env, cwd=workdir, log=log) as process:
@@ -92,7 +101,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=5)
+            process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
