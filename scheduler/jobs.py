@@ -12,7 +12,8 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,6 +61,7 @@ class Runner:
         worker: str | None = None,
         batch_size: int = BATCH_SIZE,
         kinds: Mapping[DeliveryKind, Kind] = KINDS,
+        stopping: threading.Event | None = None,
     ) -> None:
         self.sessions = sessions
         self.clients = clients
@@ -68,6 +70,8 @@ class Runner:
         self.worker = worker or worker_name()
         self.batch_size = batch_size
         self.kinds = kinds
+        # Set on SIGTERM: the send in hand finishes, the rest of the batch is handed back at once.
+        self.stopping = stopping or threading.Event()
 
     def _tick(self, now: datetime | None) -> Tick:
         return Tick(
@@ -88,6 +92,8 @@ class Runner:
         if due.left_behind:
             self.recover(tick)
         for kind in due.kinds:
+            if self.stopping.is_set():
+                break
             self._run(tick, self.kinds[kind])
         if tick.report.outcomes:
             logger.info("tick at %s: %s", tick.now().isoformat(), tick.report)
@@ -112,9 +118,21 @@ class Runner:
         )
 
     def _run(self, tick: Tick, kind: Kind) -> None:
-        while (claims := kind.claim_due(tick)) is not None:
-            for claim in claims:
-                tick.deliver(claim, kind.send)
+        while not self.stopping.is_set() and (claims := kind.claim_due(tick)) is not None:
+            self._deliver_all(tick, claims)
+
+    def _deliver_all(self, tick: Tick, claims: Sequence[ledger.Claim]) -> None:
+        """Send each claim its kind's way; once stopping, hand the rest back so none waits out its lease."""
+        for index, claim in enumerate(claims):
+            if self.stopping.is_set():
+                with tick.transaction() as session:
+                    for unsent in claims[index:]:
+                        ledger.release(
+                            session, unsent.id, worker=self.worker, now=tick.now(), error="scheduler stopped"
+                        )
+                logger.info("stopping: handed back %d claimed sends", len(claims) - index)
+                return
+            tick.deliver(claim, self.kinds[claim.kind].send)
 
     def recover(self, tick: Tick) -> None:
         """Send what a dead (or rate-limited) process claimed and never settled, while its window is open.
@@ -136,9 +154,8 @@ class Runner:
                     stale_before=stale_before,
                 )
             tick.report.recovered += len(claims)
-            for claim in claims:
-                tick.deliver(claim, self.kinds[claim.kind].send)
-            if len(claims) < self.batch_size:
+            self._deliver_all(tick, claims)
+            if len(claims) < self.batch_size or self.stopping.is_set():
                 return
 
     def schedule_missing(self, now: datetime | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +44,7 @@ def build_runner(
     pacer: Pacer | None = None,
     worker: str | None = None,
     batch_size: int | None = None,
+    stopping: threading.Event | None = None,
 ) -> Runner:
     """The scheduler's runner, reading the same settings as the web process (database, tokens, API URL)."""
     extra: dict[str, Any] = {"batch_size": batch_size} if batch_size else {}
@@ -52,6 +54,7 @@ def build_runner(
         pacer=pacer or Pacer(sleep=sleep),
         clock=clock,
         worker=worker,
+        stopping=stopping,
         **extra,
     )
 
@@ -93,9 +96,10 @@ def run_forever(runner: Runner) -> None:
     scheduler = build_scheduler(runner)
 
     def stop(signum: int, _frame: object) -> None:
-        # Whatever a tick had claimed and not sent is retried by the next process once its lease runs out.
+        # The tick finishes the send in hand and hands the rest of its claims back, for the next process.
         logger.info("signal %s: stopping the scheduler", signum)
-        scheduler.shutdown(wait=False)
+        runner.stopping.set()
+        scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     logger.info("Learnfit scheduler running as %s (a tick every %ss, UTC)", runner.worker, TICK_SECONDS)

@@ -467,6 +467,40 @@ def test_the_scheduler_paces_a_batch_of_nudges(slack, fake_slack, clock, runner,
     assert timer.waits == pytest.approx([0.2, 0.2])
 
 
+def test_sigterm_mid_batch_finishes_the_send_in_hand_and_hands_the_rest_back(
+    slack, fake_slack, clock, settings, engine, sleeps, session
+):
+    for user in (ANA, BO, KEN):
+        start_using(slack, clock, user, datetime(2026, 11, 23, 12, tzinfo=UTC))
+    session.execute(update(Person).values(next_nudge_at=datetime(2026, 11, 24, 21, tzinfo=UTC)))
+    session.commit()
+    signalled = threading.Event()
+
+    class SignalWhileWaiting(FakeTimer):
+        """SIGTERM arrives while the tick waits its turn to send the second nudge."""
+
+        def sleep(self, seconds: float) -> None:
+            super().sleep(seconds)
+            signalled.set()
+
+    runner = make_runner(settings, engine, sleeps, SignalWhileWaiting(), stopping=signalled)
+
+    runner.run_due(now=datetime(2026, 11, 24, 21, tzinfo=UTC))
+
+    assert len(dm_posts(fake_slack)) == 2  # the first, and the one in hand when the signal came
+    rows = ledger_rows(session)
+    assert [status for _key, status, _error in rows].count(DeliveryStatus.SENT) == 2
+    [handed_back] = [row for row in rows if row[1] is DeliveryStatus.CLAIMED]
+    assert handed_back[2] == "scheduler stopped"
+    assert session.scalars(select(Delivery.claimed_by).where(Delivery.key == handed_back[0])).one() is None
+
+    # The next scheduler sends it at once: nothing waited out a lease, nothing was sent twice.
+    make_runner(settings, engine, sleeps, FakeTimer(), worker="scheduler-2").run_due(
+        now=datetime(2026, 11, 24, 21, 1, tzinfo=UTC)
+    )
+    assert sorted(dm_posts(fake_slack)) == sorted([ANA, BO, KEN])
+
+
 # ---------------------------------------------------------------------- peer help follow-ups
 
 
