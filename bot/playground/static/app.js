@@ -583,20 +583,24 @@ function renderMessage(message, { inThread = false, compact = false } = {}) {
   return box;
 }
 
-// Messages with a date divider at each new day and a person's close-together messages under one name.
+// Messages by day, each day under its date divider (sticky while its day scrolls past, as in Slack), and a
+// person's close-together messages under one name.
 function messageList(messages, options = {}) {
-  const nodes = [];
+  const days = [];
   let previous = null;
+  let day = null;
   for (const message of messages) {
-    const day = dayKey(tsDate(message.ts));
-    const newDay = !previous || dayKey(tsDate(previous.ts)) !== day;
-    if (newDay) nodes.push(h("div", { class: "day-divider", role: "separator" }, h("span", {}, dayLabel(tsDate(message.ts)))));
+    const newDay = !previous || dayKey(tsDate(previous.ts)) !== dayKey(tsDate(message.ts));
+    if (newDay) {
+      const divider = options.inThread ? null : h("div", { class: "day-divider", role: "separator" }, h("span", {}, dayLabel(tsDate(message.ts))));
+      days.push((day = h("section", { class: "day" }, divider)));
+    }
     const compact = !newDay && !message.ephemeral && !previous.ephemeral && author(previous) === author(message)
       && previous.user === message.user && Number(message.ts) - Number(previous.ts) < GROUP_SECONDS;
-    nodes.push(renderMessage(message, { ...options, compact }));
+    day.append(renderMessage(message, { ...options, compact }));
     previous = message;
   }
-  return nodes;
+  return days;
 }
 
 function openThread(message) {
@@ -637,7 +641,7 @@ function renderThread(state) {
   const [parent, ...rest] = items;
   const nodes = parent ? [renderMessage(parent, { inThread: true })] : [];
   if (rest.length) nodes.push(h("div", { class: "thread-count" }, `${rest.length} repl${rest.length === 1 ? "y" : "ies"}`));
-  $("thread-messages").replaceChildren(...nodes, ...messageList(rest, { inThread: true }).filter((n) => !n.classList.contains("day-divider")));
+  $("thread-messages").replaceChildren(...nodes, ...messageList(rest, { inThread: true }));
   $("thread-where").textContent = channelName(ui.thread.channel);
 }
 
@@ -691,8 +695,9 @@ function renderChrome(state) {
   }
   const now = new Date(state.now);
   const city = timeZone().split("/").pop().replace(/_/g, " ");
+  const days = Math.round(state.offset_days);
   $("clock").textContent = `${formatter({ weekday: "short", day: "numeric", month: "short" }).format(now)}, ${clockTime(now)} in ${city}`
-    + (state.offset_days ? ` (+${state.offset_days.toFixed(0)} d)` : "");
+    + (days ? ` (${days > 0 ? "+" : "−"}${Math.abs(days)} d)` : "");
   $("clock").title = `The playground's clock, in ${me()?.real_name}'s timezone (${timeZone()}); UTC ${state.now.slice(0, 16).replace("T", " ")}`;
   const key = JSON.stringify([state.channels, ui.where]);
   if (ui.rendered.channels !== key) {
