@@ -278,6 +278,9 @@ def test_a_first_visit_reads_like_slack(playground: PlaygroundClient, page: Any)
     type_in_composer(page, HOSTILE)
     hostile = messages.locator(".message", has_text="window.pwned = 1")
     expect(hostile.locator(".message-text")).to_have_text(HOSTILE)
+    type_in_composer(page, "Supercalifragilistic" * 15)
+    expect(messages).to_contain_text("Supercalifragilistic" * 15)
+    assert messages.evaluate("list => list.scrollWidth <= list.clientWidth")  # long words wrap
     # Wednesday: a chart (an uploaded picture shown by an image block) and an image from a URL.
     set_clock(playground, NOV_30_0700 + timedelta(days=2))
     chart = app.files_upload_v2(content=tiny_png(), filename="chart.png", title="Your week")["file"]
