@@ -6,12 +6,15 @@ import json
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
 
+from bot.playground.core import BOT_TOKEN
 from tests.playground_support import ANA, BO, PlaygroundClient, running_playground
 from tests.support.environment import app_environment
 from tests.support.processes import free_port
@@ -141,3 +144,97 @@ def test_save_as_learning_opens_the_form_prefilled_from_the_message(playground: 
     modal = playground.state(ANA)["modal"]
     assert modal is not None and "tmp_path is per test" in json.dumps(modal["blocks"])
     assert playground.state(BO)["modal"] is None
+
+
+# ---------------------------------------------------------------------- emoji, files, what people type
+
+
+def _get(playground: PlaygroundClient, path: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(playground.base_url + path, timeout=10) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def test_emoji_are_slacks_short_names_and_aliases(playground: PlaygroundClient) -> None:
+    status, headers, body = _get(playground, "/playground/emoji")
+    emoji = json.loads(body)
+
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert {name: emoji[name] for name in ("white_check_mark", "busts_in_silhouette", "raised_hands")} == {
+        "white_check_mark": "✅",
+        "busts_in_silhouette": "👥",
+        "raised_hands": "🙌",
+    }
+    assert (emoji["tada"], emoji["seedling"], emoji["lock"]) == ("🎉", "🌱", "🔒")
+    assert emoji["+1"] == emoji["thumbsup"] == "👍"  # Slack's aliases
+    assert emoji["warning"] == "⚠️"  # with VS16, so it shows as an emoji, not a text glyph
+    assert emoji["flag-jp"] == "🇯🇵" and emoji["skin-tone-3"] == "🏼"  # Slack's own spellings
+    assert "not_an_emoji" not in emoji
+
+
+def test_an_export_is_a_file_message_in_the_dm_downloadable_by_its_owner_only(
+    playground: PlaygroundClient,
+) -> None:
+    playground.post("send", user=ANA, channel="C0GENERAL", text="/learn 30m #python <b>&amp; asyncio")
+    playground.post("send", user=ANA, channel="C0GENERAL", text="/fitness export")
+
+    [shared] = [m for m in playground.state(ANA)["messages"] if m.get("files")]
+    [file] = shared["files"]
+    assert shared["channel"] == f"D{ANA}" and "1 rows" in shared["text"]
+    assert (file["filetype"], file["mimetype"]) == ("csv", "text/csv")
+    assert not [m for m in playground.state(BO)["messages"] if m.get("files")]
+
+    status, headers, body = _get(playground, f"/playground/file?user={ANA}&id={file['id']}")
+    assert status == 200 and body.decode().count("\n") == 2
+    assert "<b>&amp; asyncio" in body.decode()
+    assert headers["Content-Type"] == "application/octet-stream"
+    assert headers["Content-Disposition"] == f"attachment; filename*=UTF-8''{file['name']}"
+    assert headers["Content-Security-Policy"].startswith("sandbox")
+    for user, file_id in ((BO, file["id"]), (ANA, "F0NOPE"), ("U0NOBODY", file["id"])):
+        assert _get(playground, f"/playground/file?user={user}&id={file_id}")[0] == 400
+
+
+def test_a_picture_an_image_block_shows_is_served_inline_to_whoever_sees_the_block(
+    playground: PlaygroundClient,
+) -> None:
+    app = WebClient(token=BOT_TOKEN, base_url=f"{playground.base_url}/api/")
+    chart = app.files_upload_v2(content=b"\x89PNG fake", filename="chart.png")["file"]
+    page = app.files_upload_v2(content=b"<script>alert(1)</script>", filename="page.html")["file"]
+    assert _get(playground, f"/playground/file?user={BO}&id={chart['id']}")[0] == 400  # not shown yet
+
+    app.chat_postMessage(
+        channel="C0GENERAL",
+        text="charts",
+        blocks=[
+            {"type": "image", "slack_file": {"id": chart["id"]}, "alt_text": "minutes a day"},
+            {"type": "image", "slack_file": {"id": page["id"]}, "alt_text": "not a picture"},
+        ],
+    )
+
+    status, headers, body = _get(playground, f"/playground/file?user={BO}&id={chart['id']}")
+    assert (status, headers["Content-Type"], body) == (200, "image/png", b"\x89PNG fake")
+    assert headers["Content-Disposition"].startswith("inline")
+    _, headers, _ = _get(playground, f"/playground/file?user={BO}&id={page['id']}")
+    assert headers["Content-Type"] == "application/octet-stream"  # never run as the playground's own page
+    assert headers["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("&lt;b&gt; & <!channel>", "&amp;lt;b&amp;gt; &amp; &lt;!channel&gt;"),
+        ("thanks @bo, see #help", "thanks <@U0BO|bo>, see <#C0HELP|help>"),
+        ("<@U0LEA> @nobody #nowhere", "&lt;@U0LEA&gt; @nobody #nowhere"),
+        ("naïve 🙂 \u202etxt", "naïve 🙂 \u202etxt"),
+    ],
+)
+def test_what_a_person_types_reaches_the_app_as_slack_sends_it(
+    playground: PlaygroundClient, typed: str, sent: str
+) -> None:
+    playground.post("send", user=ANA, channel="C0GENERAL", text=typed)
+
+    [message] = playground.state(BO)["messages"]
+    assert message["text"] == sent

@@ -19,6 +19,7 @@ import http.client
 import itertools
 import json
 import logging
+import mimetypes
 import re
 import secrets
 import threading
@@ -515,6 +516,14 @@ class FakeSlack:
                 if (user_id is None or message["user"] == user_id)
                 and (channel is None or message["channel"] == channel)
             ]
+
+    def file(self, file_id: str) -> tuple[dict[str, Any], bytes] | None:
+        """A completed upload's file object and its bytes (None until its bytes arrived)."""
+        with self._cond:
+            upload = self._uploads.get(file_id)
+            if upload is None or upload["content"] is None:
+                return None
+            return _file_object(upload), bytes(upload["content"])
 
     def view_for_trigger(self, trigger_id: str) -> dict[str, Any] | None:
         """The view opened or pushed with ``trigger_id``, as it is now, if any was."""
@@ -1055,17 +1064,31 @@ class FakeSlack:
         files = args.get("files")
         if not isinstance(files, list) or not files:
             raise _invalid_arguments("files must be a non-empty JSON array")
-        if args.get("channel_id"):
-            self._postable_channel(args["channel_id"])
+        channels = [self._postable_channel(channel) for channel in _share_targets(args)]
         completed = []
         for item in files:
             upload = self._uploads.get(item.get("id", "")) if isinstance(item, dict) else None
             if upload is None or upload["content"] is None:  # never issued, or its bytes never arrived
                 raise _ApiError("file_not_found")
-            title = item.get("title") or upload["name"]
-            completed.append(
-                {"id": upload["id"], "name": upload["name"], "title": title, "size": len(upload["content"])}
-            )
+            upload["title"] = item.get("title") or upload["name"]
+            completed.append(_file_object(upload))
+        for channel_id in channels:
+            # Slack shares the files as one message from the uploader, the initial comment as its text.
+            ts = self._next_ts()
+            message = {
+                "channel": channel_id,
+                "ts": ts,
+                "text": args.get("initial_comment") or "",
+                "blocks": [],
+                "files": copy.deepcopy(completed),
+                "upload": True,
+                "thread_ts": args.get("thread_ts"),
+                "user": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "app_id": self.app_id,
+                "team": self.team_id,
+            }
+            self._messages[(channel_id, ts)] = message
         return {"files": completed}
 
     def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -1130,6 +1153,26 @@ def _decode_json_field(key: str, value: Any) -> Any:
         return json.loads(value)
     except ValueError:
         return value  # left as a string, so the Block Kit check reports it like Slack's invalid_blocks_format
+
+
+def _share_targets(args: Mapping[str, Any]) -> list[Any]:
+    """files.completeUploadExternal's `channel_id`, or its older comma-separated `channels`."""
+    if args.get("channel_id"):
+        return [args["channel_id"]]
+    channels = args.get("channels")
+    return [c.strip() for c in channels.split(",") if c.strip()] if isinstance(channels, str) else []
+
+
+def _file_object(upload: Mapping[str, Any]) -> dict[str, Any]:
+    name = str(upload["name"])
+    return {
+        "id": upload["id"],
+        "name": name,
+        "title": upload.get("title") or name,
+        "mimetype": mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "filetype": name.rpartition(".")[2].lower() if "." in name else "binary",
+        "size": len(upload["content"]),
+    }
 
 
 def _bearer_token(headers: Mapping[str, str]) -> str | None:

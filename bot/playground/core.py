@@ -29,6 +29,7 @@ from bot.deps import Deps
 from bot.localslack import FakeSlack
 from bot.localslack.payloads import SlackPayloads, interactive_body, signed_headers
 from bot.settings import Settings
+from bot.views.format import escape
 from scheduler import build_runner
 
 logger = logging.getLogger(__name__)
@@ -149,27 +150,46 @@ class Playground:
                 return person
         raise PlaygroundError(f"no such person: {user_id}")
 
-    def state(self, user_id: str) -> dict[str, Any]:
-        person = self.person(user_id)
-        dm = f"D{person.id}"
+    def _channels(self, person: Person) -> list[dict[str, str]]:
         channels = [{"id": cid, "name": f"#{name}"} for cid, name in CHANNELS]
-        channels.append({"id": dm, "name": "Learnfit (DM)"})
-        visible = {c["id"] for c in channels}
+        channels.append({"id": f"D{person.id}", "name": "Learnfit (DM)"})
+        return channels
+
+    def _messages(self, person: Person) -> list[dict[str, Any]]:
+        """What this person's Slack shows: messages in conversations they are in, and their ephemerals."""
+        visible = {c["id"] for c in self._channels(person)}
         messages = [m for m in self.fake.messages() if m["channel"] in visible]
         ephemerals = [dict(e, ephemeral=True) for e in self.fake.ephemerals(person.id)]
+        return sorted(messages + ephemerals, key=lambda m: m["ts"])
+
+    def _modal(self, person: Person) -> dict[str, Any] | None:
         stack = self._modals.get(person.id, [])
-        modal = self.fake.view(stack[-1]) if stack else None
+        return self.fake.view(stack[-1]) if stack else None
+
+    def state(self, user_id: str) -> dict[str, Any]:
+        person = self.person(user_id)
+        modal = self._modal(person)
         return {
             "me": person.id,
             "people": [vars(p) for p in PEOPLE],
-            "channels": channels,
-            "messages": sorted(messages + ephemerals, key=lambda m: m["ts"]),
+            "channels": self._channels(person),
+            "messages": self._messages(person),
             "home": self.fake.home_view(person.id),
             "modal": modal,
             "modal_errors": self._errors.get(modal["id"], {}) if modal else {},
             "now": self.clock().isoformat(),
             "offset_days": self.clock.offset / timedelta(days=1),
         }
+
+    def file(self, user_id: str, file_id: str) -> tuple[dict[str, Any], bytes]:
+        """An uploaded file's object and bytes, for a person who can see it: shared into one of their
+        conversations, or shown by an image block on something they see (a message, their Home, their modal)."""
+        person = self.person(user_id)
+        surfaces: list[Any] = [*self._messages(person), self.fake.home_view(person.id), self._modal(person)]
+        found = self.fake.file(file_id)
+        if found is None or file_id not in _file_ids(surfaces):
+            raise PlaygroundError("no such file here")
+        return found
 
     # ------------------------------------------------------------------ sending to the app
 
@@ -230,6 +250,8 @@ class Playground:
     def say(self, user_id: str, channel_id: str, text: str, thread_ts: str | None = None) -> None:
         """A person writes a message (or a thread reply); the app hears it as a `message` event."""
         person = self.person(user_id)
+        # Slack's client sends what was typed escaped (`&`, `<`, `>`), with @names and #channels as links.
+        text = _escape_mentions(escape(text))
         with self._lock:
             message = self.fake.post_as_user(person.id, channel_id, text, thread_ts=thread_ts)
             self._event(
@@ -399,6 +421,23 @@ def _escape_mentions(text: str) -> str:
         return match.group(0)
 
     return re.sub(r"(?<![<\w])([@#])([\w.-]+)", escape, text)
+
+
+def _file_ids(found: Any) -> set[str]:
+    """Ids of the files in messages' `files` and image blocks' `slack_file`, anywhere in ``found``."""
+    ids: set[str] = set()
+    if isinstance(found, dict):
+        for key, value in found.items():
+            if key == "files" and isinstance(value, list):
+                ids.update(str(item.get("id")) for item in value if isinstance(item, dict))
+            elif key == "slack_file" and isinstance(value, dict) and value.get("id"):
+                ids.add(str(value["id"]))
+            else:
+                ids |= _file_ids(value)
+    elif isinstance(found, list):
+        for item in found:
+            ids |= _file_ids(item)
+    return ids
 
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:

@@ -6,22 +6,24 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from waitress.server import BaseWSGIServer
 from waitress.server import create_server as waitress_server
 
 from bot.playground.core import Playground, PlaygroundError
+from bot.playground.emoji import slack_emoji
 from bot.server import WsgiApp, build_wsgi_app
 
 logger = logging.getLogger(__name__)
 
 STATIC = resources.files("bot.playground") / "static"
 MAX_BODY = 1_000_000
+INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 class PlaygroundServer:
@@ -52,9 +54,9 @@ class PlaygroundServer:
         self, playground: Playground, route: str, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         try:
-            if environ["REQUEST_METHOD"] == "GET" and route == "state":
-                query = parse_qs(environ.get("QUERY_STRING", ""))
-                return _reply(start_response, "200 OK", playground.state(query.get("user", [""])[0]))
+            if environ["REQUEST_METHOD"] == "GET":
+                query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+                return _get(playground, route, query, start_response)
             if environ["REQUEST_METHOD"] != "POST":
                 return _reply(start_response, "405 Method Not Allowed", {"error": "POST only"})
             length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
@@ -67,6 +69,41 @@ class PlaygroundServer:
         except Exception:
             logger.exception("playground request %s failed", route)
             return _reply(start_response, "500 Internal Server Error", {"ok": False, "error": "server error"})
+
+
+def _get(
+    playground: Playground, route: str, query: dict[str, str], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    if route == "state":
+        return _reply(start_response, "200 OK", playground.state(query.get("user", "")))
+    if route == "emoji":
+        return _reply(start_response, "200 OK", slack_emoji(), cache="max-age=86400")
+    if route == "file":
+        file, content = playground.file(query.get("user", ""), query.get("id", ""))
+        return _file_reply(start_response, file, content, download="download" in query)
+    return _reply(start_response, "404 Not Found", {"ok": False, "error": f"unknown page {route!r}"})
+
+
+def _file_reply(
+    start_response: Callable[..., Any], file: dict[str, Any], content: bytes, *, download: bool
+) -> list[bytes]:
+    """An uploaded file's bytes. Only pictures show in the page; anything else (an HTML file, an SVG with a
+    script) is a download, sandboxed, so a file the app sends can never run as the playground's own page."""
+    kind = str(file["mimetype"])
+    inline = kind in INLINE_IMAGES and not download
+    disposition = "inline" if inline else "attachment"
+    start_response(
+        "200 OK",
+        [
+            ("Content-Type", kind if inline else "application/octet-stream"),
+            ("Content-Length", str(len(content))),
+            ("Content-Disposition", f"{disposition}; filename*=UTF-8''{quote(str(file['name']), safe='')}"),
+            ("Content-Security-Policy", "sandbox; default-src 'none'"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-store"),
+        ],
+    )
+    return [content]
 
 
 def _post(playground: Playground, route: str, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -98,14 +135,16 @@ def _post(playground: Playground, route: str, body: dict[str, Any]) -> dict[str,
     return None
 
 
-def _reply(start_response: Callable[..., Any], status: str, data: dict[str, Any]) -> list[bytes]:
+def _reply(
+    start_response: Callable[..., Any], status: str, data: Mapping[str, Any], *, cache: str = "no-store"
+) -> list[bytes]:
     body = json.dumps(data).encode()
     start_response(
         status,
         [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
-            ("Cache-Control", "no-store"),
+            ("Cache-Control", cache),
         ],
     )
     return [body]

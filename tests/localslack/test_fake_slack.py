@@ -416,6 +416,29 @@ def test_files_upload_v2_flow(fake: FakeSlack, client: WebClient) -> None:
     assert response["file"]["title"] == "Progress"
 
 
+def test_a_file_shared_to_a_conversation_is_a_message_there_with_its_bytes_kept(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    response = client.files_upload_v2(
+        content="a,b\n", filename="x.csv", channel=DM, title="Progress", initial_comment="Your <file>"
+    )
+    unshared = client.files_upload_v2(content=b"\x89PNG", filename="chart.png")
+
+    [message] = fake.messages()
+    [shared] = message["files"]
+    assert (message["channel"], message["text"], message["upload"]) == (DM, "Your <file>", True)
+    assert shared["id"] == response["file"]["id"]
+    assert (shared["title"], shared["mimetype"], shared["filetype"], shared["size"]) == (
+        "Progress",
+        "text/csv",
+        "csv",
+        4,
+    )
+    assert fake.file(shared["id"]) == (shared, b"a,b\n")
+    assert fake.file(unshared["file"]["id"]) is not None
+    assert fake.file("F0NEVER") is None
+
+
 def test_complete_upload_refuses_a_file_never_uploaded(client: WebClient) -> None:
     file_id = client.files_getUploadURLExternal(filename="x.csv", length=4)["file_id"]
 
