@@ -40,3 +40,5 @@ class Person(WorkspaceScoped, Base):
     is_external: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Set when Slack says the account is gone (user_not_found, account_inactive): no more sends.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the daily summary of kudos on their entries is due (UTC); None while there is nothing to tell.
+    next_kudos_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
