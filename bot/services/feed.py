@@ -58,11 +58,14 @@ def _teams_query(viewer: Person, learning_team_id: int | None) -> Select[int, st
     return query
 
 
+# Teammates' memberships, apart from the viewer's own in the same statement (made once: aliasing is costly).
+_THEIRS = aliased(TeamMember)
+
+
 def teammates_query(viewer: Person, team_ids: Collection[int] | Select[int]) -> Select[int]:
     """SQL: the people in any of `team_ids` (teams the viewer is in), the viewer left out."""
-    theirs = aliased(TeamMember)
-    return select(theirs.person_id).where(
-        theirs.learning_team_id.in_(team_ids), theirs.person_id != viewer.id
+    return select(_THEIRS.person_id).where(
+        _THEIRS.learning_team_id.in_(team_ids), _THEIRS.person_id != viewer.id
     )
 
 
