@@ -357,3 +357,27 @@ def test_leaving_the_team_takes_ones_entries_out_of_its_feed(slack, fake_slack, 
     assert "Something Ana shared" not in text_of(feed_of(slack, BO))
     give_kudos(slack, session, "Something Ana shared", user=BO)
     assert session.scalar(select(func.count()).select_from(Kudos)) == 0
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        None,
+        "",
+        "1",
+        '{"e": 0, "o": 0}',
+        '{"e": 99999999999999999999, "o": 0}',
+        '{"e": "1", "o": 0}',
+        '{"e": 1, "o": -5}',
+        '{"e": 1, "o": 0, "u": "U0ANA"}',
+        '{"e": 1, "o": 0}' + " " * 3000,
+    ],
+)
+def test_a_kudos_value_the_app_did_not_write_stores_nothing(slack, fake_slack, session, forged):
+    platform_with(slack, ANA, BO)
+    slack.command("/learn", "30m Something Ana shared", user=ANA)
+
+    assert slack.click(GIVE_KUDOS, user=BO, value=forged).status == 200
+    assert slack.click(FEED_MORE, user=BO, value=forged).status == 200
+
+    assert session.scalar(select(func.count()).select_from(Kudos)) == 0
