@@ -53,6 +53,8 @@ class LearningEntry(WorkspaceScoped, Base):
         # A Slack retry or double submission carries the same key, so it can never store twice.
         UniqueConstraint("team_id", "idempotency_key"),
         Index("ix_learning_entries_person_day", "person_id", "local_day"),
+        # The team feed: a workspace's entries newest first, read until a page of teammates' is found.
+        Index("ix_learning_entries_team_created", "team_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,3 +43,5 @@ class Person(WorkspaceScoped, Base):
     # App Home is redrawn after a change only for someone who opened it lately, and at most every few seconds.
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     home_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the daily summary of kudos on their entries is due (UTC); None while there is nothing to tell.
+    next_kudos_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

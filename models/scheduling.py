@@ -53,6 +53,7 @@ class DeliveryKind(StrEnum):
     NUDGE = "nudge"
     DIGEST = "digest"
     FOLLOW_UP = "follow_up"
+    KUDOS = "kudos"
 
 
 class DeliveryStatus(StrEnum):

@@ -32,6 +32,7 @@ from tests.conftest import ANA, BO, KEN
 from tests.helpers import last_opened_view, last_response, text_of
 from tests.test_help import HELP, ask, click, questions, reply, resolve_crediting
 from tests.test_scheduler import FakeTimer, make_runner
+from tests.test_team_feed import give_kudos, kudos_between
 from tests.test_teams import ADMIN
 
 
@@ -98,6 +99,10 @@ INVENTORY: dict[str, Holds] = {
     "learning_teams.team_id": Holds.SLACK_THING,
     "learning_teams.enterprise_id": Holds.SLACK_THING,
     "team_members.person_id": Holds.ROW_ID,
+    "kudos.giver_id": Holds.ROW_ID,
+    "kudos.receiver_id": Holds.ROW_ID,
+    "kudos.team_id": Holds.SLACK_THING,
+    "kudos.enterprise_id": Holds.SLACK_THING,
     "deliveries.person_id": Holds.ROW_ID,
     "deliveries.key": Holds.MADE_FROM_USER_ID,  # nudge:T:U:day, digest:T:team:week:U
     "deliveries.channel_id": Holds.MADE_FROM_USER_ID,  # a DM is sent to the user id
@@ -203,6 +208,10 @@ def a_week_of_ana_with_others(slack, fake_slack, session, clock, runner) -> dict
     slack.command("/fitness", "target 4 days 90m", user=ANA)
     slack.command("/learn", "20m #sql Plans", user=BO)
     slack.command("/learn", "10m #go Reading", user=KEN)
+    give_kudos(slack, session, "Indexes", user=BO)  # kudos Ana receives, gives, and two that are not hers
+    give_kudos(slack, session, "Plans", user=ANA)
+    give_kudos(slack, session, "Plans", user=KEN)
+    give_kudos(slack, session, "Reading", user=BO)
 
     ask(slack, "How do I read a query plan? #postgres", user=ANA, trigger="1.ana")
     ask(slack, "Who owns billing? #billing", user=BO, trigger="2.bo")
@@ -271,6 +280,8 @@ def test_forget_me_leaves_no_trace_of_the_person_in_any_column_and_keeps_everyon
     assert session.scalar(select(func.count()).select_from(LearningEntry)) == 2  # Bo's and Ken's
     # Skill names go once nothing is tagged with them; a shared one stays.
     assert sorted(session.scalars(select(Skill.name))) == ["billing", "go", "sql"]
+    # Kudos she gave and got are gone; Ken's to Bo and Bo's to Ken stay.
+    assert kudos_between(session) == [(BO, "Reading"), (KEN, "Plans")]
 
 
 def test_after_forget_me_the_person_is_not_preselected_for_credit_nor_counted_in_a_digest(

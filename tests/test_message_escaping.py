@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import CodeType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,15 +22,17 @@ import bot.views
 from bot.forms import ask, credit, goal, learning, share_goal, targets
 from bot.localslack import FakeSlack, RecordedCall
 from bot.services.digests import Milestone, TeamDigest
+from bot.services.feed import FeedItem, TeamFeed
 from bot.services.fitness import Targets, fitness_summary
 from bot.services.fitness_card import FitnessCard, SkillTime
 from bot.services.goals import GoalProgress
 from bot.services.help import Expert, QuestionCard
+from bot.services.kudos import KudosLine
 from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
 from bot.services.teams import Left, Mentioned, Welcome
-from bot.views import failures, fitness, goals, help, home, nudges, teams
+from bot.views import failures, feed, fitness, goals, help, home, nudges, teams
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY
 from bot.views.format import channel_link, escape, link, mention, skill_tag
@@ -152,6 +155,15 @@ def an_entry(typed: str) -> LearningEntry:
         visibility=Visibility.TEAM,
         local_day=TODAY,
         skills=[Skill(name=typed)],
+    )
+
+
+def a_feed(typed: str) -> TeamFeed:
+    """A page of the team feed whose team, entries and skills are all typed words."""
+    entry = an_entry(typed)
+    entry.created_at = NOW
+    return TeamFeed(
+        [typed, typed], [FeedItem(entry, ASKER, False), FeedItem(entry, HELPER, True)], 5, True, 4
     )
 
 
@@ -363,9 +375,32 @@ BUILDERS: dict[Callable[..., object], Case] = {
     help.expert_setting_message: wordless(
         lambda _: (help.expert_setting_message(True), help.expert_setting_message(False))
     ),
+    # bot/views/feed.py
+    feed.feed_blocks: Case(lambda typed: feed.feed_blocks(a_feed(typed), tz=ZoneInfo("Asia/Tokyo"))),
+    feed.feed_message: Case(
+        lambda typed: (
+            feed.feed_message(a_feed(typed), tz=ZoneInfo("UTC")),
+            feed.feed_message(TeamFeed([typed], [], 0, False, None), tz=ZoneInfo("UTC")),
+            feed.feed_message(TeamFeed([], [], 0, False, None), tz=ZoneInfo("UTC")),
+        )
+    ),
+    feed.plain_feed_message: wordless(lambda _: feed.plain_feed_message("The app's own *mrkdwn*.")),
+    feed.not_in_team_message: Case(lambda typed: feed.not_in_team_message(typed)),
+    feed.kudos_refused_message: wordless(lambda _: feed.kudos_refused_message()),
+    feed.kudos_summary_message: Case(
+        lambda typed: (
+            feed.kudos_summary_message([KudosLine(typed, 3), KudosLine(typed, 1)] * 6),
+            feed.kudos_summary_message([]),
+        )
+    ),
+    feed.feed_moment: wordless(lambda _: feed.feed_moment(NOW, ZoneInfo("Europe/London"))),
     # bot/views/home.py
     home.home_view: Case(
-        lambda typed: home.home_view(a_card(typed), goals.goal_lines([progress(typed)], today=TODAY))
+        lambda typed: home.home_view(
+            a_card(typed),
+            goals.goal_lines([progress(typed)], today=TODAY),
+            feed.feed_blocks(a_feed(typed), tz=ZoneInfo("America/New_York")),
+        )
     ),
     home.forgotten_home_view: wordless(lambda _: home.forgotten_home_view()),
     # bot/views/learning.py

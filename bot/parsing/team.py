@@ -17,7 +17,7 @@ USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list`, `leave` or `help`"
+TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list`, `feed`, `leave` or `help`"
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,13 @@ class LeaveTeam:
 
 
 @dataclass(frozen=True)
+class ShowFeed:
+    """`/team feed [Team]`: what teammates shared lately, in all of the person's teams or the one named."""
+
+    team: str | None
+
+
+@dataclass(frozen=True)
 class SetHelpChannel:
     """`/team help-channel #channel`: where /ask posts (peer help's setting, routed to its handler)."""
 
@@ -96,6 +103,7 @@ TeamRequest = (
     | SetDigestChannel
     | PreviewDigest
     | LeaveTeam
+    | ShowFeed
     | SetHelpChannel
 )
 
@@ -193,6 +201,15 @@ def _leave(text: str) -> LeaveTeam:
     return LeaveTeam(_team_name(text))
 
 
+# The verbs that name people, the word their examples use, and what they ask for.
+PEOPLE_VERBS: dict[str, tuple[str, type[AddMembers | RemoveMembers | MakeLeads]]] = {
+    "add": ("add", AddMembers),
+    "remove": ("remove", RemoveMembers),
+    "lead": ("lead", MakeLeads),
+    "leads": ("lead", MakeLeads),
+}
+
+
 def parse_team(text: str) -> TeamRequest:
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
@@ -208,16 +225,15 @@ def parse_team(text: str) -> TeamRequest:
         if "<" in name:
             raise CommandError("Team names are plain words, e.g. `/team create Platform`.")
         return CreateTeam(name)
-    if verb == "add":
-        return AddMembers(*_people("add", rest))
-    if verb == "remove":
-        return RemoveMembers(*_people("remove", rest))
-    if verb in ("lead", "leads"):
-        return MakeLeads(*_people("lead", rest))
+    if verb in PEOPLE_VERBS:
+        example_verb, request = PEOPLE_VERBS[verb]
+        return request(*_people(example_verb, rest))
     if verb == "digest":
         return _digest(rest)
     if verb == "leave":
         return _leave(rest)
+    if verb == "feed":
+        return ShowFeed(_team_name(rest))
     if verb == "help-channel":
         return SetHelpChannel(rest)
     raise CommandError(f"`/team {text[:100]}` is not something I know. Try {TEAM_SUBCOMMANDS}.")

@@ -13,8 +13,9 @@ from bot.views.learning import OPEN_LOG_MODAL
 OPEN_GOAL_MODAL = "open_goal_modal"
 
 
-def home_view(card: FitnessCard, goal_blocks: list[Block]) -> dict[str, Any]:
-    """`goal_blocks` come from bot.views.goals.goal_lines (their own heading, at most 12 blocks)."""
+def home_view(card: FitnessCard, goal_blocks: list[Block], feed: list[Block] | None = None) -> dict[str, Any]:
+    """`goal_blocks` come from bot.views.goals.goal_lines (their own heading, at most 12 blocks); `feed`
+    from bot.views.feed.feed_blocks (at most 14, none for someone in no team)."""
     return {
         "type": "home",
         "blocks": [
@@ -34,6 +35,7 @@ def home_view(card: FitnessCard, goal_blocks: list[Block]) -> dict[str, Any]:
             divider(),
             *latest_entries_blocks(card.week),
             divider(),
+            *([*feed[:14], divider()] if feed else []),
             context(
                 "`/learn 30m #skill what you learned` from any channel, or *Save as learning* on any message. "
                 "`/fitness help` explains the rings."

@@ -29,6 +29,7 @@ TEAM_EXAMPLES = (
     "`/team create Platform` · `/team add @ana @bo` · `/team remove @bo` · `/team lead @ana`\n"
     "`/team digest monday 09:00` (the lead's time) · `/team digest channel #platform` · `/team digest dm`\n"
     "`/team digest preview` · `/team list` · `/team leave` (a team you are in)\n"
+    "`/team feed` (what your teammates shared lately; `/team feed Platform` for one team)\n"
     "In several teams? Name it: `/team add Platform @ana`, `/team digest Platform preview`."
 )
 
@@ -207,10 +208,13 @@ def added_to_team_message(welcome: Welcome) -> dict[str, Any]:
     )
     lines = [
         f":wave: {mention(welcome.added_by)} added you to *{name}*, a learning team {led_by}.",
-        f"*What they see:* {readers}. Entries you share with your team count in its time, sessions, "
+        "*What your teammates see:* entries you share with your team appear in its feed (their App Home "
+        "and `/team feed`): who learned what, with skills, link and when, never minutes. They can say "
+        "*Nice one*, and you get one friendly summary of those a day at most.",
+        f"*What its leads see:* {readers}. Entries you share with your team count in its time, sessions, "
         "70/20/10 mix and top skills; a streak milestone and help you give are named. Private entries are "
-        "never shown by name, skill or text, and count in the totals only once at least "
-        f"{PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week.",
+        "never shown by name, skill or text, not in the feed nor anywhere else, and count in the digest's "
+        f"totals only once at least {PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week.",
         "*Keep an entry private:* add `vis:private` to `/learn`, or pick *Only me* in the form.",
         f"*Leave the team:* `/team leave {name}`.",
     ]

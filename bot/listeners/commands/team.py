@@ -26,14 +26,16 @@ from bot.parsing.team import (
     SetDigestChannel,
     SetDigestTime,
     SetHelpChannel,
+    ShowFeed,
     ShowTeamHelp,
     parse_team,
 )
-from bot.services import digests, teams
+from bot.services import digests, feed, teams
 from bot.services.help import help_channel_of, set_help_channel
 from bot.services.nudges import zone
-from bot.services.people import Workspace
+from bot.services.people import Workspace, zone_of
 from bot.services.teams import SlackUser, TeamError, Welcome
+from bot.views.feed import feed_message, not_in_team_message
 from bot.views.help import admins_only_message, ask_error_message, help_channel_message
 from bot.views.teams import (
     TeamLine,
@@ -70,6 +72,9 @@ def team_command(
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(parse_team, command)
+    if isinstance(request, ShowFeed):  # answered in the ack: a read, well inside Slack's three seconds
+        ack(**_feed(deps, workspace, gateway, command["user_id"], request))
+        return
     if answered_in_ack(request, ack, ShowTeamHelp, team_help_message, team_error_message):
         return
     user_id = command["user_id"]
@@ -117,6 +122,20 @@ def _help_channel(
     with deps.sessions() as session, session.begin():
         set_help_channel(session, workspace, request.channel_id, now=deps.clock())
     return help_channel_message(request.channel_id, changed=True)
+
+
+def _feed(
+    deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str, request: ShowFeed
+) -> dict[str, Any]:
+    """`/team feed [Team]`: the first page of the person's team feed, as on their App Home."""
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        learning_team_id = None
+        if request.team is not None:
+            learning_team_id = feed.team_of_viewer(scope.session, scope.person, request.team)
+            if learning_team_id is None:
+                return not_in_team_message(request.team)
+        page = feed.load_feed(scope.session, scope.person, now=scope.now, learning_team_id=learning_team_id)
+        return feed_message(page, tz=zone_of(scope.person))
 
 
 def _mentioned(gateway: SlackGateway, user_ids: Sequence[str]) -> list[SlackUser]:
