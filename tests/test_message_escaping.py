@@ -18,7 +18,7 @@ import pytest
 
 import bot.forms
 import bot.views
-from bot.forms import ask, credit, goal, learning, share_goal, targets
+from bot.forms import ask, credit, goal, learning, share_entry, share_goal, targets
 from bot.localslack import FakeSlack, RecordedCall
 from bot.services.digests import Milestone, TeamDigest
 from bot.services.fitness import Targets, fitness_summary
@@ -29,7 +29,7 @@ from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
 from bot.services.teams import Left, Mentioned, Welcome
-from bot.views import fitness, goals, help, home, nudges, teams
+from bot.views import fitness, goals, help, home, nudges, sharing, teams
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY
 from bot.views.format import channel_link, escape, link, mention, skill_tag
@@ -447,6 +447,15 @@ BUILDERS: dict[Callable[..., object], Case] = {
     teams.plain_team_message: wordless(lambda _: teams.plain_team_message("The app's own *mrkdwn*.")),
     teams.team_error_message: wordless(lambda _: teams.team_error_message("The app's own *mrkdwn*.")),
     teams.team_help_message: wordless(lambda _: teams.team_help_message()),
+    # bot/views/sharing.py
+    sharing.entry_card_message: Case(lambda typed: sharing.entry_card_message(an_entry(typed), ASKER)),
+    sharing.entry_shared_message: wordless(
+        lambda typed: (
+            sharing.entry_shared_message(HELP, LINK_PREFIX + typed[:100]),  # from Slack: short
+            sharing.entry_shared_message(HELP, None),
+        )
+    ),
+    sharing.not_shareable_message: wordless(lambda _: sharing.not_shareable_message()),
     # bot/forms: what a person typed is shown back in inputs (never parsed), or quoted in a section
     ask.ask_modal: wordless(
         lambda typed: (
@@ -472,6 +481,12 @@ BUILDERS: dict[Callable[..., object], Case] = {
         )
     ),
     share_goal.share_modal: Case(lambda typed: share_goal.share_modal(a_goal(typed))),
+    share_entry.share_entry_modal: Case(
+        lambda typed: (
+            share_entry.share_entry_modal(an_entry(typed), channel_id=HELP),
+            share_entry.share_entry_modal(an_entry(typed), channel_id=None),
+        )
+    ),
     targets.targets_modal: wordless(lambda _: targets.targets_modal(Targets())),
 }
 
