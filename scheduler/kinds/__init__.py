@@ -14,6 +14,7 @@ from models import DeliveryKind
 from scheduler.kinds.digests import Digests
 from scheduler.kinds.follow_ups import FollowUps
 from scheduler.kinds.nudges import Nudges
+from scheduler.kinds.team_posts import TeamPosts
 from scheduler.ledger import Claim
 from scheduler.tick import Tick
 
@@ -46,5 +47,5 @@ class Kind(Protocol):
         ...
 
 
-_ALL: tuple[Kind, ...] = (Nudges(), Digests(), FollowUps())  # in the order a tick runs them
+_ALL: tuple[Kind, ...] = (Nudges(), Digests(), FollowUps(), TeamPosts())  # in the order a tick runs them
 KINDS: Mapping[DeliveryKind, Kind] = MappingProxyType({kind.kind: kind for kind in _ALL})
