@@ -28,8 +28,9 @@ from bot.services.help import Expert, QuestionCard
 from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
+from bot.services.team_posts import AnsweredQuestion, SharedGoal, SkillGroup, TeamPost
 from bot.services.teams import Left, Mentioned, Welcome
-from bot.views import fitness, goals, help, home, nudges, sharing, teams
+from bot.views import fitness, goals, help, home, nudges, sharing, team_posts, teams
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY
 from bot.views.format import channel_link, escape, link, mention, skill_tag
@@ -235,6 +236,24 @@ def a_team(typed: str) -> LearningTeam:
     return LearningTeam(id=5, name=typed, digest_weekday=0, digest_minute=540, digest_channel_id=HELP)
 
 
+def a_team_post(typed: str) -> TeamPost:
+    return TeamPost(
+        team_name=typed,
+        first_day=date(2026, 11, 16),
+        last_day=date(2026, 11, 22),
+        groups=[SkillGroup(typed, [typed, typed]), SkillGroup(None, [typed])],
+        more_entries=3,
+        questions=[AnsweredQuestion(typed, HELP, [HELPER, EXPERT])],
+        goals=[SharedGoal(ASKER, typed)],
+    )
+
+
+def a_posting_team(typed: str) -> LearningTeam:
+    return LearningTeam(
+        id=5, name=typed, weekly_post_channel_id=HELP, weekly_post_weekday=4, weekly_post_minute=960
+    )
+
+
 LEFT_OUT = Mentioned(people=[], refused=[HELPER], outsiders=[EXPERT])
 
 
@@ -429,6 +448,7 @@ BUILDERS: dict[Callable[..., object], Case] = {
         lambda typed: (
             teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [ASKER], None)),
             teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [], HELP)),
+            teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [], None, HELP)),
         )
     ),
     teams.team_left_message: Case(
@@ -447,6 +467,24 @@ BUILDERS: dict[Callable[..., object], Case] = {
     teams.plain_team_message: wordless(lambda _: teams.plain_team_message("The app's own *mrkdwn*.")),
     teams.team_error_message: wordless(lambda _: teams.team_error_message("The app's own *mrkdwn*.")),
     teams.team_help_message: wordless(lambda _: teams.team_help_message()),
+    # bot/views/team_posts.py
+    team_posts.weekly_post_message: Case(lambda typed: team_posts.weekly_post_message(a_team_post(typed))),
+    team_posts.weekly_post_on_message: Case(
+        lambda typed: (
+            team_posts.weekly_post_on_message(a_posting_team(typed), "Europe/London", NOW),
+            team_posts.weekly_post_on_message(a_posting_team(typed), "Europe/London", None),
+        )
+    ),
+    team_posts.weekly_post_off_message: Case(lambda typed: team_posts.weekly_post_off_message(typed)),
+    team_posts.weekly_post_channel_problem: wordless(
+        lambda _: tuple(
+            team_posts.weekly_post_channel_problem(HELP, channel)
+            for channel in ("channel_not_found", {"is_mpim": True}, {"is_member": False}, {"is_member": True})
+        )
+    ),
+    team_posts.weekly_post_paused_message: Case(
+        lambda typed: team_posts.weekly_post_paused_message(typed, HELP)
+    ),
     # bot/views/sharing.py
     sharing.entry_card_message: Case(lambda typed: sharing.entry_card_message(an_entry(typed), ASKER)),
     sharing.entry_shared_message: wordless(

@@ -4,14 +4,26 @@ from a private channel, never a goal its owner kept to themselves, never anyone'
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.localslack.blockkit import block_kit_problems
+from bot.services.team_posts import (
+    MAX_GOALS,
+    MAX_QUESTIONS,
+    MAX_SKILLS,
+    MAX_TITLES_PER_SKILL,
+    AnsweredQuestion,
+    SharedGoal,
+    SkillGroup,
+    TeamPost,
+)
 from bot.views.goals import SHARE_GOAL
 from bot.views.help import RESOLVE_QUESTION
 from bot.views.learning import SHARE_ENTRY
+from bot.views.team_posts import weekly_post_message
 from models import Delivery, DeliveryKind, DeliveryStatus, LearningTeam
 from tests.conftest import ANA, BO, KEN
 from tests.helpers import last_opened_view, last_response, text_of
@@ -359,3 +371,25 @@ def test_entry_shares_and_the_weekly_post_are_separate(slack, fake_slack, clock,
     assert weekly_posts(fake_slack, PUBLIC) == []
     [row] = session.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.TEAM_POST)).all()
     assert (row.channel_id, row.status) == (TEAM_CHANNEL, DeliveryStatus.SENT)
+
+
+def test_the_longest_weekly_post_fits_slacks_limits():
+    longest = "<!channel> & " + "w" * 3000
+    post = TeamPost(
+        team_name="t" * 80,
+        first_day=date(2026, 11, 20),
+        last_day=date(2026, 11, 26),
+        groups=[
+            SkillGroup(f"{index}" + "s" * 63, [longest] * MAX_TITLES_PER_SKILL) for index in range(MAX_SKILLS)
+        ]
+        + [SkillGroup(None, [longest] * MAX_TITLES_PER_SKILL)],
+        more_entries=999,
+        questions=[AnsweredQuestion(longest, PUBLIC, [BO, KEN, ANA])] * MAX_QUESTIONS,
+        goals=[SharedGoal(ANA, longest)] * MAX_GOALS,
+    )
+
+    message = weekly_post_message(post)
+    assert block_kit_problems(message, "message") == []
+    for block in message["blocks"]:  # nothing cut: every line whole
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000 and block["text"]["text"].endswith(("*", "!", "…"))

@@ -12,7 +12,8 @@ from bot.views.nudges import clock_time, moment_label
 from bot.views.teams import FULL_DAY_NAMES, digest_channel_problem, plain_team_message
 from models import LearningTeam
 
-TITLE_LIMIT = 150
+TITLE_LIMIT = 150  # typed characters; escaped, a line stays well under a section's limit
+SECTION_LIMIT = 3000
 
 
 def weekly_post_message(post: TeamPost) -> dict[str, Any]:
@@ -21,14 +22,15 @@ def weekly_post_message(post: TeamPost) -> dict[str, Any]:
         header(f"What {post.team_name} learned"),  # plain text: shown as typed, never parsed
         context(f"{day_label(post.first_day)} to {day_label(post.last_day)} · what the team shared"),
     ]
-    blocks += [section(_skill_lines(group)) for group in post.groups]
+    for group in post.groups:
+        blocks += _sections(_skill_lines(group))
     if post.more_entries:
         more = "entry" if post.more_entries == 1 else "entries"
         blocks.append(context(f"…and {post.more_entries} more shared {more}."))
     if post.questions:
-        blocks.append(section(_questions_text(post.questions)))
+        blocks += _sections(_questions_lines(post.questions))
     if post.goals:
-        blocks.append(section(_goals_text(post.goals)))
+        blocks += _sections(_goals_lines(post.goals))
     blocks.append(
         context(
             "Curious about something here? Ask in the thread. Only what people shared with the team is "
@@ -38,25 +40,37 @@ def weekly_post_message(post: TeamPost) -> dict[str, Any]:
     return message(f"What {escape(post.team_name)} learned this week", blocks)
 
 
-def _skill_lines(group: SkillGroup) -> str:
+def _sections(lines: list[str]) -> list[Block]:
+    """Lines in as few sections as fit Slack's 3,000 characters each, never cutting a line (an escaped
+    character or a mention cut in half would show as stray markup)."""
+    texts: list[str] = []
+    for line in lines:
+        if texts and len(texts[-1]) + 1 + len(line) <= SECTION_LIMIT:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(line)
+    return [section(text) for text in texts]
+
+
+def _skill_lines(group: SkillGroup) -> list[str]:
     title = skill_tag(group.skill) if group.skill else "_No skill tagged_"
-    return "\n".join([f"*{title}*", *(f"• {shown(what, TITLE_LIMIT)}" for what in group.titles)])
+    return [f"*{title}*", *(f"• {shown(what, TITLE_LIMIT)}" for what in group.titles)]
 
 
-def _questions_text(questions: list[AnsweredQuestion]) -> str:
+def _questions_lines(questions: list[AnsweredQuestion]) -> list[str]:
     lines = [":raising_hand: *Questions teammates answered*"]
     for question in questions:
         thanks = f" Thanks {mentions(question.helpers)}!" if question.helpers else ""
         lines.append(
             f"• “{shown(question.text, TITLE_LIMIT)}” in {channel_link(question.channel_id)}.{thanks}"
         )
-    return "\n".join(lines)
+    return lines
 
 
-def _goals_text(goals: list[SharedGoal]) -> str:
+def _goals_lines(goals: list[SharedGoal]) -> list[str]:
     lines = [":trophy: *Goals reached*"]
     lines += [f"• {mention(goal.user_id)} reached *{shown(goal.title, TITLE_LIMIT)}*" for goal in goals]
-    return "\n".join(lines)
+    return lines
 
 
 def weekly_post_on_message(team: LearningTeam, tz: str, next_post: datetime | None) -> dict[str, Any]:
