@@ -19,7 +19,7 @@ from tests.helpers import button_value, entries, last_opened_view, last_response
 from tests.support.payloads import CHANNEL_ID, learning_form
 from tests.test_message_escaping import HOSTILE, stray_markup
 
-PRIVATE = "C0SECRET"  # a private channel Learnfit is in, with Bo only
+PRIVATE = "C0SHAREHUSH"  # a private channel Learnfit is in, with Bo only
 BOS_CHANNEL = "C0BOSONLY"  # a public channel Ana is not in
 LINK = "https://example.com/plans"
 
@@ -250,3 +250,13 @@ def test_hostile_words_in_an_entry_are_shown_as_typed_and_ping_no_one(slack, fak
         text = re.sub(r"<https?://[^<>|]*\|link>", "", text)
         assert stray_markup(text, people=(ANA,), channels=()) == []
     assert escape(typed[:20]) in text_of(card) or "http" in typed
+
+
+def test_an_entry_is_shared_in_a_private_channel_the_person_is_in(slack, fake_slack, session):
+    fake_slack.add_channel("G0OURSHARE", "ours", is_private=True, members=[BO, ANA])
+    view = open_share_form(slack, fake_slack)
+
+    reply = share(slack, view, "G0OURSHARE")
+
+    assert reply.status == 200 and reply.body == ""
+    assert len(fake_slack.messages("G0OURSHARE")) == 1 and len(shares(session)) == 1
