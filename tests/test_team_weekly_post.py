@@ -201,6 +201,25 @@ def test_goals_appear_only_when_their_owner_shared_them(slack, fake_slack, clock
     assert "CKA" not in text_of(post) and "Mock exam" not in text_of(post)
 
 
+def test_a_busy_week_shows_a_few_titles_per_skill_and_counts_the_rest(slack, fake_slack, clock, runner):
+    make_team(slack, clock)
+    for number in range(42):
+        learn(slack, clock, (ANA, BO, KEN)[number % 3], f"10m #sql Lesson {number:02d}", day=23 + number % 4)
+    for number in range(MAX_SKILLS + 1):
+        learn(slack, clock, ANA, f"10m #z{number:02d} Side quest {number:02d}", day=26)
+
+    runner.run_due(now=FRIDAY_POST)
+
+    [post] = weekly_posts(fake_slack)
+    text = text_of(post)
+    assert text.count("• Lesson") == MAX_TITLES_PER_SKILL
+    # 42 + 11 shared: 5 lessons and 9 side quests shown (the 10 skills first by name); the rest counted.
+    assert text.count("• Side quest") == MAX_SKILLS - 1
+    assert (
+        f"…and {42 + MAX_SKILLS + 1 - MAX_TITLES_PER_SKILL - (MAX_SKILLS - 1)} more shared entries." in text
+    )
+
+
 # ---------------------------------------------------------------------------------------------- quiet weeks
 
 

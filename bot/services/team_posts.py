@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.services.digests import DIGEST_DAYS, team_timezone, utc_bounds
@@ -34,7 +34,9 @@ from models import (
 
 # A post that could not go out within this long after its time is skipped as missed.
 WEEKLY_POST_WINDOW = timedelta(hours=12)
-MAX_ENTRIES = 40  # the post stays short: beyond these it says how many more
+# The week's shared entries read to pick from (most teams share fewer); the post shows a few per skill
+# and says how many more there were.
+MAX_ENTRIES_READ = 300
 MAX_SKILLS = 10
 MAX_TITLES_PER_SKILL = 5
 MAX_QUESTIONS = 8
@@ -133,7 +135,7 @@ class TeamPost:
 
 
 def build_team_post(session: Session, team: LearningTeam, *, end_day: date, tz: str) -> TeamPost:
-    """The post for the seven local days before `end_day`, in four statements."""
+    """The post for the seven local days before `end_day`, in four to six statements whatever the history."""
     first_day = end_day - timedelta(days=DIGEST_DAYS)
     since, until = utc_bounds(tz, first_day, end_day)
     member = aliased(Person)
@@ -143,28 +145,33 @@ def build_team_post(session: Session, team: LearningTeam, *, end_day: date, tz: 
         .join(member, member.id == TeamMember.person_id)
         .where(TeamMember.learning_team_id == team.id, member.is_external.is_(False))
     )
+    shared = (
+        # Through the (person_id, local_day) index, as the digest does: the workspace filter is an
+        # expression no index serves, so SQLite never walks the workspace's whole history instead.
+        LearningEntry.team_id + "" == team.team_id,
+        LearningEntry.person_id.in_(member_ids),
+        LearningEntry.visibility == Visibility.TEAM,
+        LearningEntry.local_day >= first_day,
+        LearningEntry.local_day < end_day,
+    )
     entries = list(
         session.scalars(
             select(LearningEntry)
-            .where(
-                LearningEntry.team_id == team.team_id,
-                LearningEntry.person_id.in_(member_ids),
-                LearningEntry.visibility == Visibility.TEAM,
-                LearningEntry.local_day >= first_day,
-                LearningEntry.local_day < end_day,
-            )
+            .where(*shared)
             .order_by(LearningEntry.local_day, LearningEntry.id)
-            .limit(MAX_ENTRIES + 1)
+            .limit(MAX_ENTRIES_READ)
         )
     )
-    groups, shown = _by_skill(entries[:MAX_ENTRIES])
-    more = len(entries) - shown
+    groups, shown = _by_skill(entries)
+    total = len(entries)
+    if total == MAX_ENTRIES_READ:  # there may be more than were read: count them
+        total = session.scalar(select(func.count(LearningEntry.id)).where(*shared)) or 0
     return TeamPost(
         team_name=team.name,
         first_day=first_day,
         last_day=end_day - timedelta(days=1),
         groups=groups,
-        more_entries=more,
+        more_entries=total - shown,
         questions=_answered_questions(session, team, member_ids, since=since, until=until),
         goals=_shared_goals(session, team, member_ids, since=since, until=until),
     )
@@ -231,7 +238,7 @@ def _shared_goals(
         select(Person.user_id, Goal.title)
         .join(Person, Person.id == Goal.person_id)
         .where(
-            Goal.team_id == team.team_id,
+            Goal.team_id + "" == team.team_id,  # through the person_id index, as for entries
             Goal.person_id.in_(member_ids),
             Goal.status == GoalStatus.DONE,
             Goal.shared_at.is_not(None),
