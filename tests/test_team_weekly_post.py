@@ -238,6 +238,31 @@ def test_a_week_with_nothing_shared_is_skipped_not_posted(slack, fake_slack, clo
     assert the_team(session).next_weekly_post_at == FRIDAY_POST + timedelta(weeks=1)
 
 
+def test_a_post_the_scheduler_could_not_send_in_time_is_skipped_as_missed(
+    slack, fake_slack, clock, runner, session
+):
+    make_team(slack, clock)
+    learn(slack, clock, ANA, "45m #sql Query plans")
+
+    runner.run_due(now=FRIDAY_POST + timedelta(hours=13))  # the scheduler was down all evening
+
+    assert weekly_posts(fake_slack) == []
+    [(_, status, error)] = ledger_rows(session, DeliveryKind.TEAM_POST)
+    assert (status, error) == (DeliveryStatus.SKIPPED, "missed_window")
+    assert the_team(session).next_weekly_post_at == FRIDAY_POST + timedelta(weeks=1)
+
+
+def test_someone_added_to_a_team_with_a_weekly_post_is_told_where_it_goes(slack, fake_slack, clock):
+    make_team(slack, clock)
+
+    slack.command("/team", f"add <@{OUTSIDER}|oz>", user=ADMIN)
+
+    [welcome] = [
+        message for message in fake_slack.messages(f"D{OUTSIDER}") if "You were added" in message["text"]
+    ]
+    assert f"are listed in <#{TEAM_CHANNEL}> each week" in text_of(welcome)
+
+
 def test_turned_off_it_posts_nothing(slack, fake_slack, clock, runner, session):
     make_team(slack, clock)
     learn(slack, clock, ANA, "45m #sql Query plans")
