@@ -215,8 +215,11 @@ class SlackGateway:
         info = self.channel(channel_id)
         if isinstance(info, str):
             return False
-        if not info.get("is_private"):
-            return True
+        return not info.get("is_private") or self.is_in_channel(user_id, channel_id)
+
+    def is_in_channel(self, user_id: str, channel_id: str) -> bool:
+        """Whether the person is a member of the channel, public or private (conversations.members, paged);
+        when Slack cannot say, they are not."""
         cursor: str | None = None
         while True:
             page = self._call(

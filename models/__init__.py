@@ -23,6 +23,7 @@ from models.scheduling import (
     TeamMember,
     TeamRole,
 )
+from models.sharing import EntryShare
 from models.slack_stores import slack_bots, slack_installations, slack_oauth_states
 from models.workspaces import SlackWorkspace
 
@@ -32,6 +33,7 @@ __all__ = [
     "DeliveryKind",
     "DeliveryStatus",
     "EntryKind",
+    "EntryShare",
     "EntrySource",
     "Goal",
     "GoalStatus",

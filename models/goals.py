@@ -48,6 +48,8 @@ class Goal(WorkspaceScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When its owner shared it (the Share button, once reached): only then may a team's weekly post name it.
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
 
     person: Mapped[Person] = relationship()

@@ -29,6 +29,11 @@ class LearningTeam(WorkspaceScoped, Base):
     digest_minute: Mapped[int] = mapped_column(default=540, server_default="540")  # 09:00 in the lead's time
     digest_channel_id: Mapped[str | None] = mapped_column(String(32))  # None: each lead's DM
     next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # "What <team> learned", posted weekly in a channel a lead picked (None: off), in the lead's time.
+    weekly_post_channel_id: Mapped[str | None] = mapped_column(String(32))
+    weekly_post_weekday: Mapped[int] = mapped_column(default=0, server_default="0")  # Monday
+    weekly_post_minute: Mapped[int] = mapped_column(default=600, server_default="600")  # 10:00
+    next_weekly_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     members: Mapped[list[TeamMember]] = relationship(back_populates="team", cascade="all, delete-orphan")
@@ -54,6 +59,7 @@ class DeliveryKind(StrEnum):
     DIGEST = "digest"
     FOLLOW_UP = "follow_up"
     KUDOS = "kudos"
+    TEAM_POST = "team_post"
 
 
 class DeliveryStatus(StrEnum):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.views.fitness import FORGET_ME
 from bot.views.help import OFFER_HELP, RESOLVE_QUESTION
+from bot.views.learning import SHARE_ENTRY
 from models import (
     Base,
     Delivery,
@@ -29,7 +30,7 @@ from models import (
     TeamRole,
 )
 from tests.conftest import ANA, BO, KEN
-from tests.helpers import last_opened_view, last_response, text_of
+from tests.helpers import button_value, last_opened_view, last_response, text_of
 from tests.test_help import HELP, ask, click, questions, reply, resolve_crediting
 from tests.test_scheduler import FakeTimer, make_runner
 from tests.test_team_feed import give_kudos, kudos_between
@@ -96,6 +97,13 @@ INVENTORY: dict[str, Holds] = {
     "help_credits.enterprise_id": Holds.SLACK_THING,
     "learning_teams.name": Holds.TYPED,
     "learning_teams.digest_channel_id": Holds.SLACK_THING,  # a channel (only `<#C…>` is accepted)
+    "learning_teams.weekly_post_channel_id": Holds.SLACK_THING,  # a channel, as the digest's
+    "entry_channel_shares.person_id": Holds.ROW_ID,
+    "entry_channel_shares.channel_id": Holds.SLACK_THING,  # a channel (never a DM: refused)
+    "entry_channel_shares.message_ts": Holds.SLACK_THING,
+    "entry_channel_shares.idempotency_key": Holds.SLACK_THING,
+    "entry_channel_shares.team_id": Holds.SLACK_THING,
+    "entry_channel_shares.enterprise_id": Holds.SLACK_THING,
     "learning_teams.team_id": Holds.SLACK_THING,
     "learning_teams.enterprise_id": Holds.SLACK_THING,
     "team_members.person_id": Holds.ROW_ID,
@@ -158,6 +166,7 @@ def traces(session: Session, user_id: str, row_id: int) -> set[str]:
 
 
 MONDAY_DIGEST = datetime(2026, 11, 30, 9, tzinfo=UTC)
+SHARE_IN_HELP = {"channel": {"value": {"type": "conversations_select", "selected_conversation": "C0HELP"}}}
 
 
 @pytest.fixture(autouse=True)
@@ -201,7 +210,10 @@ def a_week_of_ana_with_others(slack, fake_slack, session, clock, runner) -> dict
     slack.command("/team", "create Platform", user=ADMIN)
     slack.command("/team", f"add <@{ANA}|ana> <@{BO}|bo> <@{KEN}|ken>", user=ADMIN)
     slack.command("/team", f"lead <@{ANA}|ana>", user=ADMIN)
-    slack.command("/learn", "30m #sql Indexes", user=ANA)
+    logged = slack.command("/learn", "30m #sql Indexes", user=ANA)
+    share_entry = button_value(logged.json, SHARE_ENTRY)
+    slack.click(SHARE_ENTRY, user=ANA, value=share_entry)
+    slack.submit(last_opened_view(fake_slack), SHARE_IN_HELP, user=ANA, view_id="V0SHAREANA")
     slack.command("/learn", "15m vis:private #ana-only Interview prep", user=ANA)
     slack.command("/goal", "Learn Kubernetes basics #kubernetes 10h by 2027-01-31", user=ANA)
     slack.command("/fitness", "rest", user=ANA)

@@ -19,7 +19,7 @@ import pytest
 
 import bot.forms
 import bot.views
-from bot.forms import ask, credit, goal, learning, share_goal, targets
+from bot.forms import ask, credit, goal, learning, share_entry, share_goal, targets
 from bot.localslack import FakeSlack, RecordedCall
 from bot.services.digests import Milestone, TeamDigest
 from bot.services.feed import FeedItem, TeamFeed
@@ -31,8 +31,9 @@ from bot.services.kudos import KudosLine
 from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
+from bot.services.team_posts import AnsweredQuestion, SharedGoal, SkillGroup, TeamPost
 from bot.services.teams import Left, Mentioned, Welcome
-from bot.views import failures, feed, fitness, goals, help, home, nudges, teams
+from bot.views import failures, feed, fitness, goals, help, home, nudges, sharing, team_posts, teams
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY
 from bot.views.format import channel_link, escape, link, mention, skill_tag
@@ -245,6 +246,24 @@ def a_digest(typed: str, *, sessions: int = 5) -> TeamDigest:
 
 def a_team(typed: str) -> LearningTeam:
     return LearningTeam(id=5, name=typed, digest_weekday=0, digest_minute=540, digest_channel_id=HELP)
+
+
+def a_team_post(typed: str) -> TeamPost:
+    return TeamPost(
+        team_name=typed,
+        first_day=date(2026, 11, 16),
+        last_day=date(2026, 11, 22),
+        groups=[SkillGroup(typed, [typed, typed]), SkillGroup(None, [typed])],
+        more_entries=3,
+        questions=[AnsweredQuestion(typed, HELP, [HELPER, EXPERT])],
+        goals=[SharedGoal(ASKER, typed)],
+    )
+
+
+def a_posting_team(typed: str) -> LearningTeam:
+    return LearningTeam(
+        id=5, name=typed, weekly_post_channel_id=HELP, weekly_post_weekday=4, weekly_post_minute=960
+    )
 
 
 LEFT_OUT = Mentioned(people=[], refused=[HELPER], outsiders=[EXPERT])
@@ -464,6 +483,7 @@ BUILDERS: dict[Callable[..., object], Case] = {
         lambda typed: (
             teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [ASKER], None)),
             teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [], HELP)),
+            teams.added_to_team_message(Welcome(HELPER, typed, ASKER, [], None, HELP)),
         )
     ),
     teams.team_left_message: Case(
@@ -489,6 +509,33 @@ BUILDERS: dict[Callable[..., object], Case] = {
     failures.not_saved_modal: wordless(
         lambda _: tuple(failures.not_saved_modal(busy=busy) for busy in (True, False))
     ),
+    # bot/views/team_posts.py
+    team_posts.weekly_post_message: Case(lambda typed: team_posts.weekly_post_message(a_team_post(typed))),
+    team_posts.weekly_post_on_message: Case(
+        lambda typed: (
+            team_posts.weekly_post_on_message(a_posting_team(typed), "Europe/London", NOW),
+            team_posts.weekly_post_on_message(a_posting_team(typed), "Europe/London", None),
+        )
+    ),
+    team_posts.weekly_post_off_message: Case(lambda typed: team_posts.weekly_post_off_message(typed)),
+    team_posts.weekly_post_channel_problem: wordless(
+        lambda _: tuple(
+            team_posts.weekly_post_channel_problem(HELP, channel)
+            for channel in ("channel_not_found", {"is_mpim": True}, {"is_member": False}, {"is_member": True})
+        )
+    ),
+    team_posts.weekly_post_paused_message: Case(
+        lambda typed: team_posts.weekly_post_paused_message(typed, HELP)
+    ),
+    # bot/views/sharing.py
+    sharing.entry_card_message: Case(lambda typed: sharing.entry_card_message(an_entry(typed), ASKER)),
+    sharing.entry_shared_message: wordless(
+        lambda typed: (
+            sharing.entry_shared_message(HELP, LINK_PREFIX + typed[:100]),  # from Slack: short
+            sharing.entry_shared_message(HELP, None),
+        )
+    ),
+    sharing.not_shareable_message: wordless(lambda _: sharing.not_shareable_message()),
     # bot/forms: what a person typed is shown back in inputs (never parsed), or quoted in a section
     ask.ask_modal: wordless(
         lambda typed: (
@@ -514,6 +561,12 @@ BUILDERS: dict[Callable[..., object], Case] = {
         )
     ),
     share_goal.share_modal: Case(lambda typed: share_goal.share_modal(a_goal(typed))),
+    share_entry.share_entry_modal: Case(
+        lambda typed: (
+            share_entry.share_entry_modal(an_entry(typed), channel_id=HELP),
+            share_entry.share_entry_modal(an_entry(typed), channel_id=None),
+        )
+    ),
     targets.targets_modal: wordless(lambda _: targets.targets_modal(Targets())),
 }
 

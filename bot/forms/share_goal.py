@@ -46,7 +46,8 @@ def share_modal(goal: Goal) -> dict[str, Any]:
         blocks=[
             section(
                 f"Post a short note that you reached *{shown(goal.title, 500)}*. "
-                "Only the goal and its target are shared, never your entries."
+                "Only the goal and its target are shared, never your entries. Once shared, your "
+                "learning team's weekly post (if it has one) may name it too."
             ),
             input_block(
                 BlockId.CHANNEL,

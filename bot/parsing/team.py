@@ -17,7 +17,13 @@ USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list`, `feed`, `leave` or `help`"
+TEAM_SUBCOMMANDS = (
+    "`create`, `add`, `remove`, `lead`, `digest`, `weekly-post`, `list`, `feed`, `leave` or `help`"
+)
+WEEKLY_POST_USAGE = (
+    "Say `/team weekly-post on #channel [day] [time]`, e.g. `/team weekly-post on #platform friday 16:00`, "
+    "or `/team weekly-post off`."
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,21 @@ class SetDigestChannel:
 
 
 @dataclass(frozen=True)
+class SetWeeklyPost:
+    """`/team weekly-post on #channel [day] [time]`: "What <team> learned", weekly in that channel."""
+
+    team: str | None
+    channel_id: str
+    weekday: int | None  # None: the team's day so far (Monday at first)
+    minute: int | None  # None: the team's time so far (10:00 at first)
+
+
+@dataclass(frozen=True)
+class WeeklyPostOff:
+    team: str | None
+
+
+@dataclass(frozen=True)
 class PreviewDigest:
     team: str | None
 
@@ -101,6 +122,8 @@ TeamRequest = (
     | MakeLeads
     | SetDigestTime
     | SetDigestChannel
+    | SetWeeklyPost
+    | WeeklyPostOff
     | PreviewDigest
     | LeaveTeam
     | ShowFeed
@@ -193,6 +216,36 @@ def _digest(text: str) -> TeamRequest:
     )
 
 
+def _weekly_post(text: str) -> SetWeeklyPost | WeeklyPostOff:
+    words = text.split()
+    if words and words[-1].lower() == "off":
+        return WeeklyPostOff(_team_name(" ".join(words[:-1])))
+    channel = CHANNEL.search(text)
+    before = text[: channel.start()].split() if channel else []
+    if channel is None or not before or before[-1].lower() != "on":
+        raise CommandError(WEEKLY_POST_USAGE)
+    weekday, minute = _day_and_time(text[channel.end() :].split())
+    return SetWeeklyPost(_team_name(" ".join(before[:-1])), channel[1], weekday, minute)
+
+
+def _day_and_time(words: list[str]) -> tuple[int | None, int | None]:
+    """An optional day and an optional time, in either order: `friday`, `16:00`, `fri 4pm`."""
+    weekday: int | None = None
+    minute: int | None = None
+    for word in words[:3]:
+        day, time = parse_weekday(word), parse_time(word)
+        if weekday is None and day is not None:
+            weekday = day
+        elif minute is None and time is not None:
+            minute = time
+        else:
+            break
+    else:
+        if len(words) <= 2:
+            return weekday, minute
+    raise CommandError("Give a day and a time, e.g. `/team weekly-post on #platform friday 16:00`.")
+
+
 def _leave(text: str) -> LeaveTeam:
     if USER.search(text):
         raise CommandError(
@@ -234,6 +287,8 @@ def parse_team(text: str) -> TeamRequest:
         return _leave(rest)
     if verb == "feed":
         return ShowFeed(_team_name(rest))
+    if verb in ("weekly-post", "weeklypost"):
+        return _weekly_post(rest)
     if verb == "help-channel":
         return SetHelpChannel(rest)
     raise CommandError(f"`/team {text[:100]}` is not something I know. Try {TEAM_SUBCOMMANDS}.")

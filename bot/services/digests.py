@@ -192,7 +192,7 @@ def _day_number(session: Session, day: SQLColumnExpression[date]) -> ColumnEleme
     return cast(func.julianday(day) - func.julianday(literal_column(epoch)), Integer)
 
 
-def _utc_bounds(tz: str, first_day: date, end_day: date) -> tuple[datetime, datetime]:
+def utc_bounds(tz: str, first_day: date, end_day: date) -> tuple[datetime, datetime]:
     local_zone = zone(tz)
     return (
         datetime.combine(first_day, time(0), tzinfo=local_zone).astimezone(UTC),
@@ -208,7 +208,7 @@ def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str
     first_day = end_day - timedelta(days=DIGEST_DAYS)
     previous_first = first_day - timedelta(days=DIGEST_DAYS)
     last_day = end_day - timedelta(days=1)
-    since, until = _utc_bounds(tz, first_day, end_day)
+    since, until = utc_bounds(tz, first_day, end_day)
     # A partner from another organisation (Slack Connect) is never counted, whatever their membership says.
     counted = Person.is_external.is_(False)
     # Through an alias of people, so that statements selecting people too never correlate with it.

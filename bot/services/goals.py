@@ -162,6 +162,13 @@ def get_goal(session: Session, person: Person, goal_id: int) -> Goal | None:
     return session.scalar(select(Goal).where(Goal.id == goal_id, _owned(person)))
 
 
+def mark_shared(session: Session, person: Person, goal_id: int, *, now: datetime) -> None:
+    """The person shared the goal (once reached): from now on their team's weekly post may name it."""
+    goal = get_goal(session, person, goal_id)
+    if goal is not None and goal.shared_at is None:
+        goal.shared_at = now
+
+
 def create_goal(
     session: Session, person: Person, draft: GoalDraft, *, now: datetime, idempotency_key: str
 ) -> CreatedGoal:

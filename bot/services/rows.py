@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Base, Goal, HelpQuestion, LearningEntry
+from models import Base, EntryShare, Goal, HelpQuestion, LearningEntry
 
 # What a person submits from Slack, stored once per idempotency key (a Slack trigger or view id).
-Submitted = TypeVar("Submitted", LearningEntry, HelpQuestion, Goal)
+Submitted = TypeVar("Submitted", LearningEntry, HelpQuestion, Goal, EntryShare)
 
 
 def add_once(session: Session, row: Base) -> bool:

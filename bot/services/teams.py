@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.services.digests import leads_query, reschedule_digest
 from bot.services.drafts import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from bot.services.people import Workspace, add_person, belongs_elsewhere, find_person, mark_external
+from bot.services.team_posts import reschedule_weekly_post
 from models import LearningTeam, Person, TeamMember, TeamRole
 
 MAX_TEAM_NAME = 80
@@ -43,6 +44,12 @@ class SlackUser:
     deleted: bool = False
     team_id: str | None = None  # their own workspace and Grid org: another organisation's for a partner
     enterprise_id: str | None = None
+
+
+def _reschedule(session: Session, team: LearningTeam, now: datetime) -> None:
+    """Both of a team's weekly times follow its first lead's timezone, so both move when its leads change."""
+    reschedule_digest(session, team, now)
+    reschedule_weekly_post(session, team, now)
 
 
 def team_name(typed: str) -> str:
@@ -155,7 +162,7 @@ def create_team(
             session.add(TeamMember(learning_team_id=team.id, person_id=creator.id, role=TeamRole.LEAD))
     except IntegrityError:
         raise TeamError(f"There is a team called *{name}* already.") from None
-    reschedule_digest(session, team, now)
+    _reschedule(session, team, now)
     return team
 
 
@@ -226,7 +233,7 @@ def make_leads(
             membership.role = TeamRole.LEAD
             promoted.append(person)
     session.flush()
-    reschedule_digest(session, team, now)  # the first lead's timezone sets the digest time
+    _reschedule(session, team, now)  # the first lead's timezone sets the digest and post times
     return promoted
 
 
@@ -240,7 +247,7 @@ def remove_members(
             session.delete(membership)
             removed.append(person)
     session.flush()
-    reschedule_digest(session, team, now)
+    _reschedule(session, team, now)
     return removed
 
 
@@ -254,6 +261,7 @@ class Welcome:
     added_by: str
     leads: list[str]
     digest_channel_id: str | None
+    weekly_post_channel_id: str | None = None  # where "What <team> learned" goes, if it is on
 
 
 def welcomes(session: Session, team: LearningTeam, joined: Sequence[Person], *, by: Person) -> list[Welcome]:
@@ -267,7 +275,12 @@ def welcomes(session: Session, team: LearningTeam, joined: Sequence[Person], *, 
     if not told:
         return []
     leads = [lead.user_id for lead in session.scalars(leads_query(team.id))]
-    return [Welcome(person.user_id, team.name, by.user_id, leads, team.digest_channel_id) for person in told]
+    return [
+        Welcome(
+            person.user_id, team.name, by.user_id, leads, team.digest_channel_id, team.weekly_post_channel_id
+        )
+        for person in told
+    ]
 
 
 def teams_of(session: Session, person: Person) -> list[LearningTeam]:
@@ -307,7 +320,7 @@ def leave_team(session: Session, person: Person, name: str | None, *, now: datet
     was_lead = membership.role is TeamRole.LEAD
     session.delete(membership)
     session.flush()
-    reschedule_digest(session, team, now)  # the first lead's timezone sets the digest time
+    _reschedule(session, team, now)  # the first lead's timezone sets the digest and post times
     return Left(team.name, leaderless=was_lead and lead_count(session, team) == 0)
 
 

@@ -16,16 +16,28 @@ from bot.views.blocks import (
     section,
 )
 from bot.views.format import VISIBILITY_LABELS, day_label, duration, entry_line, link, shown
-from models import LearningEntry
+from models import LearningEntry, Visibility
 
 EDIT_ENTRY = "entry_edit"
 UNDO_ENTRY = "entry_undo"
+SHARE_ENTRY = "entry_share"
 OPEN_LOG_MODAL = "open_log_modal"
 
 
 def _week_line(week: WeekSummary) -> str:
     entries = "entry" if week.entries == 1 else "entries"
     return f"This week: *{duration(week.minutes)}* across {week.entries} {entries}"
+
+
+def _logged_buttons(entry: LearningEntry) -> list[dict[str, Any]]:
+    """Edit and Undo; and Share in a channel for an entry shared with the team (never a private one)."""
+    buttons = [
+        button("Edit", EDIT_ENTRY, value=str(entry.id)),
+        button("Undo", UNDO_ENTRY, value=str(entry.id)),
+    ]
+    if entry.visibility is Visibility.TEAM:
+        buttons.append(button("Share in a channel", SHARE_ENTRY, value=str(entry.id)))
+    return buttons
 
 
 def logged_message(entry: LearningEntry, week: WeekSummary, *, duplicate: bool = False) -> dict[str, Any]:
@@ -37,10 +49,7 @@ def logged_message(entry: LearningEntry, week: WeekSummary, *, duplicate: bool =
             + (f" · {link(entry.link, 'link')}" if entry.link else ""),
             _week_line(week),
         ),
-        actions(
-            button("Edit", EDIT_ENTRY, value=str(entry.id)),
-            button("Undo", UNDO_ENTRY, value=str(entry.id)),
-        ),
+        actions(*_logged_buttons(entry)),
     ]
     return message(f"Logged {duration(entry.minutes)}: {shown(entry.what, 100)}", blocks)
 

@@ -30,6 +30,8 @@ TEAM_EXAMPLES = (
     "`/team digest monday 09:00` (the lead's time) · `/team digest channel #platform` · `/team digest dm`\n"
     "`/team digest preview` · `/team list` · `/team leave` (a team you are in)\n"
     "`/team feed` (what your teammates shared lately; `/team feed Platform` for one team)\n"
+    "`/team weekly-post on #platform friday 16:00` posts *What Platform learned* there weekly · "
+    "`/team weekly-post off`\n"
     "In several teams? Name it: `/team add Platform @ana`, `/team digest Platform preview`."
 )
 
@@ -215,6 +217,14 @@ def added_to_team_message(welcome: Welcome) -> dict[str, Any]:
         "70/20/10 mix and top skills; a streak milestone and help you give are named. Private entries are "
         "never shown by name, skill or text, not in the feed nor anywhere else, and count in the digest's "
         f"totals only once at least {PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week.",
+        *(
+            [
+                f"*Weekly post:* the titles and skills of entries you share with the team (never their "
+                f"time) are listed in {channel_link(welcome.weekly_post_channel_id)} each week."
+            ]
+            if welcome.weekly_post_channel_id
+            else []
+        ),
         "*Keep an entry private:* add `vis:private` to `/learn`, or pick *Only me* in the form.",
         f"*Leave the team:* `/team leave {name}`.",
     ]

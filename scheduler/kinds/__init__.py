@@ -15,6 +15,7 @@ from scheduler.kinds.digests import Digests
 from scheduler.kinds.follow_ups import FollowUps
 from scheduler.kinds.kudos import KudosSummaries
 from scheduler.kinds.nudges import Nudges
+from scheduler.kinds.team_posts import TeamPosts
 from scheduler.ledger import Claim
 from scheduler.tick import Tick
 
@@ -47,5 +48,11 @@ class Kind(Protocol):
         ...
 
 
-_ALL: tuple[Kind, ...] = (Nudges(), Digests(), FollowUps(), KudosSummaries())  # in the order a tick runs them
+_ALL: tuple[Kind, ...] = (  # in the order a tick runs them
+    Nudges(),
+    Digests(),
+    FollowUps(),
+    KudosSummaries(),
+    TeamPosts(),
+)
 KINDS: Mapping[DeliveryKind, Kind] = MappingProxyType({kind.kind: kind for kind in _ALL})

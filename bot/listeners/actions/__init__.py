@@ -22,7 +22,7 @@ from bot.views.help import (
     WITHDRAW_QUESTION,
 )
 from bot.views.home import OPEN_GOAL_MODAL
-from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, UNDO_ENTRY
+from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL, SHARE_ENTRY, UNDO_ENTRY
 from bot.views.nudges import (
     NUDGE_DAYS,
     NUDGE_LOG_NOW,
@@ -39,6 +39,7 @@ def register(app: App) -> None:
     app.action(OPEN_LOG_MODAL)(learning.open_log_modal)
     app.action(EDIT_ENTRY)(learning.edit_entry)
     app.action(UNDO_ENTRY)(learning.undo_entry)
+    app.action(SHARE_ENTRY)(learning.share_entry)
 
     app.action(OPEN_GOAL_MODAL)(goals.open_goal_modal)
     app.action(LOG_TOWARD_GOAL)(goals.log_toward_goal)

@@ -1,4 +1,4 @@
-"""Buttons on learning messages, nudges and App Home: Log learning, Edit, Undo."""
+"""Buttons on learning messages, nudges and App Home: Log learning, Edit, Undo, Share in a channel."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from bot.flows.home import home_after_change
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext, ModalPrefill
+from bot.forms.share_entry import share_entry_modal
 from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value, redrawable_message
+from bot.services.entry_shares import shareable_entry
 from bot.services.learning import delete_entry, get_entry
 from bot.services.people import Workspace
 from bot.views.learning import nothing_to_edit_message, undone_message
+from bot.views.sharing import not_shareable_message
 
 
 def open_log_modal(
@@ -68,3 +71,25 @@ def undo_entry(
         home = home_after_change(scope)
     respond(**reply, replace_original=True)
     home.publish(deps, workspace, gateway, user_id)
+
+
+def share_entry(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """Share in a channel, on a confirmation: the form, only for the clicker's own entry shared with the
+    team; the channel it was logged in is picked when it was one."""
+    ack()
+    user_id, entry_id = body["user"]["id"], id_value(action)
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        entry = shareable_entry(scope.session, scope.person, entry_id) if entry_id else None
+        view = share_entry_modal(entry, channel_id=channel_of(body)) if entry else None
+    if view is None:
+        respond(**not_shareable_message(), replace_original=False)
+        return
+    gateway.open_modal(body["trigger_id"], view)

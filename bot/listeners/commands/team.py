@@ -26,17 +26,25 @@ from bot.parsing.team import (
     SetDigestChannel,
     SetDigestTime,
     SetHelpChannel,
+    SetWeeklyPost,
     ShowFeed,
     ShowTeamHelp,
+    WeeklyPostOff,
     parse_team,
 )
-from bot.services import digests, feed, teams
+from bot.services import digests, feed, team_posts, teams
 from bot.services.help import help_channel_of, set_help_channel
 from bot.services.nudges import zone
 from bot.services.people import Workspace, zone_of
 from bot.services.teams import SlackUser, TeamError, Welcome
 from bot.views.feed import feed_message, not_in_team_message
 from bot.views.help import admins_only_message, ask_error_message, help_channel_message
+from bot.views.team_posts import (
+    NOT_YOUR_CHANNEL,
+    weekly_post_channel_problem,
+    weekly_post_off_message,
+    weekly_post_on_message,
+)
 from bot.views.teams import (
     TeamLine,
     added_to_team_message,
@@ -56,9 +64,19 @@ from bot.views.teams import (
 from models import LearningTeam, Person
 
 # What a lead or an admin changes or previews in one team, named or the one they lead.
-TeamChange = AddMembers | RemoveMembers | MakeLeads | SetDigestTime | SetDigestChannel | PreviewDigest
+TeamChange = (
+    AddMembers
+    | RemoveMembers
+    | MakeLeads
+    | SetDigestTime
+    | SetDigestChannel
+    | PreviewDigest
+    | SetWeeklyPost
+    | WeeklyPostOff
+)
 MemberChange = AddMembers | RemoveMembers | MakeLeads
 SettingChange = SetDigestTime | SetDigestChannel | PreviewDigest
+WeeklyPostChange = SetWeeklyPost | WeeklyPostOff
 # What anyone may do, lead or not.
 ForAnyone = ListTeams | LeaveTeam
 
@@ -87,11 +105,10 @@ def team_command(
     # Slack first, so no database transaction waits on it.
     is_admin = gateway.is_admin(user_id)
     users = _mentioned(gateway, request.user_ids) if isinstance(request, MemberChange) else []
-    if isinstance(request, SetDigestChannel) and request.channel_id:
-        problem = digest_channel_problem(request.channel_id, gateway.channel(request.channel_id))
-        if problem:
-            respond(**team_error_message(problem))
-            return
+    problem = _channel_problem(gateway, user_id, request)
+    if problem:
+        respond(**team_error_message(problem))
+        return
     welcomes: list[Welcome] = []
     try:
         with person_scope(deps, workspace, gateway, user_id) as scope:
@@ -104,6 +121,19 @@ def team_command(
     respond(**reply)
     for welcome in welcomes:  # after the commit: they are in the team whether or not Slack takes the DM
         gateway.dm(welcome.user_id, added_to_team_message(welcome))
+
+
+def _channel_problem(gateway: SlackGateway, user_id: str, request: TeamChange | CreateTeam) -> str | None:
+    """Why the digest or the weekly post cannot go to the channel the request names: Learnfit must be in it
+    (it never joins by itself); the weekly post's must also be a channel the person can see."""
+    if isinstance(request, SetDigestChannel) and request.channel_id:
+        return digest_channel_problem(request.channel_id, gateway.channel(request.channel_id))
+    if isinstance(request, SetWeeklyPost):
+        problem = weekly_post_channel_problem(request.channel_id, gateway.channel(request.channel_id))
+        if problem is None and not gateway.sees_channel(user_id, request.channel_id):
+            return NOT_YOUR_CHANNEL
+        return problem
+    return None
 
 
 def _help_channel(
@@ -198,7 +228,26 @@ def _change(
     teams.check_can_manage(scope.session, team, scope.person, is_admin=is_admin)
     if isinstance(request, MemberChange):
         return _change_members(scope, team, request, users)
+    if isinstance(request, WeeklyPostChange):
+        return _change_weekly_post(scope, team, request), []
     return _change_setting(scope, team, request), []
+
+
+def _change_weekly_post(scope: PersonScope, team: LearningTeam, request: WeeklyPostChange) -> dict[str, Any]:
+    if isinstance(request, WeeklyPostOff):
+        team_posts.turn_off(team)
+        return weekly_post_off_message(team.name)
+    team_posts.turn_on(
+        scope.session,
+        team,
+        request.channel_id,
+        weekday=request.weekday,
+        minute=request.minute,
+        now=scope.now,
+    )
+    tz = digests.team_timezone(scope.session, team)
+    next_post = team.next_weekly_post_at.astimezone(zone(tz)) if team.next_weekly_post_at else None
+    return weekly_post_on_message(team, tz, next_post)
 
 
 def _change_setting(scope: PersonScope, team: LearningTeam, request: SettingChange) -> dict[str, Any]:

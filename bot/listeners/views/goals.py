@@ -15,7 +15,15 @@ from bot.forms.goal import GoalModalContext, field_errors, parse_goal_form
 from bot.gateway import SlackGateway
 from bot.listeners.payload import view_key
 from bot.listeners.views.submission import ack_after, confirm
-from bot.services.goals import GoalDraft, GoalError, create_goal, get_goal, goal_progress, update_goal
+from bot.services.goals import (
+    GoalDraft,
+    GoalError,
+    create_goal,
+    get_goal,
+    goal_progress,
+    mark_shared,
+    update_goal,
+)
 from bot.services.people import Workspace, local_today
 from bot.views.goals import (
     goal_gone_message,
@@ -120,3 +128,5 @@ def _share(
     posted = gateway.post(channel_id, payload)
     if posted.error is not None:
         raise share_goal.post_refused(posted.error)
+    with person_scope(deps, workspace, gateway, user_id) as scope:
+        mark_shared(scope.session, scope.person, goal.id, now=scope.now)
