@@ -296,6 +296,39 @@ def week_comparison(
     return _comparison(_weeks(activities, help_events, today), today)
 
 
+@dataclass(frozen=True)
+class WeekTotals:
+    """One week's learning days and minutes, and whether it met the targets."""
+
+    week_start: date
+    days: int
+    minutes: int
+    met: bool
+
+
+def recent_weeks(
+    activities: Iterable[DayActivity],
+    help_events: Iterable[HelpEvent],
+    targets: Targets,
+    *,
+    today: date,
+    weeks: int,
+) -> list[WeekTotals]:
+    """The last `weeks` weeks, oldest first, ending with this one (counted up to `today`)."""
+    totals = _weeks(activities, help_events, today)
+    this_week = week_start(today)
+    mondays = [this_week - back * WEEK for back in reversed(range(weeks))]
+    return [
+        WeekTotals(
+            week_start=monday,
+            days=totals.get(monday, _NO_LEARNING).days,
+            minutes=totals.get(monday, _NO_LEARNING).minutes,
+            met=_met(totals.get(monday, _NO_LEARNING), targets),
+        )
+        for monday in mondays
+    ]
+
+
 def fitness_summary(
     activities: Iterable[DayActivity],
     help_events: Iterable[HelpEvent],

@@ -13,13 +13,22 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.services.fitness import DayActivity, FitnessSummary, HelpEvent, Targets, fitness_summary
+from bot.services.fitness import (
+    DayActivity,
+    FitnessSummary,
+    HelpEvent,
+    Targets,
+    WeekTotals,
+    fitness_summary,
+    recent_weeks,
+)
 from bot.services.learning import WeekSummary, week_start
 from bot.services.people import local_today, zone_of
 from models import HelpCredit, LearningEntry, Person, RestWeek, Skill, entry_skills
 
 TOP_SKILLS_DAYS = 30
 TOP_SKILLS_LIMIT = 5
+TREND_WEEKS = 8  # the weeks the card's chart shows, this one included
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class FitnessCard:
     help_received: int = 0  # helpers this person credited on their questions
     next_nudge: datetime | None = None  # in the person's timezone; None while nudges are off
     nudges_snoozed_until: datetime | None = None  # in the person's timezone, while the snooze lasts
+    trend: tuple[WeekTotals, ...] = ()  # the last TREND_WEEKS weeks, oldest first, for the chart
 
 
 def targets_of(person: Person) -> Targets:
@@ -153,6 +163,7 @@ def load_fitness_card(
         rest_this_week=monday in rests,
         help_given=given,
         help_received=received,
+        trend=tuple(recent_weeks(activities, help_events, targets, today=today, weeks=TREND_WEEKS)),
         next_nudge=person.next_nudge_at.astimezone(zone_of(person)) if person.next_nudge_at else None,
         nudges_snoozed_until=(
             person.snoozed_until.astimezone(zone_of(person))
