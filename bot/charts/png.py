@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DPI = 100
 # Bumped whenever the drawing changes, so cached images of the old look are not reused.
 STYLE_VERSION = "1"
+# matplotlib promises no thread safety, and drawing holds the GIL anyway: one drawing at a time per process.
+_DRAWING = threading.Lock()
 
 # A calm palette that reads on Slack's light and dark themes (the figure has its own white card).
 INK = "#1d1c1d"
@@ -37,14 +40,18 @@ class ChartSize:
 def render_png(draw: Callable[[Figure], None], size: ChartSize) -> bytes:
     """PNG bytes of exactly `size` pixels, of what `draw` puts on a fresh figure.
 
-    A Figure with its own Agg canvas, never pyplot: no global state, so listener threads can draw at once.
+    A Figure with its own Agg canvas, never pyplot: no global figure registry to leak or share.
     """
-    figure = Figure(figsize=(size.width / DPI, size.height / DPI), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(figure)
-    draw(figure)
     buffer = io.BytesIO()
-    # No bbox_inches="tight": it would change the size Slack is told to expect.
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    with _DRAWING:
+        figure = Figure(figsize=(size.width / DPI, size.height / DPI), dpi=DPI, facecolor="white")
+        FigureCanvasAgg(figure)
+        draw(figure)
+        # No bbox_inches="tight": it would change the size Slack is told to expect. zlib level 3 instead
+        # of 6: a tenth less time per chart for about a tenth more bytes.
+        figure.savefig(
+            buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3}
+        )
     return buffer.getvalue()
 
 
