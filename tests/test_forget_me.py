@@ -214,6 +214,7 @@ def a_week_of_ana_with_others(slack, fake_slack, session, clock, runner) -> dict
     slack.command("/goal", "Learn Kubernetes basics #kubernetes 10h by 2027-01-31", user=ANA)
     slack.command("/fitness", "rest", user=ANA)
     slack.command("/fitness", "target 4 days 90m", user=ANA)
+    slack.command("/fitness", "", user=ANA)  # her card, and its chart's cached image
     slack.command("/learn", "20m #sql Plans", user=BO)
     slack.command("/learn", "10m #go Reading", user=KEN)
 
