@@ -22,7 +22,7 @@ from models import Person
 
 def home_for(scope: PersonScope, card: FitnessCard | None = None) -> dict[str, Any]:
     """Home, with its chart only if Slack already holds it for these numbers: never drawn here, so the
-    listener that changed something answers as fast as before (opening Home draws it, see refresh_home)."""
+    listener that changed something answers as fast as before (opening Home draws it: open_home)."""
     card = card or load_fitness_card(scope.session, scope.person, now=scope.now)
     view = home_view(card, goal_blocks_for(scope.session, scope.person, now=scope.now))
     return with_chart(view, cached_block(scope.session, personal_draft(scope.person, card)))

@@ -20,7 +20,6 @@ from bot.services.fitness import (
     Targets,
     WeekTotals,
     fitness_summary,
-    recent_weeks,
 )
 from bot.services.learning import WeekSummary, week_start
 from bot.services.people import local_today, zone_of
@@ -147,7 +146,9 @@ def load_fitness_card(
     targets = targets_of(person)
     credits, given, received = _help_credits(session, person)
     help_events = [*credits, *(help_events or [])]
-    summary = fitness_summary(activities, help_events, targets, today=today, rest_weeks=rests)
+    summary = fitness_summary(
+        activities, help_events, targets, today=today, rest_weeks=rests, recent=TREND_WEEKS
+    )
     monday = week_start(today)
     week = WeekSummary(
         week_start=monday,
@@ -163,7 +164,7 @@ def load_fitness_card(
         rest_this_week=monday in rests,
         help_given=given,
         help_received=received,
-        trend=tuple(recent_weeks(activities, help_events, targets, today=today, weeks=TREND_WEEKS)),
+        trend=summary.recent,
         next_nudge=person.next_nudge_at.astimezone(zone_of(person)) if person.next_nudge_at else None,
         nudges_snoozed_until=(
             person.snoozed_until.astimezone(zone_of(person))
