@@ -407,3 +407,28 @@ def test_personal_chart_renders_any_week_count_and_empty_history():
         minutes_target=60,
     )
     assert png_dimensions(render_personal_chart(chart)) == (PERSONAL_SIZE.width, PERSONAL_SIZE.height)
+
+
+def test_hostile_team_names_and_the_most_minutes_stay_out_of_the_picture_and_fit(
+    slack, fake_slack, clock, runner
+):
+    clock.set(datetime(2026, 11, 23, 10, tzinfo=UTC))
+    odd_name = "Ops & *bold* _x_ \u202eevil \U0001f600 " + "ü" * 40
+    slack.command("/team", f"create {odd_name}", user=ADMIN)
+    slack.command("/team", f"add <@{ANA}|ana> <@{BO}|bo> <@{KEN}|ken>", user=ADMIN)
+    for user in (ANA, BO, KEN):
+        for day in range(23, 30):
+            learn(slack, clock, user, datetime(2026, 11, day, 6, tzinfo=UTC), "16h kind:formal Marathon")
+    fake_slack.reset()
+
+    runner.run_due(now=MONDAY_DIGEST)
+
+    [digest] = digests_sent(fake_slack)
+    [image] = images(digest)
+    assert "23 Nov (this week): 336h, 3 people learning" in image["alt_text"]
+    assert "Formal 100%" in image["alt_text"]
+    for piece in ("Ops", "bold", "evil", "\u202e", "\U0001f600", "ü"):
+        assert piece not in image["alt_text"]
+    assert block_kit_problems(digest, "message") == []
+    [upload] = uploads(fake_slack)
+    assert png_dimensions(upload["content"]) == (TEAM_SIZE.width, TEAM_SIZE.height)
