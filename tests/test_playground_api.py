@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +144,19 @@ def test_save_as_learning_opens_the_form_prefilled_from_the_message(playground: 
     modal = playground.state(ANA)["modal"]
     assert modal is not None and "tmp_path is per test" in json.dumps(modal["blocks"])
     assert playground.state(BO)["modal"] is None
+
+
+def test_the_fitness_chart_is_served_on_the_same_port_for_the_page_to_show(
+    playground: PlaygroundClient,
+) -> None:
+    assert playground.post("send", user=ANA, channel="C0GENERAL", text="/learn 30m #python x")["ok"]
+    assert playground.post("send", user=ANA, channel="C0GENERAL", text="/fitness")["ok"]
+
+    card = playground.state(ANA)["messages"][-1]
+    [image] = [block for block in card["blocks"] if block["type"] == "image"]
+    url = f"{playground.base_url}/files/{image['slack_file']['id']}"
+    with urllib.request.urlopen(url, timeout=10) as served:
+        assert served.headers["Content-Type"] == "image/png"
+        assert served.read().startswith(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"{playground.base_url}/files/F0NEVER", timeout=10)

@@ -5,8 +5,9 @@ HTTP in a daemon thread). Point a ``slack_sdk.WebClient(base_url=fake.base_url)`
 Slack: same response shapes, same error codes, 429s with ``Retry-After``. It records every call, checks every
 Block Kit payload against Slack's limits, and can inject failures with :meth:`FakeSlack.fail_next`.
 
-Besides ``/api/<method>`` it serves ``/response/<key>`` (response URLs, see :meth:`FakeSlack.response_url`)
-and ``/upload/<file_id>`` (the upload URLs handed out by ``files.getUploadURLExternal``).
+Besides ``/api/<method>`` it serves ``/response/<key>`` (response URLs, see :meth:`FakeSlack.response_url`),
+``/upload/<file_id>`` (the upload URLs handed out by ``files.getUploadURLExternal``) and, for the
+playground's page, ``GET /files/<file_id>`` (an uploaded file's bytes).
 """
 
 from __future__ import annotations
@@ -613,7 +614,19 @@ class FakeSlack:
             return self._handle_response_url(rest, request)
         if route == "upload" and rest:
             return self._handle_upload(rest, request)
+        if route == "files" and rest and request.verb == "GET":
+            return self._file_content(rest)
         return _Reply.error("not_found", status=404)
+
+    def _file_content(self, file_id: str) -> _Reply:
+        """An uploaded file's bytes (for the playground to show an image block's slack_file)."""
+        with self._cond:
+            upload = self._uploads.get(file_id)
+        if upload is None or not upload.get("completed"):
+            return _Reply.text(404, "Not Found")
+        content: bytes = upload["content"]
+        kind = "image/png" if content.startswith(b"\x89PNG") else "application/octet-stream"
+        return _Reply(200, content, kind)
 
     def _handle_api(self, method: str, request: _HttpRequest) -> _Reply:
         at = time.monotonic()

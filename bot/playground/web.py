@@ -40,7 +40,7 @@ class PlaygroundServer:
         playground = self.playground
         if playground is None or self._slack is None:
             return _reply(start_response, "503 Service Unavailable", {"error": "starting"})
-        if path.startswith(("/api/", "/response/", "/upload/")):
+        if path.startswith(("/api/", "/response/", "/upload/", "/files/")):
             return playground.fake.wsgi_app(environ, start_response)
         if path.startswith("/slack/") or path == "/healthz":
             return self._slack(environ, start_response)

@@ -123,7 +123,12 @@ function renderBlock(block, ctx) {
       for (const element of block.elements || []) wrap.appendChild(renderElement(element, block, ctx));
       break;
     case "image":
-      // Never fetched: the playground stays offline.
+      if (block.slack_file && block.slack_file.id) {
+        // A file the app uploaded to the local Slack, served on this same port.
+        wrap.appendChild(el("img", { class: "block-image", src: "/files/" + encodeURIComponent(block.slack_file.id), alt: block.alt_text || "", title: block.alt_text || "" }));
+        break;
+      }
+      // Never fetched from elsewhere: the playground stays offline.
       wrap.appendChild(el("div", { class: "image-placeholder" }, "[image: " + escapeHtml(block.alt_text || block.image_url || "") + "]"));
       if (block.title) wrap.appendChild(el("div", { class: "meta" }, textObject(block.title)));
       break;
