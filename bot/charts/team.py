@@ -62,7 +62,9 @@ def _draw_weeks(axes: Axes, weeks: tuple[TeamWeek, ...]) -> None:
             positions[-1], weeks[-1].minutes + top * 0.02, "this week", ha="center", fontsize=8, color=INK
         )
     axes.set_ylabel("minutes", color=MUTED, fontsize=9)
-    axes.set_title("Team minutes and people learning, 12 weeks", loc="left", color=INK, fontsize=12)
+    axes.set_title(
+        f"Team minutes and people learning, {len(weeks)} weeks", loc="left", color=INK, fontsize=12
+    )
     people_axes = axes.twinx()
     people_axes.plot(positions, [week.people for week in weeks], color=ORANGE, marker="o", linewidth=1.5)
     most = max([1, *(week.people for week in weeks)])
