@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.slack_client import retry_after_seconds
 
@@ -249,10 +249,37 @@ class SlackGateway:
         )
         return not isinstance(uploaded, SlackFailure)
 
+    def upload_image(self, png: bytes, *, filename: str, title: str, alt_text: str) -> str | None:
+        """Upload an image for blocks to show, and return its file id (None: Slack would not take it).
+
+        files.getUploadURLExternal, the bytes, then files.completeUploadExternal without a channel: the file
+        stays private to the app, shared nowhere, and an image block shows it with {"slack_file": {"id"}}.
+        """
+        try:
+            uploaded = self._call(
+                "files.upload",
+                filename,
+                lambda: self.client.files_upload_v2(
+                    content=png, filename=filename, title=title, alt_txt=alt_text
+                ),
+            )
+        except SlackRequestError:  # the upload URL refused the bytes (slack_sdk raises, not answers)
+            logger.warning("files.upload for %s failed: the upload URL refused the bytes", filename)
+            return None
+        if isinstance(uploaded, SlackFailure):
+            return None
+        files = uploaded.get("files") or []
+        file_id = files[0].get("id") if files and isinstance(files[0], dict) else None
+        return str(file_id) if file_id else None
+
     # ------------------------------------------------------------------ surfaces
 
-    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        self._call("views.publish", user_id, lambda: self.client.views_publish(user_id=user_id, view=view))
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> SlackFailure | None:
+        """Publish the person's App Home; why not, if Slack refused it."""
+        answer = self._call(
+            "views.publish", user_id, lambda: self.client.views_publish(user_id=user_id, view=view)
+        )
+        return answer if isinstance(answer, SlackFailure) else None
 
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal, or raise SlackCallFailed (an expired trigger, Slack down)."""

@@ -1,6 +1,7 @@
 """Learnfit's database models: one metadata, every row keyed by the Slack workspace it belongs to."""
 
 from models.base import Base, UTCDateTime
+from models.charts import ChartImage
 from models.goals import Goal, GoalStatus, GoalTarget, RestWeek, goal_skills
 from models.help import (
     HelpAnswer,
@@ -29,6 +30,7 @@ from models.workspaces import SlackWorkspace
 
 __all__ = [
     "Base",
+    "ChartImage",
     "Delivery",
     "DeliveryKind",
     "DeliveryStatus",

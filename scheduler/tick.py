@@ -38,6 +38,7 @@ TRANSIENT = frozenset(
 Message = dict[str, Any]  # a chat.postMessage payload: text and blocks
 Send = Callable[["Tick", ledger.Claim], Posted]
 Answer = TypeVar("Answer", Posted, SlackUser)  # what a gateway call gives, with its `failure`
+Shared = TypeVar("Shared")
 
 
 class Outcome(StrEnum):
@@ -112,7 +113,7 @@ class Tick:
         self.batch_size = batch_size
         self.report = TickReport()
         self._gone: set[str] = set()  # workspaces found uninstalled during this tick
-        self._shared_messages: dict[Hashable, Message] = {}
+        self._shared_messages: dict[Hashable, Any] = {}
 
     def now(self) -> datetime:
         """The pinned time of this tick (tests, `--now`), or else the clock, which runs on as it sends."""
@@ -123,12 +124,13 @@ class Tick:
         with self.sessions() as session, session.begin():
             yield session
 
-    def shared_message(self, key: Hashable, build: Callable[[], Message]) -> Message:
-        """A message several sends share (a team's digest goes to each of its leads), built once a tick."""
-        message = self._shared_messages.get(key)
-        if message is None:
-            message = self._shared_messages[key] = build()
-        return message
+    def shared_message(self, key: Hashable, build: Callable[[], Shared]) -> Shared:
+        """A message (or what goes with it) several sends share (a team's digest goes to each of its
+        leads), built once a tick."""
+        if key not in self._shared_messages:
+            self._shared_messages[key] = build()
+        shared: Shared = self._shared_messages[key]
+        return shared
 
     # ------------------------------------------------------------------ the ledger around each send
 

@@ -135,6 +135,7 @@ def _fake_slack_server() -> Iterator[FakeSlack]:
 @pytest.fixture
 def fake_slack(_fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
     _fake_slack_server.reset()
+    _fake_slack_server.delete_files()
     yield _fake_slack_server
     assert not _fake_slack_server.violations, (
         f"Block Kit sent to Slack breaks its limits: {_fake_slack_server.violations}"

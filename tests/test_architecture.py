@@ -137,7 +137,7 @@ def test_services_import_at_the_top_only():
     assert not hidden, sorted(hidden)
 
 
-@pytest.mark.parametrize("layer", ["bot/services", "bot/views", "bot/parsing", "bot/forms"])
+@pytest.mark.parametrize("layer", ["bot/services", "bot/views", "bot/parsing", "bot/forms", "bot/charts"])
 def test_domain_layers_import_nothing_slack_facing(layer):
     offending = imports_within(layer, SLACK_FACING)
     assert not offending, sorted(offending)
@@ -171,3 +171,11 @@ def test_listeners_define_no_function_inside_another():
         for function in nested_functions(path)
     }
     assert not nested, sorted(nested)
+
+
+def test_charts_are_pure_drawing_with_nothing_of_the_app_but_themselves():
+    # bot/charts is data in, PNG bytes out: no database, no Slack, no views (the insights reuse it as is).
+    offending = {
+        line for line in imports_within("bot/charts", ("bot", "models")) if " imports bot.charts" not in line
+    }
+    assert not offending, sorted(offending)

@@ -159,7 +159,8 @@ def people(session) -> list[tuple[str, str, str | None]]:
 
 
 def tokens_used(fake_slack) -> set[str | None]:
-    return {call.token for call in fake_slack.calls if call.method != "response_url"}
+    # Response URLs and a file's upload URL carry no token: the URL itself is the credential.
+    return {call.token for call in fake_slack.calls if call.method not in ("response_url", "file_upload")}
 
 
 def the_question(session) -> HelpQuestion:

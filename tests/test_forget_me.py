@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Column, String, func, or_, select
 from sqlalchemy import Enum as EnumType
 from sqlalchemy.orm import Session
 
+from bot.services.charts import person_subject
 from bot.views.fitness import FORGET_ME
 from bot.views.help import OFFER_HELP, RESOLVE_QUESTION
 from bot.views.learning import SHARE_ENTRY
@@ -41,6 +42,7 @@ class Holds(Enum):
     ROW_ID = "a person's row id: deleted with their person row (ON DELETE CASCADE)"
     USER_ID = "a Slack user id, kept without a foreign key: forget-me deletes the rows by it"
     MADE_FROM_USER_ID = "a value built from a user id: a ledger key, the DM a send went to"
+    MADE_FROM_ROW_ID = "a value built from a person's row id (a chart's subject): deleted with that row"
     TYPED = "words someone typed: theirs go with them; another person's words stay theirs, as in Slack"
     SLACK_THING = "names a workspace, channel, message, event, timezone, schedule or worker: never a person"
 
@@ -119,6 +121,12 @@ INVENTORY: dict[str, Holds] = {
     "deliveries.error": Holds.SLACK_THING,
     "deliveries.team_id": Holds.SLACK_THING,
     "deliveries.enterprise_id": Holds.SLACK_THING,
+    "chart_images.person_id": Holds.ROW_ID,
+    "chart_images.subject": Holds.MADE_FROM_ROW_ID,  # person:<row id>, deleted with person_id's cascade
+    "chart_images.data_version": Holds.SLACK_THING,  # a hash of the numbers a chart draws
+    "chart_images.file_id": Holds.SLACK_THING,  # the private Slack file holding the picture
+    "chart_images.team_id": Holds.SLACK_THING,
+    "chart_images.enterprise_id": Holds.SLACK_THING,
     "processed_events.team_id": Holds.SLACK_THING,
     "processed_events.event_id": Holds.SLACK_THING,
     "workspaces.team_id": Holds.SLACK_THING,
@@ -159,7 +167,12 @@ def traces(session: Session, user_id: str, row_id: int) -> set[str]:
     for name, holds in INVENTORY.items():
         table, column_name = name.split(".")
         column = Base.metadata.tables[table].c[column_name]
-        condition = column == row_id if holds is Holds.ROW_ID else column.contains(user_id)
+        if holds is Holds.ROW_ID:
+            condition = column == row_id
+        elif holds is Holds.MADE_FROM_ROW_ID:
+            condition = column == person_subject(row_id)
+        else:
+            condition = column.contains(user_id)
         if session.scalar(select(func.count()).select_from(column.table).where(condition)):
             found.add(name)
     return found
@@ -218,6 +231,7 @@ def a_week_of_ana_with_others(slack, fake_slack, session, clock, runner) -> dict
     slack.command("/goal", "Learn Kubernetes basics #kubernetes 10h by 2027-01-31", user=ANA)
     slack.command("/fitness", "rest", user=ANA)
     slack.command("/fitness", "target 4 days 90m", user=ANA)
+    slack.command("/fitness", "", user=ANA)  # her card, and its chart's cached image
     slack.command("/learn", "20m #sql Plans", user=BO)
     slack.command("/learn", "10m #go Reading", user=KEN)
     give_kudos(slack, session, "Indexes", user=BO)  # kudos Ana receives, gives, and two that are not hers

@@ -33,7 +33,7 @@ from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
 from bot.services.team_posts import AnsweredQuestion, SharedGoal, SkillGroup, TeamPost
 from bot.services.teams import Left, Mentioned, Welcome
-from bot.views import failures, feed, fitness, goals, help, home, nudges, sharing, team_posts, teams
+from bot.views import charts, failures, feed, fitness, goals, help, home, nudges, sharing, team_posts, teams
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY
 from bot.views.format import channel_link, escape, link, mention, skill_tag
@@ -344,6 +344,19 @@ BUILDERS: dict[Callable[..., object], Case] = {
     ),
     goals.goal_error_message: wordless(lambda _: goals.goal_error_message("The app's own *mrkdwn*.")),
     goals.goal_help_message: wordless(lambda _: goals.goal_help_message()),
+    # bot/views/charts.py: numbers and the app's labels only; no one's words (nor their team's name)
+    charts.personal_chart: wordless(lambda typed: charts.personal_chart(a_card(typed))),
+    charts.personal_alt_text: wordless(
+        lambda typed: charts.personal_alt_text(charts.personal_chart(a_card(typed)))
+    ),
+    charts.team_chart: wordless(lambda typed: charts.team_chart(a_digest(typed), [])),
+    charts.team_alt_text: wordless(
+        lambda typed: charts.team_alt_text(charts.team_chart(a_digest(typed), []))
+    ),
+    charts.chart_block: wordless(lambda _: charts.chart_block("F0CHART", "Chart of 3 days")),
+    charts.with_chart: Case(
+        lambda typed: charts.with_chart(fitness.fitness_message(a_card(typed)), charts.chart_block("F0", "x"))
+    ),
     # bot/views/help.py
     help.quote: Case(lambda typed: help.quote(a_question(typed))),
     help.question_message: Case(

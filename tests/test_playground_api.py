@@ -238,3 +238,17 @@ def test_what_a_person_types_reaches_the_app_as_slack_sends_it(
 
     [message] = playground.state(BO)["messages"]
     assert message["text"] == sent
+
+
+def test_the_fitness_chart_is_served_on_the_same_port_for_the_page_to_show(
+    playground: PlaygroundClient,
+) -> None:
+    assert playground.post("send", user=ANA, channel="C0GENERAL", text="/learn 30m #python x")["ok"]
+    assert playground.post("send", user=ANA, channel="C0GENERAL", text="/fitness")["ok"]
+
+    card = playground.state(ANA)["messages"][-1]
+    [image] = [block for block in card["blocks"] if block["type"] == "image"]
+    status, headers, body = _get(playground, f"/playground/file?user={ANA}&id={image['slack_file']['id']}")
+    assert (status, headers["Content-Type"]) == (200, "image/png")
+    assert body.startswith(b"\x89PNG\r\n\x1a\n")
+    assert _get(playground, f"/playground/file?user={ANA}&id=F0NEVER")[0] == 400

@@ -1,7 +1,9 @@
 """App Home: drawn when the person opens it, and after a change only while they may be looking at it.
 
 A change is drawn inside the person's scope (so Home shows it) and published after the commit, at most once
-per HOME_REDRAW_GAP per person; a change inside that gap is drawn once it has passed.
+per HOME_REDRAW_GAP per person; a change inside that gap is drawn once it has passed. Home's chart is drawn
+when the person opens Home; a redraw after a change shows it only if it is drawn already for these numbers,
+so the listener that changed something answers as fast as before.
 """
 
 from __future__ import annotations
@@ -13,6 +15,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.flows.charts import (
+    PICTURE_REFUSED,
+    ChartDraft,
+    cached_block,
+    drawn_block,
+    forget_chart,
+    personal_draft,
+)
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
 from bot.services.feed import load_feed
@@ -20,6 +30,7 @@ from bot.services.fitness_card import FitnessCard, load_fitness_card
 from bot.services.goals import goal_progress
 from bot.services.home_visits import HOME_REDRAW_GAP, home_in_view, note_home_opened, take_home_redraw
 from bot.services.people import Workspace, local_today, zone_of
+from bot.views.charts import with_chart
 from bot.views.feed import feed_blocks
 from bot.views.goals import goal_lines
 from bot.views.home import home_view
@@ -44,14 +55,23 @@ class HomeRedraw:
 
 
 def home_for(scope: PersonScope, card: FitnessCard | None = None, *, feed_offset: int = 0) -> dict[str, Any]:
-    """Home as it is now; `feed_offset` is the team feed's page (More and Newest redraw Home with it)."""
+    """Home as it is now, with its chart if Slack already holds it for these numbers; `feed_offset` is the
+    team feed's page (More and Newest redraw Home with it)."""
+    view, draft = _home_and_chart(scope, card, feed_offset=feed_offset)
+    return with_chart(view, cached_block(scope.session, draft))
+
+
+def _home_and_chart(
+    scope: PersonScope, card: FitnessCard | None = None, *, feed_offset: int = 0
+) -> tuple[dict[str, Any], ChartDraft]:
     card = card or load_fitness_card(scope.session, scope.person, now=scope.now)
     feed = load_feed(scope.session, scope.person, now=scope.now, offset=feed_offset)
-    return home_view(
+    view = home_view(
         card,
         goal_blocks_for(scope.session, scope.person, now=scope.now),
         feed_blocks(feed, tz=zone_of(scope.person)),
     )
+    return view, personal_draft(scope.person, card)
 
 
 def goal_blocks_for(session: Session, person: Person, *, now: datetime) -> list[dict[str, Any]]:
@@ -79,11 +99,20 @@ def redraw_home(
 
 
 def open_home(deps: Deps, workspace: Workspace, gateway: SlackGateway, user_id: str) -> None:
-    """The person opened the Home tab: draw it, unless it was drawn moments ago (switching tabs back and
-    forth); a change since then has its own redraw coming."""
+    """The person opened the Home tab: draw it, its chart too when not drawn yet for these numbers (the
+    event is acked already), unless Home was drawn moments ago (switching tabs back and forth): a change
+    since then has its own redraw coming. A picture Slack refuses leaves the text."""
     with person_scope(deps, workspace, gateway, user_id) as scope:
         note_home_opened(scope.person, scope.now)
         if not take_home_redraw(scope.session, scope.person, scope.now):
             return
-        view = home_for(scope)
-    gateway.publish_home(user_id, view)
+        view, draft = _home_and_chart(scope)
+        chart = cached_block(scope.session, draft)
+    # Drawn and uploaded outside the person's transaction: a slow upload holds no lock.
+    chart = chart or drawn_block(deps.sessions, gateway, draft, now=deps.clock())
+    refused = gateway.publish_home(user_id, with_chart(view, chart))
+    if chart is not None and refused is not None and refused.error in PICTURE_REFUSED:
+        forget_chart(
+            deps.sessions, draft
+        )  # Slack no longer shows that file: the text, and draw anew next time
+        gateway.publish_home(user_id, view)

@@ -5,8 +5,9 @@ HTTP in a daemon thread). Point a ``slack_sdk.WebClient(base_url=fake.base_url)`
 Slack: same response shapes, same error codes, 429s with ``Retry-After``. It records every call, checks every
 Block Kit payload against Slack's limits, and can inject failures with :meth:`FakeSlack.fail_next`.
 
-Besides ``/api/<method>`` it serves ``/response/<key>`` (response URLs, see :meth:`FakeSlack.response_url`)
-and ``/upload/<file_id>`` (the upload URLs handed out by ``files.getUploadURLExternal``).
+Besides ``/api/<method>`` it serves ``/response/<key>`` (response URLs, see :meth:`FakeSlack.response_url`),
+``/upload/<file_id>`` (the upload URLs handed out by ``files.getUploadURLExternal``) and, for the
+playground's page, ``GET /files/<file_id>`` (an uploaded file's bytes).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from .blockkit import BlockKitViolation, block_kit_problems, text_problems
+from .blockkit import BlockKitViolation, block_kit_problems, slack_file_ids, text_problems
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,8 @@ class FakeSlack:
         self._oauth_grants: dict[str, _OAuthGrant] = {}
         self._ids = itertools.count(1)
         self._last_ts_micros = 0
+        # Files stay through reset(), as they stay in Slack: an app may keep their ids (delete_files()).
+        self._uploads: dict[str, dict[str, Any]] = {}
         self._methods: dict[str, Handler] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
@@ -231,7 +234,6 @@ class FakeSlack:
         self._views: dict[str, dict[str, Any]] = {}
         self._external_view_ids: dict[str, str] = {}
         self._home_view_ids: dict[str, str] = {}  # user id -> view id
-        self._uploads: dict[str, dict[str, Any]] = {}
         self._ephemerals: list[dict[str, Any]] = []
         # Response URLs handed out with a context (who, where, which message) act on what they point at.
         self._response_contexts: dict[str, dict[str, Any]] = {}
@@ -445,10 +447,15 @@ class FakeSlack:
     def reset(self) -> None:
         """Forget calls, violations, queued failures, revocations, messages and views.
 
-        Users, channels and OAuth codes are kept.
+        Users, channels, OAuth codes and uploaded files are kept.
         """
         with self._cond:
             self._clear_runtime_state()
+
+    def delete_files(self) -> None:
+        """Forget every uploaded file, as if each was deleted in Slack."""
+        with self._cond:
+            self._uploads.clear()
 
     # ------------------------------------------------------------------ inspection
 
@@ -494,6 +501,12 @@ class FakeSlack:
                 for message in self._messages.values()
                 if channel is None or message["channel"] == channel
             ]
+
+    def uploads(self) -> list[dict[str, Any]]:
+        """Files uploaded through files.getUploadURLExternal, oldest first: id, name, title, content (the
+        bytes), completed (files.completeUploadExternal was called) and channel_id (None: shared nowhere)."""
+        with self._cond:
+            return [copy.deepcopy(upload) for upload in self._uploads.values()]
 
     def view(self, view_id: str) -> dict[str, Any] | None:
         """The current state of a view opened, pushed, updated or published through the fake."""
@@ -644,6 +657,7 @@ class FakeSlack:
                 return _Reply.error(
                     "missing_scope", needed=",".join(sorted(needed)), provided=",".join(sorted(self.scopes))
                 )
+            problems.extend(self._unknown_files(method, args))
             if problems:
                 return _invalid_payload_reply(method, args, problems)
             try:
@@ -663,6 +677,7 @@ class FakeSlack:
         problems = _payload_problems("response_url", args)
 
         def answer() -> _Reply:
+            problems.extend(self._unknown_files("response_url", args))
             if problems:  # response URLs answer bad payloads with a 400, unlike the Web API
                 return _Reply.error("invalid_blocks", status=400, errors=problems)
             context = self._response_contexts.get(key)
@@ -718,6 +733,21 @@ class FakeSlack:
             self._violations.extend(BlockKitViolation(call.method, problem) for problem in problems)
             self._cond.notify_all()
         return reply
+
+    def _unknown_files(self, method: str, args: Mapping[str, Any]) -> list[str]:
+        """Images that show a file this workspace never finished uploading (Slack: invalid_blocks)."""
+        view = args.get("view")
+        if method in _MESSAGE_METHODS:
+            payload: Mapping[str, Any] = args
+        elif method in _VIEW_METHODS and isinstance(view, dict):
+            payload = view
+        else:
+            return []
+        return [
+            f"slack_file {file_id!r} is not a file uploaded here"
+            for file_id in slack_file_ids(payload)
+            if not self._uploads.get(file_id, {}).get("completed")
+        ]
 
     def _take_failure(self, method: str) -> _Reply | None:
         queue = self._failures.get(method)
@@ -1070,7 +1100,12 @@ class FakeSlack:
             upload = self._uploads.get(item.get("id", "")) if isinstance(item, dict) else None
             if upload is None or upload["content"] is None:  # never issued, or its bytes never arrived
                 raise _ApiError("file_not_found")
-            upload["title"] = item.get("title") or upload["name"]
+            # Without a channel the file is private to the app: shared nowhere, shown only by blocks.
+            upload.update(
+                completed=True,
+                title=item.get("title") or upload["name"],
+                channel_id=args.get("channel_id") or None,
+            )
             completed.append(_file_object(upload))
         for channel_id in channels:
             # Slack shares the files as one message from the uploader, the initial comment as its text.

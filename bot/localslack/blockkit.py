@@ -92,7 +92,48 @@ def _block_problems(block: Any) -> list[str]:
     except Exception as exc:  # slack_sdk raises assorted errors on malformed input; report, never crash
         return [_describe(exc)]
     return [
-        f"action_id {action_id!r} is used more than once in this block" for action_id in _action_ids(block)
+        *_image_source_problems(block),
+        *(
+            f"action_id {action_id!r} is used more than once in this block"
+            for action_id in _action_ids(block)
+        ),
+    ]
+
+
+def _images(block: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The image block itself, or the image elements in a block (a context's elements, an accessory)."""
+    if block.get("type") == "image":
+        return [block]
+    candidates = [block.get("accessory"), *(block.get("elements") or [])]
+    return [item for item in candidates if isinstance(item, dict) and item.get("type") == "image"]
+
+
+def _image_source_problems(block: Mapping[str, Any]) -> list[str]:
+    """Slack wants exactly one source per image: `image_url`, or `slack_file` with exactly one of id and
+    url (slack_sdk's models accept an image with neither)."""
+    problems = []
+    for image in _images(block):
+        slack_file = image.get("slack_file")
+        if ("image_url" in image) == (slack_file is not None):
+            problems.append("an image needs exactly one of image_url and slack_file")
+        elif slack_file is not None and (
+            not isinstance(slack_file, dict) or ("id" in slack_file) == ("url" in slack_file)
+        ):
+            problems.append("slack_file needs exactly one of id and url")
+    return problems
+
+
+def slack_file_ids(payload: Mapping[str, Any]) -> list[str]:
+    """The ids of the Slack files a message's or view's images show (`{"slack_file": {"id": ...}}`)."""
+    blocks = payload.get("blocks")
+    if not isinstance(blocks, list):
+        return []
+    return [
+        str(image["slack_file"]["id"])
+        for block in blocks
+        if isinstance(block, dict)
+        for image in _images(block)
+        if isinstance(image.get("slack_file"), dict) and "id" in image["slack_file"]
     ]
 
 

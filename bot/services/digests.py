@@ -67,6 +67,7 @@ EPOCH_MONDAY = date(2000, 1, 3)
 # Totals with private entries in them only for a week at least this many people learned in (a lead can make
 # a team of one or two): with fewer, one person's private learning could be read off the totals.
 PRIVATE_TOTALS_MIN_PEOPLE = 3
+TREND_WEEKS = 12  # the weeks the digest's chart shows, its own week included
 
 
 # ---------------------------------------------------------------------- schedule
@@ -192,6 +193,24 @@ def _day_number(session: Session, day: SQLColumnExpression[date]) -> ColumnEleme
     return cast(func.julianday(day) - func.julianday(literal_column(epoch)), Integer)
 
 
+def _members_entries(team: LearningTeam) -> tuple[Join, tuple[ColumnElement[bool], ...]]:
+    """The team's counted members joined to their entries, and the conditions that keep it to them."""
+    # Entries are reached from the team's members through the (person_id, local_day) index, never by
+    # walking all of the workspace's entries: SQLite, without statistics, would take the index that starts
+    # with team_id, so the workspace filter is written as an expression no index serves (`team_id || ''`).
+    members_entries = join(
+        join(TeamMember, Person, Person.id == TeamMember.person_id),
+        LearningEntry,
+        LearningEntry.person_id == TeamMember.person_id,
+    )
+    counted = Person.is_external.is_(False)
+    return members_entries, (
+        TeamMember.learning_team_id == team.id,
+        counted,
+        LearningEntry.team_id + "" == team.team_id,
+    )
+
+
 def utc_bounds(tz: str, first_day: date, end_day: date) -> tuple[datetime, datetime]:
     local_zone = zone(tz)
     return (
@@ -218,15 +237,7 @@ def build_digest(session: Session, team: LearningTeam, *, end_day: date, tz: str
         .join(member, member.id == TeamMember.person_id)
         .where(TeamMember.learning_team_id == team.id, member.is_external.is_(False))
     )
-    # Entries are reached from the team's members through the (person_id, local_day) index, never by
-    # walking all of the workspace's entries: SQLite, without statistics, would take the index that starts
-    # with team_id, so the workspace filter is written as an expression no index serves (`team_id || ''`).
-    members_entries = join(
-        join(TeamMember, Person, Person.id == TeamMember.person_id),
-        LearningEntry,
-        LearningEntry.person_id == TeamMember.person_id,
-    )
-    ours = (TeamMember.learning_team_id == team.id, counted, LearningEntry.team_id + "" == team.team_id)
+    members_entries, ours = _members_entries(team)
     this_week = LearningEntry.local_day >= first_day
 
     # 1. The members.
@@ -402,9 +413,74 @@ def _pick_totals(active_before: int, private_before: int, *figures: int) -> tupl
     private entry), so no one's private learning can be read off the totals or off the change."""
     width = len(figures) // 2
     everything, shared = (_totals(*figures[:width]), _totals(*figures[width:]))
-    enough_now = everything.active >= PRIVATE_TOTALS_MIN_PEOPLE
+    return everything, shared, private_may_count(everything.active, private_before, active_before)
+
+
+def private_may_count(active: int, private_before: int, active_before: int) -> bool:
+    """Whether a week's totals may include private entries: only when at least PRIVATE_TOTALS_MIN_PEOPLE
+    learned that week and in the week it is compared with (or that week has no private entry)."""
+    enough_now = active >= PRIVATE_TOTALS_MIN_PEOPLE
     enough_before = private_before == 0 or active_before >= PRIVATE_TOTALS_MIN_PEOPLE
-    return everything, shared, enough_now and enough_before
+    return enough_now and enough_before
+
+
+# ---------------------------------------------------------------------- trend
+
+
+@dataclass(frozen=True)
+class TrendWeek:
+    """One seven-day week of a team's learning: minutes and how many people learned (never who)."""
+
+    first_day: date
+    minutes: int
+    people: int
+    private_counted: bool  # whether private entries are in these totals (the digest's own rule)
+
+
+def team_trend(session: Session, team: LearningTeam, *, end_day: date) -> list[TrendWeek]:
+    """The team's learning in the TREND_WEEKS seven-day weeks ending the day before `end_day` (the
+    digest's weeks), oldest first. Each week counts private entries only as the digest would, against the
+    week before it; one grouped statement, whatever the team's size or history."""
+    members_entries, ours = _members_entries(team)
+    last = (end_day - EPOCH_MONDAY).days - 1
+    # Weeks back from the digest's: 0 is its own week, TREND_WEEKS the one the oldest is compared with.
+    weeks_back: ColumnElement[int] = (
+        literal_column(str(last)) - _day_number(session, LearningEntry.local_day)
+    ) // 7
+    shared = LearningEntry.visibility == Visibility.TEAM
+    rows = session.execute(
+        select(
+            weeks_back,
+            func.count(distinct(LearningEntry.person_id)),
+            func.count(distinct(case((shared, LearningEntry.person_id)))),
+            func.sum(LearningEntry.minutes),
+            func.coalesce(func.sum(case((shared, LearningEntry.minutes), else_=0)), 0),
+            func.coalesce(func.sum(case((shared, 0), else_=1)), 0),
+        )
+        .select_from(members_entries)
+        .where(
+            *ours,
+            LearningEntry.local_day >= end_day - timedelta(days=DIGEST_DAYS * (TREND_WEEKS + 1)),
+            LearningEntry.local_day < end_day,
+        )
+        .group_by(weeks_back)
+    ).all()
+    found = {int(back): tuple(int(value or 0) for value in values) for back, *values in rows}
+    nothing = (0, 0, 0, 0, 0)
+    trend = []
+    for back in reversed(range(TREND_WEEKS)):
+        active, active_shared, minutes, minutes_shared, _ = found.get(back, nothing)
+        before_active, _, _, _, before_private = found.get(back + 1, nothing)
+        counted = private_may_count(active, before_private, before_active)
+        trend.append(
+            TrendWeek(
+                first_day=end_day - timedelta(days=DIGEST_DAYS * (back + 1)),
+                minutes=minutes if counted else minutes_shared,
+                people=active if counted else active_shared,
+                private_counted=counted,
+            )
+        )
+    return trend
 
 
 def _milestones(

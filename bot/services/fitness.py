@@ -148,11 +148,22 @@ class WeekComparison:
 
 
 @dataclass(frozen=True)
+class WeekTotals:
+    """One week's learning days and minutes, and whether it met the targets."""
+
+    week_start: date
+    days: int
+    minutes: int
+    met: bool
+
+
+@dataclass(frozen=True)
 class FitnessSummary:
     today: date
     rings: Rings  # this week's
     streak: Streak
     comparison: WeekComparison
+    recent: tuple[WeekTotals, ...] = ()  # the last weeks, oldest first, when asked for
 
 
 @dataclass
@@ -296,6 +307,20 @@ def week_comparison(
     return _comparison(_weeks(activities, help_events, today), today)
 
 
+def _recent(weeks: dict[date, _Week], targets: Targets, today: date, count: int) -> list[WeekTotals]:
+    this_week = week_start(today)
+    mondays = [this_week - back * WEEK for back in reversed(range(count))]
+    return [
+        WeekTotals(
+            week_start=monday,
+            days=weeks.get(monday, _NO_LEARNING).days,
+            minutes=weeks.get(monday, _NO_LEARNING).minutes,
+            met=_met(weeks.get(monday, _NO_LEARNING), targets),
+        )
+        for monday in mondays
+    ]
+
+
 def fitness_summary(
     activities: Iterable[DayActivity],
     help_events: Iterable[HelpEvent],
@@ -303,12 +328,15 @@ def fitness_summary(
     *,
     today: date,
     rest_weeks: Iterable[date] = (),
+    recent: int = 0,
 ) -> FitnessSummary:
-    """This week's rings, the streak and the comparison, from one pass over the history."""
+    """This week's rings, the streak and the comparison (and the `recent` last weeks' totals, for a chart),
+    from one pass over the history."""
     weeks = _weeks(activities, help_events, today)
     return FitnessSummary(
         today=today,
         rings=_rings(weeks, targets, week_start(today)),
         streak=_streak(weeks, targets, today, rest_weeks),
         comparison=_comparison(weeks, today),
+        recent=tuple(_recent(weeks, targets, today, recent)),
     )

@@ -13,13 +13,21 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.services.fitness import DayActivity, FitnessSummary, HelpEvent, Targets, fitness_summary
+from bot.services.fitness import (
+    DayActivity,
+    FitnessSummary,
+    HelpEvent,
+    Targets,
+    WeekTotals,
+    fitness_summary,
+)
 from bot.services.learning import WeekSummary, week_start
 from bot.services.people import local_today, zone_of
 from models import HelpCredit, LearningEntry, Person, RestWeek, Skill, entry_skills
 
 TOP_SKILLS_DAYS = 30
 TOP_SKILLS_LIMIT = 5
+TREND_WEEKS = 8  # the weeks the card's chart shows, this one included
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class FitnessCard:
     help_received: int = 0  # helpers this person credited on their questions
     next_nudge: datetime | None = None  # in the person's timezone; None while nudges are off
     nudges_snoozed_until: datetime | None = None  # in the person's timezone, while the snooze lasts
+    trend: tuple[WeekTotals, ...] = ()  # the last TREND_WEEKS weeks, oldest first, for the chart
 
 
 def targets_of(person: Person) -> Targets:
@@ -137,7 +146,9 @@ def load_fitness_card(
     targets = targets_of(person)
     credits, given, received = _help_credits(session, person)
     help_events = [*credits, *(help_events or [])]
-    summary = fitness_summary(activities, help_events, targets, today=today, rest_weeks=rests)
+    summary = fitness_summary(
+        activities, help_events, targets, today=today, rest_weeks=rests, recent=TREND_WEEKS
+    )
     monday = week_start(today)
     week = WeekSummary(
         week_start=monday,
@@ -153,6 +164,7 @@ def load_fitness_card(
         rest_this_week=monday in rests,
         help_given=given,
         help_received=received,
+        trend=summary.recent,
         next_nudge=person.next_nudge_at.astimezone(zone_of(person)) if person.next_nudge_at else None,
         nudges_snoozed_until=(
             person.snoozed_until.astimezone(zone_of(person))

@@ -3,11 +3,13 @@ time. Due teams are found through `LearningTeam.next_digest_at`; one digest is b
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from bot.flows.charts import ChartDraft, post_with_chart, team_draft
 from bot.gateway import Posted
 from bot.services import digests, nudges, people
 from bot.views.teams import digest_message
@@ -77,12 +79,20 @@ class Digests:
         channel = claim.channel_id
         if claim.learning_team_id is None or channel is None:
             raise Settle(DeliveryStatus.FAILED, "nothing_to_send")
-        message = self._message(
+        message, chart = self._message(
             tick, claim.learning_team_id, slot=claim.window_ends_at - digests.DIGEST_WINDOW
         )
-        return tick.slack(claim, "chat.postMessage", channel, lambda gateway: gateway.post(channel, message))
+        return tick.slack(
+            claim,
+            "chat.postMessage",
+            channel,
+            lambda gateway: post_with_chart(gateway, tick.sessions, channel, message, chart, now=tick.now()),
+        )
 
-    def _message(self, tick: Tick, learning_team_id: int, *, slot: datetime) -> Message:
+    def _message(
+        self, tick: Tick, learning_team_id: int, *, slot: datetime
+    ) -> tuple[Message, ChartDraft | None]:
+        """The digest, and its chart (none for a quiet week), built once a tick for all its recipients."""
         with tick.sessions() as session:
             team = session.get(LearningTeam, learning_team_id)
             if team is None:
@@ -91,5 +101,15 @@ class Digests:
             end_day = slot.astimezone(people.zone(tz)).date()
             return tick.shared_message(
                 (self.kind, team.id, end_day),
-                lambda: digest_message(digests.build_digest(session, team, end_day=end_day, tz=tz)),
+                partial(_digest_and_chart, session, team, end_day=end_day, tz=tz),
             )
+
+
+def _digest_and_chart(
+    session: Session, team: LearningTeam, *, end_day: date, tz: str
+) -> tuple[Message, ChartDraft | None]:
+    digest = digests.build_digest(session, team, end_day=end_day, tz=tz)
+    if digest.quiet:
+        return digest_message(digest), None
+    trend = digests.team_trend(session, team, end_day=end_day)
+    return digest_message(digest), team_draft(team, digest, trend, day=end_day)

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
+from bot.flows.charts import card_with_chart, forget_chart
 from bot.flows.history import history_page
 from bot.flows.home import HomeRedraw, home_after_change
 from bot.flows.nudges import change_nudges
@@ -27,7 +28,7 @@ from bot.parsing.fitness import (
     merged_targets,
     parse_fitness,
 )
-from bot.services.fitness_card import load_fitness_card, mark_rest_week, set_targets, targets_of
+from bot.services.fitness_card import mark_rest_week, set_targets, targets_of
 from bot.services.help import set_suggest_as_expert
 from bot.services.people import Workspace, local_today
 from bot.services.privacy import entries_csv, holdings
@@ -36,7 +37,6 @@ from bot.views.fitness import (
     exported_message,
     fitness_error_message,
     fitness_help_message,
-    fitness_message,
     forget_me_question,
     rest_week_message,
     targets_set_message,
@@ -44,7 +44,7 @@ from bot.views.fitness import (
 from bot.views.help import expert_setting_message
 
 # What is answered from the person's own rows, in one transaction.
-InScopeRequest = ShowCard | SetTargets | MarkRestWeek | SetExpert | ChangeNudges | ForgetMe
+InScopeRequest = SetTargets | MarkRestWeek | SetExpert | ChangeNudges | ForgetMe
 
 
 def fitness_command(
@@ -65,6 +65,13 @@ def fitness_command(
     if isinstance(request, ExportEntries):
         respond(**_export(deps, workspace, gateway, user_id))
         return
+    if isinstance(request, ShowCard):
+        # Acked already (empty), so the chart is drawn within the response URL's half hour, not Slack's 3 s.
+        reply, text_only, chart = card_with_chart(deps, workspace, gateway, user_id)
+        if respond(**reply).status_code != 200 and reply is not text_only:
+            forget_chart(deps.sessions, chart)  # Slack would not show the picture: the card goes without
+            respond(**text_only)
+        return
     with person_scope(deps, workspace, gateway, user_id) as scope:
         reply, home = _answer(scope, request)
     respond(**reply)
@@ -73,8 +80,6 @@ def fitness_command(
 
 def _answer(scope: PersonScope, request: InScopeRequest) -> tuple[dict[str, Any], HomeRedraw]:
     """The reply, and App Home when what it shows has changed."""
-    if isinstance(request, ShowCard):
-        return fitness_message(load_fitness_card(scope.session, scope.person, now=scope.now)), HomeRedraw()
     if isinstance(request, SetTargets):
         targets = merged_targets(request, targets_of(scope.person))
         set_targets(scope.person, targets)

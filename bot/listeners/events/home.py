@@ -1,4 +1,5 @@
-"""App Home: drawn when the person opens the Home tab (and noted, so changes are drawn while they look)."""
+"""App Home: drawn when the person opens the Home tab (and noted, so changes are drawn while they look);
+the event is acked before this runs, so a chart not drawn yet is drawn here."""
 
 from __future__ import annotations
 
