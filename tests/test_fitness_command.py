@@ -308,7 +308,7 @@ def test_forget_me_asks_first_then_deletes_everything_of_mine_only(slack, fake_s
     assert "Nothing was deleted" in text_of(last_response(fake_slack))
 
     slack.click(FORGET_ME, user=ANA, value="confirm")
-    assert "1 entry and 0 goals deleted" in text_of(last_response(fake_slack))
+    assert "1 entry and 0 goals are deleted" in text_of(last_response(fake_slack))
     assert [entry.what for entry in entries(session)] == ["Bo's"]
     assert [person.user_id for person in session.scalars(select(Person))] == [BO]
     assert session.scalars(select(RestWeek)).all() == []

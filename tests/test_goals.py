@@ -399,7 +399,7 @@ def test_edit_opens_the_goal_prefilled_and_saving_shows_the_list_again(slack, fa
     assert fake_slack.calls_to("response_url") == []
     [shown] = fake_slack.calls_to("chat.postEphemeral")
     assert shown.args["user"] == ANA
-    assert "Updated *Learn Kubernetes well*" in text_of(shown.args) and "0 min of 20h" in text_of(shown.args)
+    assert "Updated *Learn Kubernetes well*" in text_of(shown.args) and "0m of 20h" in text_of(shown.args)
 
 
 def test_an_edit_whose_form_slack_will_not_open_tells_the_person_and_changes_nothing(

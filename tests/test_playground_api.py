@@ -35,7 +35,7 @@ def test_learn_command_replies_to_the_asker_only_and_updates_home(playground: Pl
 
     mine = playground.state(ANA)["messages"]
     assert [m["ephemeral"] for m in mine] == [True]
-    assert "30 min" in _texts(mine)
+    assert "30m" in _texts(mine)
     assert playground.state(BO)["messages"] == []
     home_after = playground.state(ANA)["home"]
     assert home_after is not None and home_after != home_before

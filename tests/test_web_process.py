@@ -153,10 +153,10 @@ def test_learn_over_http_acks_at_once_then_confirms_and_stores_one_entry(web: We
     assert (reply.status, reply.body) == (200, b"")
     assert reply.seconds < ACK_DEADLINE_SECONDS
     [confirmation] = responses_to(web.fake, key)
-    assert "45 min" in confirmation.args["text"]
+    assert "45m" in confirmation.args["text"]
     assert "Paired with Ana on task cancellation" in confirmation.args["text"]
     shown = json.dumps(confirmation.args["blocks"])
-    assert "45 min" in shown
+    assert "45m" in shown
     assert "Paired with Ana on task cancellation" in shown
     assert "#python" in shown and "#asyncio" in shown
     assert_logged_once(web, ANA)
@@ -166,7 +166,7 @@ def test_learn_over_http_acks_at_once_then_confirms_and_stores_one_entry(web: We
 
     assert again.status == 200
     second = responses_to(web.fake, key, count=2)[1]
-    assert "45 min" in second.args["text"]  # the same entry shown again, not the error message
+    assert "45m" in second.args["text"]  # the same entry shown again, not the error message
     assert_logged_once(web, ANA)
 
 

@@ -268,7 +268,7 @@ def forget_me_question(held: Holdings) -> dict[str, Any]:
 
 def forgotten_message(held: Holdings) -> dict[str, Any]:
     text = (
-        f"Done: {counted(held.entries, 'entry', 'entries')} and {counted(held.goals, 'goal')} deleted, and "
+        f"Done: {counted(held.entries, 'entry', 'entries')} and {counted(held.goals, 'goal')} are deleted, and "
         "Learnfit holds nothing else about you here. Nudges stop too: if you `/learn` again, you start fresh."
     )
     return message(text, [section(f":wastebasket: {text}")])
