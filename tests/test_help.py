@@ -299,6 +299,31 @@ def test_a_question_is_answered_in_its_thread_resolved_by_reaction_and_the_helpe
     assert count(session, HelpCredit) == 1 and len(fake_slack.calls) == calls_before
 
 
+def test_the_credit_form_never_lists_the_asker_among_who_helped_even_when_an_admin_opens_it(
+    slack, fake_slack, session, help_channel, peers
+):
+    ask(slack)
+    question = the_question(session)
+    reply(slack, question, BO, "1800000001.000100")
+    # A row recorded before the asker's own replies were left out: she is not offered as her own helper.
+    session.add(
+        HelpAnswer(
+            team_id=TEAM_ID,
+            question_id=question.id,
+            user_id=ANA,
+            message_ts="1800000002.000100",
+            created_at=datetime(2026, 11, 24, 10, 5, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    for user in (ANA, ADMIN):
+        click(slack, fake_slack, RESOLVE_QUESTION, user=user, value=str(question.id))
+        form = last_opened_view(fake_slack)
+        [helpers_block] = [block for block in form["blocks"] if block.get("block_id") == "helpers"]
+        assert helpers_block["label"]["text"] == "They helped me"
+        assert helpers_block["element"]["initial_users"] == [BO]
+
+
 def test_a_credit_form_with_forged_hidden_state_changes_nothing(slack, fake_slack, session, help_channel):
     ask(slack)
     question = the_question(session)
@@ -326,7 +351,11 @@ def test_resolved_button_credits_the_picked_helpers_and_offers_to_log_what_was_l
     assert "Resolve" in form["submit"]["text"]
     [helpers_block] = [block for block in form["blocks"] if block.get("block_id") == "helpers"]
     assert helpers_block["element"]["initial_users"] == [BO, KEN]
-    submit(slack, form, helpers_picked(BO, KEN, ANA, "U0BOT"), view_id="V0RES")
+    # Slack's people picker lets her pick herself; the form says why not, under the field.
+    refused = submit(slack, form, helpers_picked(BO, KEN, ANA), view_id="V0RES")
+    assert "You asked this question" in refused.json["errors"]["helpers"]
+    assert the_question(session).status is QuestionStatus.OPEN and count(session, HelpCredit) == 0
+    submit(slack, form, helpers_picked(BO, KEN, "U0BOT"), view_id="V0RES")
 
     assert the_question(session).status is QuestionStatus.RESOLVED
     assert count(session, HelpCredit) == 2  # never the asker, never the app
@@ -590,6 +619,22 @@ def test_the_public_question_offers_only_what_everyone_may_do_and_the_asker_mana
     assert done["replace_original"] is True and "Withdrawn:" in text_of(done)
     assert the_question(session).status is QuestionStatus.WITHDRAWN
     assert "Withdrawn by <@U0ANA>" in text_of(posted(fake_slack)) and action_ids(posted(fake_slack)) == []
+
+
+def test_an_ask_with_no_one_to_suggest_says_so_kindly(slack, fake_slack, session, help_channel):
+    ask(slack, "Who knows our billing code? #billing")
+    shown = text_of(last_response(fake_slack))
+    assert (
+        "No one has shared learning on this skill yet" in shown and "your question is in <#C0HELP>" in shown
+    )
+
+    ask(slack, "Where is the on-call rota?", trigger="1.T0LEARN.second")
+    assert "Add `#skills` to a question and I suggest peers" in text_of(last_response(fake_slack))
+
+    slack.command("/learn", "2h #billing Read the invoicing code", user=BO)
+    ask(slack, "How are refunds booked? #billing", trigger="1.T0LEARN.third")
+    shown = text_of(last_response(fake_slack))
+    assert "<@U0BO>" in shown and "No one has shared" not in shown
 
 
 def test_i_can_help_from_the_asker_gets_her_own_controls_and_twice_is_noted_once(

@@ -185,8 +185,7 @@ def resolve(
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, card.id)
         replied = repliers(session, question) if question else []
-    helpers = [user for user in replied if user != card.asker]
-    gateway.open_modal(body["trigger_id"], credit_modal(card, helpers, channel_id=channel_of(body)))
+    gateway.open_modal(body["trigger_id"], credit_modal(card, replied, channel_id=channel_of(body)))
 
 
 def edit(
