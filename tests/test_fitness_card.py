@@ -74,6 +74,7 @@ def test_the_card_is_six_lines_at_most_with_one_row_of_actions_on_fitness_and_ho
     card = last_response(fake_slack)
     shown = text_of(card)
     assert ":palm_tree: rest week" in shown and ":zzz: Nudges snoozed" in shown and "Top skills" in shown
+    assert "This week *5h 55m* on 1 day, nothing by now last week" in shown
     assert text_lines(card["blocks"]) <= MAX_CARD_LINES
     assert [block["type"] for block in card["blocks"]].count("actions") == 1
     [row] = [block for block in card["blocks"] if block["type"] == "actions"]

@@ -101,9 +101,10 @@ def _week_text(card: FitnessCard) -> str:
     """This week so far against last week at the same point, so a Monday is not measured against a whole
     week."""
     comparison = card.summary.comparison
+    then = card.last_week_so_far_minutes
     return (
         f"This week *{duration(comparison.this_week_minutes)}* on {day_count(comparison.this_week_days)}, "
-        f"by now last week {duration(card.last_week_so_far_minutes)}"
+        + (f"by now last week {duration(then)}" if then else "nothing by now last week")
     )
 
 
