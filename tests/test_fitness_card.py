@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -160,3 +161,12 @@ def test_time_is_shown_one_way_on_the_card_confirmations_goals_nudges_and_digest
     assert "45m" in shown and "5h 55m" in shown and "Learn Postgres internals" in shown
     assert "a week of learning" in shown and "Log now" in shown  # the digest and Thursday's nudge
     assert not MINUTES_FORMAT.search(shown), MINUTES_FORMAT.findall(shown)
+
+
+def test_a_newcomers_home_says_how_to_start_once(slack, fake_slack):
+    slack.event(TEST_TEAM.app_home_opened(ANA))
+
+    home = fake_slack.calls_to("views.publish")[-1].args["view"]
+    assert text_of(home).count("Nothing logged yet") == 1
+    types = [block["type"] for block in home["blocks"]]
+    assert ("divider", "divider") not in set(pairwise(types))

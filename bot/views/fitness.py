@@ -125,10 +125,9 @@ def _help_and_nudge_text(card: FitnessCard) -> str:
 
 
 def latest_entries_blocks(week: WeekSummary) -> list[Block]:
+    """Home's latest entries; none before the first (the card itself then says how to start)."""
     if not week.recent:
-        return [
-            section("Nothing logged yet. Small sessions count: try `/learn 15m #topic what you explored`.")
-        ]
+        return []
     return [
         section("*Latest learning*"),
         *(context(f"{day_label(entry.local_day)} · {entry_line(entry)}") for entry in week.recent),

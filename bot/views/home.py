@@ -15,6 +15,7 @@ OPEN_GOAL_MODAL = "open_goal_modal"
 
 def home_view(card: FitnessCard, goal_blocks: list[Block]) -> dict[str, Any]:
     """`goal_blocks` come from bot.views.goals.goal_lines (their own heading, at most 12 blocks)."""
+    latest = latest_entries_blocks(card.week)
     return {
         "type": "home",
         "blocks": [
@@ -32,8 +33,7 @@ def home_view(card: FitnessCard, goal_blocks: list[Block]) -> dict[str, Any]:
             divider(),
             *goal_blocks[:12],
             divider(),
-            *latest_entries_blocks(card.week),
-            divider(),
+            *([*latest, divider()] if latest else []),
             context(
                 "`/learn 30m #skill what you learned` from any channel, or *Save as learning* on any message. "
                 "`/fitness help` explains the rings."
