@@ -60,6 +60,17 @@ def button_value(payload: dict[str, Any], action_id: str) -> str:
     raise AssertionError(f"no {action_id} button in {payload}")
 
 
+def menu_values(payload: dict[str, Any], action_id: str) -> list[str]:
+    """The values of every option in the overflow menus `action_id` of a message, in order."""
+    values: list[str] = []
+    for block in payload.get("blocks", []):
+        elements = [block.get("accessory") or {}, *block.get("elements", [])]
+        for element in elements:
+            if element.get("type") == "overflow" and element.get("action_id") == action_id:
+                values += [option["value"] for option in element["options"]]
+    return values
+
+
 def initial_values(view: dict[str, Any]) -> dict[str, Any]:
     """What each input of a modal shows when it opens, by block_id."""
     values: dict[str, Any] = {}

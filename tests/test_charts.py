@@ -88,13 +88,13 @@ def test_fitness_card_carries_a_private_png_of_the_rings_and_weeks_with_its_numb
     [image] = images(reply)
     assert image["slack_file"] == {"id": upload["id"]}
     assert block_kit_problems(reply, "message") == []
-    assert reply["blocks"].index(image) == 1  # its own block, right under the header
+    assert reply["blocks"].index(image) == 0  # its own block, above the card's text
     alt = image["alt_text"]
-    assert "Consistency 1 of 3 days" in alt and "Time 45 min of 1h" in alt and "Mix 3 of 3 sources" in alt
-    assert "16 Nov: 1h 15m, 3 days, met" in alt and "23 Nov (this week): 45 min, 1 day" in alt
+    assert "Consistency 1 of 3 days" in alt and "Time 45m of 1h" in alt and "Mix 3 of 3 sources" in alt
+    assert "16 Nov: 1h 15m, 3 days, met" in alt and "23 Nov (this week): 45m, 1 day" in alt
     assert "Targets met in 1 of 8 weeks" in alt
     # The text is all still there beside it.
-    assert "1 of 3 days" in text_of(reply) and "Latest learning" in text_of(reply)
+    assert "1 of 3 days" in text_of(reply)  # the text stays beside the picture
     [row] = charts(session)
     assert (row.file_id, row.day, row.learning_team_id) == (upload["id"], date(2026, 11, 23), None)
 
@@ -113,7 +113,7 @@ def test_a_second_view_of_the_same_numbers_uploads_nothing_and_new_numbers_draw_
     learn(slack, clock, ANA, datetime(2026, 11, 24, 10, tzinfo=UTC), "15m More reading")
     [third] = images(fitness(slack, fake_slack))
     assert len(uploads(fake_slack)) == 2 and third["slack_file"]["id"] == uploads(fake_slack)[1]["id"]
-    assert "45 min" in third["alt_text"]
+    assert "45m" in third["alt_text"]
     # The next day, the old day's image is forgotten.
     clock.set(datetime(2026, 11, 25, 9, tzinfo=UTC))
     fitness(slack, fake_slack)
@@ -136,7 +136,7 @@ def test_a_failed_upload_still_delivers_the_card_as_text(slack, fake_slack, cloc
     reply = fitness(slack, fake_slack)
 
     assert images(reply) == []
-    assert reply["text"] == "Learning fitness: 1/3 days, 30 min of 1h this week"
+    assert reply["text"] == "Learning fitness: 1/3 days, 30m of 1h this week"
     assert "*Consistency*" in text_of(reply)
     assert charts(session) == []  # nothing cached: the next view tries again
     fake_slack.reset()
@@ -166,9 +166,9 @@ def test_weeks_are_the_persons_own_a_week_boundary_in_tokyo_is_not_yet_one_in_ut
     [ken] = images(fitness(slack, fake_slack, user=KEN))
     [ana] = images(fitness(slack, fake_slack, user=ANA))
 
-    assert "30 Nov (this week): 0 min, 0 days" in ken["alt_text"]
-    assert "23 Nov: 30 min, 1 day" in ken["alt_text"]
-    assert "23 Nov (this week): 30 min, 1 day" in ana["alt_text"] and "30 Nov" not in ana["alt_text"]
+    assert "30 Nov (this week): 0m, 0 days" in ken["alt_text"]
+    assert "23 Nov: 30m, 1 day" in ken["alt_text"]
+    assert "23 Nov (this week): 30m, 1 day" in ana["alt_text"] and "30 Nov" not in ana["alt_text"]
     assert "Consistency 0 of 3 days" in ken["alt_text"] and "Consistency 1 of 3 days" in ana["alt_text"]
     assert sorted(row.day for row in charts(session)) == [date(2026, 11, 29), date(2026, 11, 30)]
 
@@ -185,7 +185,7 @@ def test_home_is_published_once_with_its_chart_and_a_second_visit_reuses_it(slac
     [with_chart] = [call.args["view"] for call in fake_slack.calls_to("views.publish")]
     [upload] = uploads(fake_slack)
     assert images(with_chart)[0]["slack_file"]["id"] == upload["id"]
-    assert "Time 30 min of 1h" in images(with_chart)[0]["alt_text"]
+    assert "Time 30m of 1h" in images(with_chart)[0]["alt_text"]
     assert block_kit_problems(with_chart, "home") == []
 
     clock.advance(HOME_REDRAW_GAP)
@@ -287,7 +287,7 @@ def test_the_digest_carries_one_chart_of_twelve_weeks_and_the_mix_naming_no_one(
     alt = image["alt_text"]
     # Three people learned this week, so private entries count (as in the digest's own totals).
     assert "23 Nov (this week): 2h 30m, 3 people learning" in alt
-    assert "16 Nov: 30 min, 1 person learning" in alt and "9 Nov: 20 min, 1 person learning" in alt
+    assert "16 Nov: 30m, 1 person learning" in alt and "9 Nov: 20m, 1 person learning" in alt
     assert alt.count("Sep") + alt.count("Oct") + alt.count("Nov") == 12
     assert "This week's mix: On the job 40%, From people 20%, Formal 40% (the aim is 70%, 20%, 10%)" in alt
     assert "*3 of 4 people* learned, *2h 30m*" in text_of(digest)

@@ -40,22 +40,22 @@ class Week:
 
 WEEKS = {
     "team of 1": Week(
-        (ANA,), (ANA_SHARED, ANA_PRIVATE), "*1 of 1 person* learned, *20 min* over *1 session*", False
+        (ANA,), (ANA_SHARED, ANA_PRIVATE), "*1 of 1 person* learned, *20m* over *1 session*", False
     ),
     "team of 1, private only": Week((ANA,), (ANA_PRIVATE,), "nothing shared from", False),
     "team of 2": Week(
         (ANA, BO),
         (ANA_SHARED, ANA_PRIVATE, BO_SHARED),
-        "*2 of 2 people* learned, *30 min* over *2 sessions*",
+        "*2 of 2 people* learned, *30m* over *2 sessions*",
         False,
     ),
     "team of 3, 1 active": Week(
-        (ANA, BO, KEN), (ANA_SHARED, ANA_PRIVATE), "*1 of 3 people* learned, *20 min* over *1 session*", False
+        (ANA, BO, KEN), (ANA_SHARED, ANA_PRIVATE), "*1 of 3 people* learned, *20m* over *1 session*", False
     ),
     "team of 3, 2 active": Week(
         (ANA, BO, KEN),
         (ANA_SHARED, ANA_PRIVATE, BO_PRIVATE),
-        "*1 of 3 people* learned, *20 min* over *1 session*",
+        "*1 of 3 people* learned, *20m* over *1 session*",
         False,
     ),
     "team of 3, 3 active": Week(
@@ -74,14 +74,14 @@ WEEKS = {
     "3 active, the week before 1 privately": Week(
         (ANA, BO, KEN),
         (ANA_SHARED, BO_SHARED, KEN_PRIVATE),
-        "*2 of 3 people* learned, *30 min* over *2 sessions* (+30 min and +2 sessions",
+        "*2 of 3 people* learned, *30m* over *2 sessions* (+30m and +2 sessions",
         False,
         learned_before=(ANA_PRIVATE,),
     ),
     "3 active, the week before 3": Week(
         (ANA, BO, KEN),
         (ANA_SHARED, BO_SHARED, KEN_PRIVATE),
-        "*3 of 3 people* learned, *1h* over *3 sessions* (\u221220 min and same sessions",
+        "*3 of 3 people* learned, *1h* over *3 sessions* (\u221220m and same sessions",
         True,
         learned_before=(ANA_PRIVATE, BO_SHARED, KEN_PRIVATE),
     ),

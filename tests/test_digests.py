@@ -87,7 +87,7 @@ def test_the_monday_digest_celebrates_the_week_and_keeps_private_entries_private
     shown = text_of(digest)
     assert "Mon 23 Nov to Sun 29 Nov" in shown
     # Three people learned, so private entries count in the totals (never by name, skill or text).
-    assert "*3 of 4 people* learned, *2h 50m* over *5 sessions* (+140 min and +4 sessions" in shown
+    assert "*3 of 4 people* learned, *2h 50m* over *5 sessions* (+2h 20m and +4 sessions" in shown
     assert "On the job 53% · From people 12% · Formal 35%" in shown
     assert "*Top skills:* `#k8s` · `#sql` · `#go`" in shown
     for private in ("secret", "Interview", "late", "hidden", "Reading"):
@@ -153,7 +153,7 @@ def test_preview_shows_this_weeks_digest_now_and_only_to_the_lead(slack, fake_sl
     assert preview.get("response_type", "ephemeral") == "ephemeral"
     shown = text_of(preview)
     assert "Preview, only you can see it · Thu 19 Nov to Wed 25 Nov" in shown
-    assert "*1 of 2 people* learned, *45 min* over *1 session*" in shown
+    assert "*1 of 2 people* learned, *45m* over *1 session*" in shown
     assert len(fake_slack.calls_to("chat.postMessage")) == posted_before
 
 
@@ -234,7 +234,7 @@ def test_help_is_counted_helpers_are_thanked_and_streak_milestones_celebrated(
     runner.run_due(now=MONDAY_DIGEST)
 
     shown = text_of(digests_sent(fake_slack)[0])
-    assert ":raising_hand: 1 asked · 1 answers · 1 resolved. Thank you <@U0ANA> for helping out!" in shown
+    assert ":raising_hand: 1 asked · 1 answer · 1 resolved. Thank you <@U0ANA> for helping out!" in shown
     assert f":fire: <@{ANA}> reached a 4-week streak" in shown
     assert f"<@{BO}> reached" not in shown
 

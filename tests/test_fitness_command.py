@@ -14,15 +14,16 @@ from bot.views.fitness import (
     DELETE_ENTRY,
     FORGET_ME,
     FORGET_ME_CANCEL,
+    HISTORY_ENTRY_MENU,
+    HISTORY_KEEP,
     HISTORY_NEWER,
     HISTORY_OLDER,
     OPEN_TARGETS_MODAL,
     SHOW_HISTORY,
 )
-from bot.views.learning import EDIT_ENTRY
 from models import EntryKind, EntrySource, LearningEntry, Person, RestWeek, Skill, Visibility
 from tests.conftest import ANA, BO, START
-from tests.helpers import button_value, entries, last_opened_view, last_response, text_of
+from tests.helpers import button_value, entries, last_opened_view, last_response, menu_values, text_of
 from tests.support.payloads import TEAM_ID, form_values, select_value, text_value
 
 MONDAY = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -48,13 +49,14 @@ def test_card_shows_rings_streak_week_on_week_and_top_skills(slack, fake_slack, 
     shown = card_text(slack, fake_slack)
 
     assert "*Consistency*  `▓▓▓░░░░░░░`  1 of 3 days" in shown
-    assert "*Time*  `▓▓▓▓▓▓▓▓░░`  45 min of 1h" in shown
+    assert "*Time*  `▓▓▓▓▓▓▓▓░░`  45m of 1h" in shown
     # Mix over four weeks, by minutes: 55 on the job, 20 from people, 45 formal.
     assert "*Mix*  `▓▓▓▓▓▓▓▓▓▓`  On the job 46% · From people 17% · Formal 38% :white_check_mark:" in shown
     assert ":fire: 1 week in a row" in shown
-    assert "45 min on 1 day (−30 min on last week's 1h 15m)" in shown
-    assert "`#sql` 1h 40m" in shown and "`#go` 20 min" in shown
-    assert "Targets: 3 days and 1h a week" in shown
+    # Monday noon against last Monday noon (30 minutes by then), not against the whole of last week.
+    assert "This week *45m* on 1 day, by now last week 30m" in shown
+    assert "`#sql` 1h 40m" in shown and "`#go` 20m" in shown
+    assert " min" not in shown and "\u2212" not in shown
 
 
 def test_closing_both_rings_this_week_extends_the_streak(slack, fake_slack, clock):
@@ -87,7 +89,8 @@ def test_set_targets_in_one_line_and_the_card_uses_them(slack, fake_slack, sessi
     [ana] = session.scalars(select(Person)).all()
     assert (ana.target_days_per_week, ana.target_minutes_per_week) == (4, 90)
     assert "0 of 4 days" in card_text(slack, fake_slack)
-    assert "Targets: 4 days and 1h 30m" in text_of(fake_slack.calls_to("views.publish")[-1].args["view"])
+    home = text_of(fake_slack.calls_to("views.publish")[-1].args["view"])
+    assert "0m of 1h 30m" in home
 
 
 @pytest.mark.parametrize(
@@ -98,12 +101,15 @@ def test_set_targets_in_one_line_and_the_card_uses_them(slack, fake_slack, sessi
         ("target 5m", "Pick 10 minutes to 20 hours"),
         ("target lots", "I could not read `lots`"),
         ("rings", "`/fitness rings` is not something I know"),
+        ("bogus", "`/fitness bogus` is not something I know"),
     ],
 )
 def test_bad_fitness_input_says_what_to_type_and_changes_nothing(slack, session, text, advice):
     reply = slack.command("/fitness", text, user=ANA)
 
     assert advice in text_of(reply.json)
+    # Pointed at /fitness's own examples, never another command's.
+    assert "`/fitness help`" in text_of(reply.json) and "/learn help" not in text_of(reply.json)
     assert session.scalars(select(Person)).all() == []
 
 
@@ -150,17 +156,45 @@ def test_history_lists_entries_with_edit_and_delete_and_pages(slack, fake_slack,
     shown = text_of(page)
     assert "Entry 0" in shown and "Entry 14" in shown and "Entry 15" not in shown
     assert button_value(page, HISTORY_OLDER) == "15"
-    newest = button_value(page, EDIT_ENTRY)
+    # One line per entry, Edit and Delete in its menu: no red buttons on every row.
+    assert len(page["blocks"]) == 1 + 15 + 1
+    assert "danger" not in str(page)
+    edit, delete = menu_values(page, HISTORY_ENTRY_MENU)[:2]
+    newest = edit.removeprefix("edit:")
+    assert delete == f"delete:{newest}:0"
 
     slack.click(HISTORY_OLDER, user=ANA, value="15")
     older = last_response(fake_slack)
     assert "Entry 16" in text_of(older) and older["replace_original"] is True
     assert button_value(older, HISTORY_NEWER) == "0"
 
+    # Delete… asks first, in place of the entry's line; Keep it changes nothing.
+    slack.pick(HISTORY_ENTRY_MENU, delete, user=ANA)
+    asking = last_response(fake_slack)
+    assert asking["replace_original"] is True and "Delete this entry for good?" in text_of(asking)
+    assert button_value(asking, DELETE_ENTRY) == f"{newest}:0" and len(entries(session)) == 17
+    slack.click(HISTORY_KEEP, user=ANA, value="0")
+    assert "Delete this entry" not in text_of(last_response(fake_slack)) and len(entries(session)) == 17
+
     slack.click(DELETE_ENTRY, user=ANA, value=f"{newest}:0")
     after = last_response(fake_slack)
-    assert "Deleted *1 min* · Entry 0" in text_of(after) and "Entry 15" in text_of(after)
+    assert "Deleted *1m* · Entry 0" in text_of(after) and "Entry 15" in text_of(after)
     assert len(entries(session)) == 16
+
+
+def test_edit_in_a_history_entrys_menu_opens_the_form_for_my_own_entries_only(slack, fake_slack, session):
+    slack.command("/learn", "30m Mine", user=ANA)
+    slack.command("/fitness", "history", user=ANA)
+    edit, delete = menu_values(last_response(fake_slack), HISTORY_ENTRY_MENU)
+
+    slack.pick(HISTORY_ENTRY_MENU, edit, user=ANA)
+    assert "Mine" in str(last_opened_view(fake_slack))
+
+    opened = len(fake_slack.calls_to("views.open"))
+    slack.pick(HISTORY_ENTRY_MENU, edit, user=BO)
+    slack.pick(HISTORY_ENTRY_MENU, delete, user=BO)
+    assert len(fake_slack.calls_to("views.open")) == opened
+    assert "Delete this entry" not in text_of(last_response(fake_slack))
 
 
 def test_history_button_on_the_card_answers_with_a_new_message(slack, fake_slack):
@@ -176,7 +210,7 @@ def test_history_button_on_the_card_answers_with_a_new_message(slack, fake_slack
 def test_nobody_can_delete_someone_elses_entry_from_history(slack, fake_slack, session):
     slack.command("/learn", "30m Mine", user=ANA)
     slack.command("/fitness", "history", user=ANA)
-    value = button_value(last_response(fake_slack), DELETE_ENTRY)
+    value = menu_values(last_response(fake_slack), HISTORY_ENTRY_MENU)[1].removeprefix("delete:")
 
     slack.click(DELETE_ENTRY, user=BO, value=value)
 
@@ -199,7 +233,7 @@ def test_export_sends_a_csv_of_only_my_entries_to_my_dm(slack, fake_slack):
     assert rows[1][3].startswith("'=cmd")  # a spreadsheet will not run it
     [complete] = fake_slack.calls_to("files.completeUploadExternal")
     assert complete.args["channel_id"] == f"D{ANA}"
-    assert "Sent 1 entries as a CSV file" in text_of(last_response(fake_slack))
+    assert "Sent 1 entry as a CSV file" in text_of(last_response(fake_slack))
 
 
 def test_export_that_slack_refuses_says_so_and_loses_nothing(slack, fake_slack, session):
@@ -271,14 +305,14 @@ def test_forget_me_asks_first_then_deletes_everything_of_mine_only(slack, fake_s
 
     slack.command("/fitness", "forget-me", user=ANA)
     question = last_response(fake_slack)
-    assert "1 entries, 0 goals" in text_of(question)
+    assert "1 entry, 0 goals" in text_of(question)
     assert len(entries(session)) == 2  # nothing happens before the confirmation
 
     slack.click(FORGET_ME_CANCEL, user=ANA)
     assert "Nothing was deleted" in text_of(last_response(fake_slack))
 
     slack.click(FORGET_ME, user=ANA, value="confirm")
-    assert "1 entries and 0 goals are deleted" in text_of(last_response(fake_slack))
+    assert "1 entry and 0 goals are deleted" in text_of(last_response(fake_slack))
     assert [entry.what for entry in entries(session)] == ["Bo's"]
     assert [person.user_id for person in session.scalars(select(Person))] == [BO]
     assert session.scalars(select(RestWeek)).all() == []
@@ -337,7 +371,7 @@ def test_without_a_slack_timezone_days_run_on_utc_slack_is_asked_once_per_refres
     notz = session.scalar(select(Person).where(Person.user_id == "U0NOTZ"))
     assert (notz.tz, notz.tz_missing) == ("UTC", True)
     assert {entry.local_day for entry in entries(session, "U0NOTZ")} == {date(2026, 11, 24)}
-    assert ":bell: Next nudge: Thu 16:00" in card  # Tuesday's 16:00 UTC has passed
+    assert ":bell: Next nudge Thu 16:00" in card  # Tuesday's 16:00 UTC has passed
 
     # After the refresh period Slack is asked again; still no timezone, and nothing more is said.
     clock.advance(timedelta(hours=12))

@@ -4,7 +4,7 @@ forget-me, driven the way Slack drives it, none of them holds either; other peop
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 import pytest
@@ -13,12 +13,13 @@ from sqlalchemy import Enum as EnumType
 from sqlalchemy.orm import Session
 
 from bot.services.charts import person_subject
-from bot.views.fitness import FORGET_ME
+from bot.views.fitness import CARD_MENU, FORGET_ME, CardChoice
 from bot.views.help import OFFER_HELP, RESOLVE_QUESTION
 from bot.views.learning import SHARE_ENTRY
 from models import (
     Base,
     Delivery,
+    DeliveryKind,
     HelpAnswer,
     HelpCredit,
     HelpOffer,
@@ -32,6 +33,7 @@ from models import (
 )
 from tests.conftest import ANA, BO, KEN
 from tests.helpers import button_value, last_opened_view, last_response, text_of
+from tests.support.payloads import TEST_TEAM
 from tests.test_help import HELP, ask, click, questions, reply, resolve_crediting
 from tests.test_scheduler import FakeTimer, make_runner
 from tests.test_team_feed import give_kudos, kudos_between
@@ -329,3 +331,40 @@ def test_after_forget_me_the_person_is_not_preselected_for_credit_nor_counted_in
     slack.command("/team", f"add <@{ANA}|ana>", user=ADMIN)
     slack.command("/team", "digest preview", user=ADMIN)
     assert "2 asked · 2 answers · 1 resolved" in text_of(last_response(fake_slack))
+
+
+def test_opening_fitness_or_home_after_forget_me_enrols_no_one_in_nudges_until_they_log_again(
+    slack, fake_slack, session, clock, settings, engine, sleeps
+):
+    runner = make_runner(settings, engine, sleeps, FakeTimer())
+    slack.command("/learn", "30m #sql Indexes", user=ANA)  # Tue 24 Nov, 10:00 in London: nudges start
+    slack.command("/fitness", "nudges snooze 7d", user=ANA)
+    slack.command("/fitness", "forget-me", user=ANA)
+    slack.click(FORGET_ME, user=ANA, value="confirm")
+    assert "Nudges stop too: if you `/learn` again, you start fresh" in text_of(last_response(fake_slack))
+
+    # She looks around: App Home, the card, its menu's nudge settings. None of it is a new start.
+    slack.event(TEST_TEAM.app_home_opened(ANA))
+    slack.command("/fitness", "", user=ANA)
+    assert ":bell: Nudges start once you log learning" in text_of(last_response(fake_slack))
+    slack.pick(CARD_MENU, CardChoice.NUDGES, user=ANA)
+    assert "They start once you log learning" in text_of(last_response(fake_slack))
+    session.expire_all()
+    assert session.scalar(select(Person.next_nudge_at).where(Person.user_id == ANA)) is None
+
+    # A week of the scheduler's hourly ticks (16:00 that day included) sends her nothing.
+    tuesday = datetime(2026, 11, 24, 11, tzinfo=UTC)
+    for hour in range(0, 7 * 24):
+        now = tuesday + timedelta(hours=hour)
+        runner.schedule_missing(now)
+        runner.run_due(now=now)
+    assert [call for call in fake_slack.calls_to("chat.postMessage") if call.args["channel"] == ANA] == []
+    assert session.scalars(select(Delivery.key).where(Delivery.kind == DeliveryKind.NUDGE)).all() == []
+
+    # Logging again is the fresh start the confirmation promised: Tuesday's nudge is skipped (she learned
+    # that day) and Thursday's goes.
+    clock.set(datetime(2026, 12, 1, 9, tzinfo=UTC))
+    slack.command("/learn", "20m #sql Plans", user=ANA)
+    runner.run_due(now=datetime(2026, 12, 1, 16, 1, tzinfo=UTC))
+    runner.run_due(now=datetime(2026, 12, 3, 16, 1, tzinfo=UTC))
+    assert [call.args["channel"] for call in fake_slack.calls_to("chat.postMessage")] == [ANA]

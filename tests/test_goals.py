@@ -170,6 +170,29 @@ def test_bad_goal_input_says_what_to_type_and_stores_nothing(slack, fake_slack, 
     assert fake_slack.calls_to("response_url") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        ("Something by yesterday", "`/goal Something 10h by 31 Jan`"),
+        ("Read the SRE book by end of year", "`/goal Read the SRE book 10h by 31 Jan`"),
+        ("Learn Kubernetes #k8s", "`/goal Learn Kubernetes #k8s 10h by 31 Jan`"),
+        ("Stand by me", "`/goal Stand by me 10h by 31 Jan`"),
+    ],
+)
+def test_a_goal_without_a_target_is_answered_with_a_correct_example_built_from_what_was_typed(
+    slack, fake_slack, session, text, example
+):
+    shown = text_of(slack.command("/goal", text, user=ANA).json)
+    assert example in shown
+    if "by yesterday" in text:
+        assert "`yesterday` is not a date I can read" in shown
+    assert goals(session) == []
+
+    # The example works as it is.
+    slack.command("/goal", example.strip("`").removeprefix("/goal "), user=ANA)
+    assert len(goals(session)) == 1
+
+
 def test_a_due_date_already_past_in_the_persons_own_day_is_refused(slack, fake_slack, clock, session):
     # 01:00 on Wednesday in Tokyo, still Tuesday in London and UTC.
     clock.set(datetime(2026, 11, 24, 16, 0, tzinfo=UTC))
@@ -400,7 +423,7 @@ def test_edit_opens_the_goal_prefilled_and_saving_shows_the_list_again(slack, fa
     assert fake_slack.calls_to("response_url") == []
     [shown] = fake_slack.calls_to("chat.postEphemeral")
     assert shown.args["user"] == ANA
-    assert "Updated *Learn Kubernetes well*" in text_of(shown.args) and "0 min of 20h" in text_of(shown.args)
+    assert "Updated *Learn Kubernetes well*" in text_of(shown.args) and "0m of 20h" in text_of(shown.args)
 
 
 def test_an_edit_whose_form_slack_will_not_open_tells_the_person_and_changes_nothing(

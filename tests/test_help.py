@@ -30,10 +30,12 @@ from bot.views.help import (
     CREDIT_HELPERS,
     EDIT_QUESTION,
     INVITE_EXPERT,
+    KEEP_QUESTION,
     KEEP_WAITING,
     LOG_HELP_LEARNING,
     OFFER_HELP,
     OPEN_ASK_MODAL,
+    QUESTION_MENU,
     REPOST_QUESTION,
     RESOLVE_QUESTION,
     WITHDRAW_QUESTION,
@@ -63,7 +65,7 @@ from models import (
 from scheduler import build_runner
 from scheduler.jobs import PROCESSED_EVENTS_KEPT
 from tests.conftest import ANA, BO, KEN
-from tests.helpers import initial_values, last_opened_view, last_response, text_of
+from tests.helpers import initial_values, last_opened_view, last_response, menu_values, text_of
 from tests.support.payloads import CHANNEL_ID, TEAM_ID, TEST_TEAM, form_values, radio_value, text_value
 
 HELP = "C0HELP"
@@ -223,8 +225,9 @@ def test_a_question_is_answered_in_its_thread_resolved_by_reaction_and_the_helpe
     assert question.status is QuestionStatus.OPEN and question.message_ts == message["ts"]
     assert "<@U0ANA> asks" in text_of(message) and "How do I read a Postgres query plan?" in text_of(message)
     assert "`#performance` `#postgres`" in text_of(message)
-    assert action_ids(message) == [OFFER_HELP, RESOLVE_QUESTION, EDIT_QUESTION, WITHDRAW_QUESTION]
+    assert action_ids(message) == [OFFER_HELP]
     assert f"posted in <#{HELP}>" in text_of(last_response(fake_slack))
+    assert action_ids(last_response(fake_slack))[:2] == [RESOLVE_QUESTION, QUESTION_MENU]
 
     # Two peers reply in the thread; Slack delivers Bo's reply twice (a retry with the same event id).
     reply(slack, question, BO, "1800000001.000100", event_id="EvBO1")
@@ -296,6 +299,31 @@ def test_a_question_is_answered_in_its_thread_resolved_by_reaction_and_the_helpe
     assert count(session, HelpCredit) == 1 and len(fake_slack.calls) == calls_before
 
 
+def test_the_credit_form_never_lists_the_asker_among_who_helped_even_when_an_admin_opens_it(
+    slack, fake_slack, session, help_channel, peers
+):
+    ask(slack)
+    question = the_question(session)
+    reply(slack, question, BO, "1800000001.000100")
+    # A row recorded before the asker's own replies were left out: she is not offered as her own helper.
+    session.add(
+        HelpAnswer(
+            team_id=TEAM_ID,
+            question_id=question.id,
+            user_id=ANA,
+            message_ts="1800000002.000100",
+            created_at=datetime(2026, 11, 24, 10, 5, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    for user in (ANA, ADMIN):
+        click(slack, fake_slack, RESOLVE_QUESTION, user=user, value=str(question.id))
+        form = last_opened_view(fake_slack)
+        [helpers_block] = [block for block in form["blocks"] if block.get("block_id") == "helpers"]
+        assert helpers_block["label"]["text"] == "They helped me"
+        assert helpers_block["element"]["initial_users"] == [BO]
+
+
 def test_a_credit_form_with_forged_hidden_state_changes_nothing(slack, fake_slack, session, help_channel):
     ask(slack)
     question = the_question(session)
@@ -323,7 +351,11 @@ def test_resolved_button_credits_the_picked_helpers_and_offers_to_log_what_was_l
     assert "Resolve" in form["submit"]["text"]
     [helpers_block] = [block for block in form["blocks"] if block.get("block_id") == "helpers"]
     assert helpers_block["element"]["initial_users"] == [BO, KEN]
-    submit(slack, form, helpers_picked(BO, KEN, ANA, "U0BOT"), view_id="V0RES")
+    # Slack's people picker lets her pick herself; the form says why not, under the field.
+    refused = submit(slack, form, helpers_picked(BO, KEN, ANA), view_id="V0RES")
+    assert "You asked this question" in refused.json["errors"]["helpers"]
+    assert the_question(session).status is QuestionStatus.OPEN and count(session, HelpCredit) == 0
+    submit(slack, form, helpers_picked(BO, KEN, "U0BOT"), view_id="V0RES")
 
     assert the_question(session).status is QuestionStatus.RESOLVED
     assert count(session, HelpCredit) == 2  # never the asker, never the app
@@ -545,14 +577,78 @@ def test_only_the_asker_or_an_admin_can_edit_or_withdraw(slack, fake_slack, sess
     assert "Withdrawn by <@U0ANA>" in text_of(posted(fake_slack)) and action_ids(posted(fake_slack)) == []
 
 
-def test_i_can_help_from_the_asker_gets_a_private_explanation_and_twice_is_noted_once(
+def test_the_public_question_offers_only_what_everyone_may_do_and_the_asker_manages_it_privately(
+    slack, fake_slack, session, help_channel, peers
+):
+    ask(slack)
+    question = the_question(session)
+    public = posted(fake_slack)
+    # Everyone in #help sees the same message: only I can help, and nothing red.
+    assert action_ids(public) == [OFFER_HELP]
+    assert "danger" not in json.dumps(public) and "Withdraw" not in json.dumps(public)
+    # The asker's own confirmation (only she sees it) has Resolved, and Edit and Withdraw… in a menu.
+    mine = last_response(fake_slack)
+    assert mine.get("response_type", "ephemeral") == "ephemeral" and "danger" not in json.dumps(mine)
+    assert action_ids(mine)[:2] == [RESOLVE_QUESTION, QUESTION_MENU]
+    edit, withdraw = menu_values(mine, QUESTION_MENU)
+    assert (edit, withdraw) == (f"edit:{question.id}", f"withdraw:{question.id}")
+
+    # A menu value in anyone else's hands is checked like a button: Bo can neither edit nor withdraw.
+    slack.pick(QUESTION_MENU, edit, user=BO, channel_id=HELP)
+    assert "Only <@U0ANA>, who asked, or a workspace admin can edit" in text_of(last_response(fake_slack))
+    slack.pick(QUESTION_MENU, withdraw, user=BO, channel_id=HELP)
+    assert "can withdraw this question" in text_of(last_response(fake_slack))
+    click(slack, fake_slack, WITHDRAW_QUESTION, user=BO, value=str(question.id))
+    assert fake_slack.calls_to("views.open") == [] and fake_slack.calls_to("chat.update") == []
+    slack.pick(QUESTION_MENU, "edit:not-an-id", user=ANA, channel_id=HELP)
+    assert fake_slack.calls_to("views.open") == []
+
+    # Edit opens her form; Withdraw… asks once more, in place of her message, and Keep it keeps it.
+    slack.pick(QUESTION_MENU, edit, user=ANA, channel_id=HELP)
+    assert last_opened_view(fake_slack)["callback_id"] == "ask_modal"
+    slack.pick(QUESTION_MENU, withdraw, user=ANA, channel_id=HELP)
+    asking = last_response(fake_slack)
+    assert asking["replace_original"] is True and "Withdraw “How do I read" in text_of(asking)
+    assert the_question(session).status is QuestionStatus.OPEN
+    slack.click(KEEP_QUESTION, user=ANA, value=str(question.id), channel_id=HELP)
+    assert "stays open" in text_of(last_response(fake_slack))
+    assert the_question(session).status is QuestionStatus.OPEN
+
+    slack.click(WITHDRAW_QUESTION, user=ANA, value=str(question.id), channel_id=HELP)
+    done = last_response(fake_slack)
+    assert done["replace_original"] is True and "Withdrawn:" in text_of(done)
+    assert the_question(session).status is QuestionStatus.WITHDRAWN
+    assert "Withdrawn by <@U0ANA>" in text_of(posted(fake_slack)) and action_ids(posted(fake_slack)) == []
+
+
+def test_an_ask_with_no_one_to_suggest_says_so_kindly(slack, fake_slack, session, help_channel):
+    ask(slack, "Who knows our billing code? #billing")
+    shown = text_of(last_response(fake_slack))
+    assert (
+        "No one has shared learning on this skill yet" in shown and "your question is in <#C0HELP>" in shown
+    )
+
+    ask(slack, "Where is the on-call rota?", trigger="1.T0LEARN.second")
+    assert "Add `#skills` to a question and I suggest peers" in text_of(last_response(fake_slack))
+
+    slack.command("/learn", "2h #billing Read the invoicing code", user=BO)
+    ask(slack, "How are refunds booked? #billing", trigger="1.T0LEARN.third")
+    shown = text_of(last_response(fake_slack))
+    assert "<@U0BO>" in shown and "No one has shared" not in shown
+
+
+def test_i_can_help_from_the_asker_gets_her_own_controls_and_twice_is_noted_once(
     slack, fake_slack, session, help_channel
 ):
     ask(slack)
     question = the_question(session)
 
+    # The ephemeral confirmation is gone after a reload; I can help on her own question brings her
+    # controls back, privately.
     click(slack, fake_slack, OFFER_HELP, user=ANA, value=str(question.id))
-    assert "This is your own question" in text_of(last_response(fake_slack))
+    own = last_response(fake_slack)
+    assert "This is your own question" in text_of(own) and own["response_type"] == "ephemeral"
+    assert action_ids(own) == [RESOLVE_QUESTION, QUESTION_MENU]
     assert count(session, HelpOffer) == 0 and thread(fake_slack, question) == []
 
     click(slack, fake_slack, OFFER_HELP, user=BO, value=str(question.id))
@@ -589,9 +685,7 @@ def test_the_asker_privately_sees_peers_who_know_and_invites_one_on_click(
     assert suggested == [LIA, DEV, KEN]
     assert shown.index(f"<@{LIA}>") < shown.index(f"<@{DEV}>") < shown.index(f"<@{KEN}>")
     assert (
-        "1h 30m of shared learning" in shown
-        and "helped 1 time on them" in shown
-        and "50 min of shared" in shown
+        "1h 30m of shared learning" in shown and "helped 1 time on them" in shown and "50m of shared" in shown
     )
     question = questions(session)[-1]
     assert thread(fake_slack, question) == []  # nobody is mentioned until the asker clicks

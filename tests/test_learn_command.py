@@ -29,8 +29,8 @@ def test_learn_inline_logs_entry_and_offers_edit_and_undo(slack, fake_slack, ses
     shown = reply.json  # the confirmation is the ack: the entry is stored before Slack hears back
     assert shown.get("response_type", "ephemeral") == "ephemeral"  # Slack's default: only Ana sees it
     assert fake_slack.calls_to("response_url") == []
-    assert "*45 min*" in text_of(shown) and "Paired with Ana on task cancellation" in text_of(shown)
-    assert "This week: *45 min* across 1 entry" in text_of(shown)
+    assert "*45m*" in text_of(shown) and "Paired with Ana on task cancellation" in text_of(shown)
+    assert "This week: *45m* across 1 entry" in text_of(shown)
     assert button_value(shown, EDIT_ENTRY) == button_value(shown, UNDO_ENTRY) == str(entry.id)
 
 
@@ -114,7 +114,7 @@ def test_undo_removes_the_entry_and_a_second_click_changes_nothing(slack, fake_s
     assert entries(session) == []
     undone = last_response(fake_slack)
     assert undone["replace_original"] is True
-    assert "Removed *30 min*" in text_of(undone)
+    assert "Removed *30m*" in text_of(undone)
 
     slack.click(UNDO_ENTRY, user=ANA, value=entry_id)
     assert "already gone" in text_of(last_response(fake_slack))

@@ -213,7 +213,7 @@ def test_home_shows_the_week_and_logs_from_its_button(slack, fake_slack, session
 
     home = fake_slack.calls_to("views.publish")[-1].args
     assert home["user_id"] == ANA
-    assert "*This week*\n25 min" in text_of(home["view"]) and "Goroutines" in text_of(home["view"])
+    assert "This week *25m* on 1 day" in text_of(home["view"]) and "Goroutines" in text_of(home["view"])
 
     slack.click(OPEN_LOG_MODAL, user=ANA, channel_id=None)
     submit(slack, last_opened_view(fake_slack), learning_form(day="2026-11-24"))

@@ -35,7 +35,7 @@ from bot.services.team_posts import AnsweredQuestion, SharedGoal, SkillGroup, Te
 from bot.services.teams import Left, Mentioned, Welcome
 from bot.views import charts, failures, feed, fitness, goals, help, home, nudges, sharing, team_posts, teams
 from bot.views import learning as learning_views
-from bot.views.fitness import DELETE_ENTRY
+from bot.views.fitness import DELETE_ENTRY, HISTORY_ENTRY_MENU
 from bot.views.format import channel_link, escape, link, mention, skill_tag
 from bot.views.goals import SHARE_GOAL
 from bot.views.teams import TeamLine
@@ -52,7 +52,7 @@ from models import (
     Visibility,
 )
 from tests.conftest import ANA
-from tests.helpers import button_value, last_opened_view, last_response
+from tests.helpers import button_value, last_opened_view, last_response, menu_values
 from tests.support.driver import SlackDriver
 from tests.support.payloads import form_values, learning_form, radio_value, text_value
 
@@ -295,8 +295,11 @@ BUILDERS: dict[Callable[..., object], Case] = {
         lambda _: fitness.fitness_error_message("The app's own *mrkdwn*.")
     ),
     fitness.history_message: Case(
-        lambda typed: fitness.history_message(
-            [an_entry(typed)], offset=15, more=True, note=fitness.deleted_note(an_entry(typed))
+        lambda typed: (
+            fitness.history_message(
+                [an_entry(typed)], offset=15, more=True, note=fitness.deleted_note(an_entry(typed))
+            ),
+            fitness.history_message([an_entry(typed)], offset=0, more=False, confirming=an_entry(typed).id),
         )
     ),
     fitness.forget_me_question: wordless(lambda _: fitness.forget_me_question(Holdings(entries=3, goals=1))),
@@ -390,7 +393,11 @@ BUILDERS: dict[Callable[..., object], Case] = {
     help.closed_message: wordless(lambda _: help.closed_message()),
     help.keep_waiting_message: wordless(lambda _: help.keep_waiting_message()),
     help.not_yours_message: wordless(lambda typed: help.not_yours_message(a_question(typed), "resolve")),
-    help.own_offer_message: wordless(lambda _: help.own_offer_message()),
+    help.own_offer_message: wordless(lambda typed: help.own_offer_message(a_question(typed))),
+    help.asker_controls: wordless(lambda typed: help.asker_controls(a_question(typed))),
+    help.withdraw_question_message: Case(lambda typed: help.withdraw_question_message(a_question(typed))),
+    help.question_kept_message: Case(lambda typed: help.question_kept_message(a_question(typed))),
+    help.withdrawn_message: wordless(lambda _: help.withdrawn_message()),
     help.no_longer_open_message: wordless(
         lambda typed: help.no_longer_open_message(a_question(typed, QuestionStatus.RESOLVED))
     ),
@@ -827,11 +834,11 @@ def test_a_deleted_entry_is_named_in_the_persons_words(slack: SlackDriver, fake_
     )
     slack.command("/fitness", "history", user=ANA)
 
-    slack.click(DELETE_ENTRY, user=ANA, value=button_value(last_response(fake_slack), DELETE_ENTRY))
+    [_, delete] = menu_values(last_response(fake_slack), HISTORY_ENTRY_MENU)
+    slack.click(DELETE_ENTRY, user=ANA, value=delete.removeprefix("delete:"))
 
     note = last_response(fake_slack)["blocks"][1]["elements"][0]["text"]
     assert (
-        note
-        == "Deleted *45 min* · &lt;!channel&gt; &lt;http://evil.example|Reset your password&gt; &amp; more"
+        note == "Deleted *45m* · &lt;!channel&gt; &lt;http://evil.example|Reset your password&gt; &amp; more"
     )
     assert_nothing_live(fake_slack)

@@ -11,10 +11,10 @@ from bot.views.nudges import (
     NUDGE_DAYS,
     NUDGE_LOG_NOW,
     NUDGE_SETTINGS,
+    NUDGE_SETTINGS_MENU,
     NUDGE_SNOOZE_TODAY,
     NUDGE_SNOOZE_WEEK,
     NUDGE_TIME,
-    NUDGE_TOGGLE,
     NUDGE_UNSNOOZE,
 )
 from models import HelpQuestion, Person, QuestionStatus, Skill, question_skills
@@ -51,13 +51,25 @@ def select_action(action_id, user, **element):
 # ---------------------------------------------------------------------- /fitness nudges
 
 
-def test_new_people_get_tuesday_and_thursday_at_16_local_and_see_it_on_their_card(slack, fake_slack, session):
+def test_new_people_get_tuesday_and_thursday_at_16_local_once_they_log_and_see_it_on_their_card(
+    slack, fake_slack, session
+):
     slack.command("/fitness", "", user=ANA)  # Tue 24 Nov, 10:00 UTC
 
     ana = person(session)
-    assert (ana.nudges_enabled, ana.nudge_weekdays, ana.nudge_minute) == (True, "1,3", 960)
-    assert ana.next_nudge_at == TUESDAY_NUDGE
-    assert ":bell: Next nudge: Tue 16:00" in text_of(last_response(fake_slack))
+    assert (ana.nudges_enabled, ana.nudge_weekdays, ana.nudge_minute, ana.next_nudge_at) == (
+        True,
+        "1,3",
+        960,
+        None,
+    )
+    assert ":bell: Nudges start once you log learning" in text_of(last_response(fake_slack))
+
+    slack.command("/learn", "15m Read about indexes", user=ANA)
+    slack.command("/fitness", "", user=ANA)
+
+    assert person(session).next_nudge_at == TUESDAY_NUDGE
+    assert ":bell: Next nudge Tue 16:00" in text_of(last_response(fake_slack))
 
 
 @pytest.mark.parametrize(
@@ -139,8 +151,8 @@ def test_a_nudge_is_about_the_person_and_its_words_change_from_day_to_day(
 
     shown = text_of(tuesday)
     # Monday's 45 minutes on one day; targets are 3 days and 60 minutes.
-    assert "2 days more and 15 min close this week's rings" in shown
-    assert ":trophy: Your goal *Learn Postgres internals*: `▓░░░░░░░░░ 7%` 45 min of 10h" in shown
+    assert "2 days more and 15m close this week's rings" in shown
+    assert ":trophy: Your goal *Learn Postgres internals*: `▓░░░░░░░░░ 7%` 45m of 10h" in shown
     assert [element["action_id"] for element in tuesday["blocks"][2]["elements"]] == [
         "nudge_log_now",
         "nudge_snooze_today",
@@ -189,7 +201,7 @@ def test_a_nudge_can_point_to_a_peers_open_question_in_the_persons_skills(
 def test_snooze_a_week_from_the_nudge_replaces_it_and_the_next_nudges_are_skipped(
     slack, fake_slack, clock, runner, session
 ):
-    slack.command("/fitness", "", user=ANA)
+    slack.command("/fitness", "nudges on", user=ANA)
     runner.run_due(now=TUESDAY_NUDGE)
     clock.set(TUESDAY_NUDGE + timedelta(minutes=5))
     response_url = fake_slack.response_url()
@@ -207,7 +219,7 @@ def test_snooze_a_week_from_the_nudge_replaces_it_and_the_next_nudges_are_skippe
 def test_not_today_from_the_nudge_snoozes_until_tomorrow_and_end_snooze_undoes_it(
     slack, fake_slack, clock, runner, session
 ):
-    slack.command("/fitness", "", user=ANA)
+    slack.command("/fitness", "nudges on", user=ANA)
     runner.run_due(now=TUESDAY_NUDGE)
     clock.set(TUESDAY_NUDGE + timedelta(minutes=5))
 
@@ -223,7 +235,7 @@ def test_not_today_from_the_nudge_snoozes_until_tomorrow_and_end_snooze_undoes_i
 
 
 def test_log_now_opens_the_learning_form(slack, fake_slack, clock, runner):
-    slack.command("/fitness", "", user=ANA)
+    slack.command("/fitness", "nudges on", user=ANA)
     runner.run_due(now=TUESDAY_NUDGE)
 
     slack.click(NUDGE_LOG_NOW, user=ANA, value="2026-11-24", channel_id=f"D{ANA}")
@@ -232,7 +244,7 @@ def test_log_now_opens_the_learning_form(slack, fake_slack, clock, runner):
 
 
 def test_settings_from_the_nudge_change_days_time_and_switch_off(slack, fake_slack, session):
-    slack.command("/fitness", "", user=ANA)
+    slack.command("/fitness", "nudges on", user=ANA)
 
     slack.click(NUDGE_SETTINGS, user=ANA, channel_id=f"D{ANA}")
     assert "Nudges are on:* Tue and Thu at 16:00" in text_of(last_response(fake_slack))
@@ -241,7 +253,7 @@ def test_settings_from_the_nudge_change_days_time_and_switch_off(slack, fake_sla
         select_action(
             NUDGE_DAYS,
             ANA,
-            type="checkboxes",
+            type="multi_static_select",
             selected_options=[{"value": "0", "text": {"type": "plain_text", "text": "Mon"}}],
         )
     )
@@ -250,13 +262,33 @@ def test_settings_from_the_nudge_change_days_time_and_switch_off(slack, fake_sla
     assert (ana.nudge_weekdays, ana.nudge_minute) == ("0", 510)
     assert ana.next_nudge_at == datetime(2026, 11, 30, 8, 30, tzinfo=UTC)
 
-    slack.click(NUDGE_TOGGLE, user=ANA, value="off", channel_id=f"D{ANA}")
+    slack.pick(NUDGE_SETTINGS_MENU, "off", user=ANA, channel_id=f"D{ANA}")
     assert person(session).next_nudge_at is None
     assert "Nudges are off" in text_of(last_response(fake_slack))
 
+    slack.pick(NUDGE_SETTINGS_MENU, "on", user=ANA, channel_id=f"D{ANA}")
+    assert person(session).next_nudge_at == datetime(2026, 11, 30, 8, 30, tzinfo=UTC)
+    slack.pick(NUDGE_SETTINGS_MENU, "snooze", user=ANA, channel_id=f"D{ANA}")
+    assert person(session).snoozed_until == datetime(2026, 12, 1, 0, tzinfo=UTC)
+    slack.pick(NUDGE_SETTINGS_MENU, "unsnooze", user=ANA, channel_id=f"D{ANA}")
+    assert person(session).snoozed_until is None
+    # A value the app never wrote changes nothing.
+    slack.pick(NUDGE_SETTINGS_MENU, "x" * 400, user=ANA, channel_id=f"D{ANA}")
+    assert person(session).nudges_enabled
+
+
+def test_the_nudge_settings_are_three_short_lines_not_a_tall_block(slack, fake_slack):
+    slack.command("/fitness", "nudges", user=ANA)
+
+    blocks = last_response(fake_slack)["blocks"]
+    assert [block["type"] for block in blocks] == ["section", "actions", "context"]
+    assert blocks[0]["accessory"]["type"] == "overflow"
+    assert [element["type"] for element in blocks[1]["elements"]] == ["multi_static_select", "timepicker"]
+    assert not any(element["type"] in ("checkboxes", "button") for element in blocks[1]["elements"])
+
 
 def test_logging_after_ignored_nudges_ends_the_weekly_back_off(slack, fake_slack, clock, runner, session):
-    slack.command("/fitness", "", user=ANA)
+    slack.command("/fitness", "nudges on", user=ANA)
     for days in (0, 2, 7):  # Tue, Thu, Tue: three nudges, none answered
         runner.run_due(now=TUESDAY_NUDGE + timedelta(days=days))
     runner.run_due(now=TUESDAY_NUDGE + timedelta(days=9))  # Thursday: backing off
@@ -268,7 +300,7 @@ def test_logging_after_ignored_nudges_ends_the_weekly_back_off(slack, fake_slack
     assert person(session).ignored_nudges == 0
 
 
-def test_someone_added_by_others_starts_getting_nudges_once_they_use_the_app(slack, session, engine):
+def test_someone_added_by_others_starts_getting_nudges_once_they_log_learning(slack, session, engine):
     from sqlalchemy.orm import Session as DbSession
 
     from models import Person as PersonRow
@@ -279,7 +311,10 @@ def test_someone_added_by_others_starts_getting_nudges_once_they_use_the_app(sla
         writer.add(PersonRow(team_id="T0LEARN", user_id=NEWCOMER, tz="Europe/London", created_at=START))
 
     slack.command("/fitness", "", user=NEWCOMER)
+    session.expire_all()
+    assert session.query(PersonRow).one().next_nudge_at is None
 
+    slack.command("/learn", "10m Read the runbook", user=NEWCOMER)
     session.expire_all()
     [person] = session.query(PersonRow).all()
     assert person.next_nudge_at is not None and person.next_nudge_at.hour == 16  # Tuesday 16:00 London = UTC

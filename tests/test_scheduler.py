@@ -97,7 +97,7 @@ def claim_anas_nudge(session, ana_id, due, *, worker):
 
 def start_using(slack, clock, user, when):
     clock.set(when)
-    slack.command("/fitness", "nudges", user=user)
+    slack.command("/fitness", "nudges on", user=user)
 
 
 # ---------------------------------------------------------------------- a fortnight of ticks across DST

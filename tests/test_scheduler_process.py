@@ -36,7 +36,7 @@ def environment(monkeypatch, tmp_path, fake_slack, database_url):
 
 
 def test_scheduler_once_at_a_given_instant_sends_what_is_due_then(slack, fake_slack, environment, capsys):
-    slack.command("/fitness", "", user=ANA)
+    slack.command("/fitness", "nudges on", user=ANA)
 
     assert cli.main(["scheduler", "--once", "--now", "2026-11-24T15:59:00Z"]) == 0
     assert dm_posts(fake_slack) == []
@@ -126,7 +126,7 @@ def installed(oauth_settings, fake_slack, deps, engine, sleeps, session):
     state = re.search(r"state=([\w-]+)", page.get_data(as_text=True))[1]
     fake_slack.add_oauth_code("scheduler-code", user_id=ANA)
     assert driver.client.get(f"/slack/oauth_redirect?code=scheduler-code&state={state}").status_code == 200
-    driver.command("/fitness", "", user=ANA)
+    driver.command("/fitness", "nudges on", user=ANA)
     return session.scalar(select(slack_bots.c.bot_token))
 
 

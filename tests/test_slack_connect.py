@@ -81,7 +81,9 @@ def members(session) -> set[str]:
 
 @pytest.fixture
 def question_ts(slack, fake_slack, session) -> str:
-    """Ana asks in the shared channel; Pia, from Partner Co., offers to help and answers in the thread."""
+    """Ana (who wants nudges) asks in the shared channel; Pia, from Partner Co., offers to help and answers in
+    the thread."""
+    slack.command("/fitness", "nudges on", user=ANA)
     slack.command("/ask", "How do I read a Postgres query plan? #postgres", user=ANA, channel_id=SHARED)
     [question] = [message for message in fake_slack.messages(SHARED) if not message["thread_ts"]]
     question_id = question["blocks"][-1]["elements"][0]["value"]
@@ -129,7 +131,7 @@ def test_a_partner_offers_answers_and_is_credited_but_gets_no_nudges(slack, fake
     pia = person(session, PIA)
     assert pia is not None and pia.is_external and pia.next_nudge_at is None
     assert dms_to(fake_slack, PIA) == []
-    # Ana, who used the app, is a member with her nudges scheduled.
+    # Ana, who turned nudges on, is a member with her nudges scheduled.
     ana = person(session, ANA)
     assert ana is not None and not ana.is_external and ana.next_nudge_at == TUESDAY_NUDGE
 
@@ -155,7 +157,7 @@ def test_members_replying_in_a_shared_channel_stay_members(slack, fake_slack, se
 
     assert {answer.user_id for answer in session.scalars(select(HelpAnswer))} == {PIA, KEN}
     assert person(session, KEN) is None  # an answer alone leaves a member's row to when they use the app
-    slack.command("/fitness", "", user=KEN)
+    slack.command("/learn", "15m Read the thread", user=KEN)
     ken = person(session, KEN)
     assert ken is not None and not ken.is_external and ken.next_nudge_at is not None
 

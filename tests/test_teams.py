@@ -167,6 +167,14 @@ def test_help_and_mistakes_are_answered_at_once(slack, fake_slack, session, text
     assert session.scalars(select(LearningTeam)).all() == []
 
 
+def test_team_help_names_the_admins_one_set_up_step_and_it_works_as_written(slack, fake_slack, session):
+    shown = team_text(slack, fake_slack, "help")
+    assert "`/team help-channel #help`" in shown and "one set-up step" in shown
+
+    team_text(slack, fake_slack, "help-channel <#C0HELP|help>")
+    assert session.scalar(select(SlackWorkspace.help_channel_id)) == "C0HELP"
+
+
 def test_help_channel_is_peer_helps_setting_reached_through_team(slack, fake_slack, session):
     team_text(slack, fake_slack, "help-channel <#C0HELP|help>")
 

@@ -25,7 +25,7 @@ from bot.views.fitness import (
     history_message,
     targets_set_message,
 )
-from bot.views.format import duration, escape
+from bot.views.format import counted, duration, duration_change, escape
 from bot.views.goals import goal_lines
 from bot.views.home import forgotten_home_view, home_view
 from bot.views.learning import (
@@ -151,9 +151,30 @@ def test_user_text_cannot_mention_channels_or_break_links():
     assert "<!channel>" not in str(logged_message(longest_entry(), longest_week())["blocks"])
 
 
-@pytest.mark.parametrize(("minutes", "shown"), [(1, "1 min"), (59, "59 min"), (60, "1h"), (95, "1h 35m")])
-def test_durations_read_naturally(minutes, shown):
+@pytest.mark.parametrize(
+    ("minutes", "shown"), [(0, "0m"), (1, "1m"), (59, "59m"), (60, "1h"), (95, "1h 35m"), (355, "5h 55m")]
+)
+def test_durations_read_naturally_and_the_same_way_everywhere(minutes, shown):
     assert duration(minutes) == shown
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [(0, "same"), (355, "+5h 55m"), (-20, "\u221220m")])
+def test_a_change_in_time_uses_the_same_format_as_a_duration(minutes, shown):
+    assert duration_change(minutes) == shown
+
+
+@pytest.mark.parametrize(
+    ("count", "singular", "plural", "shown"),
+    [
+        (0, "goal", None, "0 goals"),
+        (1, "goal", None, "1 goal"),
+        (1, "entry", "entries", "1 entry"),
+        (4, "entry", "entries", "4 entries"),
+        (2, "person", "people", "2 people"),
+    ],
+)
+def test_counted_nouns_agree_with_their_number(count, singular, plural, shown):
+    assert counted(count, singular, plural) == shown
 
 
 def test_modal_context_survives_garbage_private_metadata():

@@ -141,10 +141,10 @@ def test_learn_over_http_is_stored_before_the_ack_which_carries_the_confirmation
     assert reply.status == 200
     assert reply.seconds < ACK_DEADLINE_SECONDS
     confirmation = json.loads(reply.body)
-    assert "45 min" in confirmation["text"]
+    assert "45m" in confirmation["text"]
     assert "Paired with Ana on task cancellation" in confirmation["text"]
     shown = json.dumps(confirmation["blocks"])
-    assert "45 min" in shown
+    assert "45m" in shown
     assert "Paired with Ana on task cancellation" in shown
     assert "#python" in shown and "#asyncio" in shown
     assert_logged_once(web, ANA)  # stored by the time Slack had its answer
@@ -153,7 +153,7 @@ def test_learn_over_http_is_stored_before_the_ack_which_carries_the_confirmation
     again = web.post_signed(body)
 
     assert again.status == 200
-    assert "45 min" in json.loads(again.body)["text"]  # the same entry shown again, not an error
+    assert "45m" in json.loads(again.body)["text"]  # the same entry shown again, not an error
     assert_logged_once(web, ANA)
     assert [call for call in web.fake.calls_to("response_url") if call.path == key] == []
 

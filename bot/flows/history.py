@@ -20,10 +20,18 @@ def history_page(
     *,
     offset: int = 0,
     note: str | None = None,
+    confirming: int | None = None,
 ) -> dict[str, Any]:
-    """The message showing the page that starts `offset` entries back, with `note` on top."""
+    """The message showing the page that starts `offset` entries back, with `note` on top (and, in place of
+    the entry `confirming`, the question whether to delete it)."""
     with person_scope(deps, workspace, gateway, user_id) as scope:
         # One entry past the page says whether there is an Older page.
         page = recent_entries(scope.session, scope.person, limit=HISTORY_PAGE + 1, offset=offset)
-        reply = history_message(page[:HISTORY_PAGE], offset=offset, more=len(page) > HISTORY_PAGE, note=note)
+        reply = history_message(
+            page[:HISTORY_PAGE],
+            offset=offset,
+            more=len(page) > HISTORY_PAGE,
+            note=note,
+            confirming=confirming,
+        )
     return reply

@@ -29,13 +29,16 @@ class CreditModalContext(HiddenState):
 
 
 WITHDRAWN = "This question was withdrawn, so nothing changed."
+ASKER_PICKED = "You asked this question, so your own help is not credited: pick only the people who helped."
 NOT_YOURS = "Only the asker, or a workspace admin, can resolve this question."
 
 
 def credit_modal(
     card: QuestionCard, repliers: Sequence[str], *, channel_id: str | None = None
 ) -> dict[str, Any]:
-    """Who helped? Everyone who replied in the thread is already picked; the asker can change it."""
+    """Who helped? Everyone who replied in the thread is already picked (never the asker, whoever opens it);
+    the asker can change it."""
+    repliers = [user for user in repliers if user != card.asker]
     element: Element = {
         "type": "multi_users_select",
         "action_id": VALUE,

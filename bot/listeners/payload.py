@@ -76,6 +76,17 @@ def id_value(action: dict[str, Any]) -> int | None:
     return bounded_int(value, low=1, high=MAX_ROW_ID)
 
 
+def menu_choice(action: dict[str, Any]) -> tuple[str, str]:
+    """What was picked in an overflow menu whose option values the app wrote as `choice:rest`: the choice
+    and the rest (ids for `id_value` to read, and for the listener to check). Anything else is ("", "")."""
+    selected = action.get("selected_option")
+    value = selected.get("value") if isinstance(selected, dict) else None
+    if not isinstance(value, str) or len(value) > 150:  # Slack's limit for an option's value
+        return "", ""
+    choice, _, rest = value.partition(":")
+    return choice, rest
+
+
 # Slack gives each slash-command invocation its own trigger id and each opened modal its own view id, so
 # keying what a request stores by them means a retry or a double submission cannot store it twice.
 def command_key(trigger_id: str) -> str:

@@ -52,6 +52,56 @@ MONTHS = {
     )
     for name in names
 }
+# Words people write for a date that is no calendar date: a done-by phrase made of them is a date meant.
+DATE_WORDS = frozenset(
+    {
+        "yesterday",
+        "today",
+        "tonight",
+        "tomorrow",
+        "now",
+        "soon",
+        "later",
+        "next",
+        "last",
+        "end",
+        "week",
+        "month",
+        "year",
+        "weekend",
+        "eod",
+        "eow",
+        "eom",
+        "eoy",
+        "christmas",
+        "xmas",
+        "easter",
+        "summer",
+        "winter",
+        "spring",
+        "autumn",
+        "fall",
+        "quarter",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    }
+)
 ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 DAY = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?$", re.IGNORECASE)
 YEAR = re.compile(r"^\d{4}$")
@@ -221,6 +271,31 @@ class _Options:
         return 0
 
 
+def _looks_like_a_date(words: list[str]) -> bool:
+    """Words meant as a date that no calendar reading finds (`yesterday`, `end of year`, `Friday`), as
+    opposed to a title that just has `by` in it (`Stand by me`)."""
+    return any(
+        any(character.isdigit() for character in word)
+        or word.lower().strip(".,") in DATE_WORDS | MONTHS.keys()
+        for word in words
+    )
+
+
+def _no_target(words: list[str], skills: list[str]) -> CommandError:
+    """No target was found: a correct example built from what was typed (its title and #skills). A
+    trailing `by <words>` meant as a date that is none (`by yesterday`) is left out of the example and
+    named, so the example works as it is."""
+    by = next((index for index in range(len(words) - 1, 0, -1) if words[index].lower() == "by"), None)
+    unread = ""
+    if by is not None and len(words) - by - 1 <= _MAX_DATE_WORDS and _looks_like_a_date(words[by + 1 :]):
+        unread = f"`{' '.join(words[by + 1 :])}` is not a date I can read. "
+        words = words[:by]
+    return CommandError(
+        f"{unread}Give the goal a target, like `10h` or `12 sessions`, or a done-by date, like `by 31 Jan`: "
+        f"`/goal {' '.join([*words, *skills])} 10h by 31 Jan`"
+    )
+
+
 def parse_goal(text: str, *, today: date) -> GoalRequest:
     """Parse `/goal` text: a title, then a target (`10h`, `12 sessions`), `by <date>` and #skills.
 
@@ -237,6 +312,7 @@ def parse_goal(text: str, *, today: date) -> GoalRequest:
     options = _Options(today=today)
     words = options.take(text.split(), from_end=True)
     words = options.take(words, from_end=False)
+    tagged = list(options.skills)  # #skills typed around the title, not in it
     # Tags inside the title count as skills too, and stay in the title as written.
     options.skills += [word for word in words if re.match(r"^#[^\s#]", word)]
     title = " ".join(words).strip()
@@ -250,10 +326,7 @@ def parse_goal(text: str, *, today: date) -> GoalRequest:
     elif options.due is not None:
         kind, value = GoalTarget.DATE, None
     else:
-        raise CommandError(
-            "Give the goal a target, like `10h` or `12 sessions`, or a done-by date, like `by 31 Jan`: "
-            f"`/goal {title} 10h by 31 Jan`"
-        )
+        raise _no_target(words, tagged)
     try:
         draft = GoalDraft.build(
             title=title, target_kind=kind, target_value=value, skills=options.skills, due_date=options.due

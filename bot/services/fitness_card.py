@@ -7,13 +7,14 @@ the database, so the cost does not grow with the number of entries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.services.fitness import (
+    WEEK,
     DayActivity,
     FitnessSummary,
     HelpEvent,
@@ -48,6 +49,9 @@ class FitnessCard:
     next_nudge: datetime | None = None  # in the person's timezone; None while nudges are off
     nudges_snoozed_until: datetime | None = None  # in the person's timezone, while the snooze lasts
     trend: tuple[WeekTotals, ...] = ()  # the last TREND_WEEKS weeks, oldest first, for the chart
+    nudges_enabled: bool = True  # with no next nudge: they start once the person logs learning
+    # Minutes logged last week up to the same weekday and time of day as now (in the person's timezone).
+    last_week_so_far_minutes: int = 0
 
 
 def targets_of(person: Person) -> Targets:
@@ -126,6 +130,25 @@ def recent_entries(session: Session, person: Person, *, limit: int, offset: int 
     )
 
 
+def minutes_by_now_last_week(session: Session, person: Person, *, now: datetime) -> int:
+    """What the person had logged last week by this point of it: every day before today's weekday, and on
+    that weekday what they had logged by this time of day, both in their timezone. Early in a week this is
+    the fair comparison; the whole of last week is not."""
+    then = now.astimezone(zone_of(person)) - WEEK  # aware arithmetic keeps the wall-clock time
+    then_day, then_utc = then.date(), then.astimezone(UTC)
+    minutes = session.scalar(
+        select(func.coalesce(func.sum(LearningEntry.minutes), 0)).where(
+            _mine(person),
+            LearningEntry.local_day >= week_start(then_day),
+            or_(
+                LearningEntry.local_day < then_day,
+                and_(LearningEntry.local_day == then_day, LearningEntry.created_at <= then_utc),
+            ),
+        )
+    )
+    return int(minutes or 0)
+
+
 def rest_week_starts(session: Session, person: Person) -> list[date]:
     return list(session.scalars(select(RestWeek.week_start).where(RestWeek.person_id == person.id)))
 
@@ -171,6 +194,8 @@ def load_fitness_card(
             if person.snoozed_until and person.snoozed_until > now
             else None
         ),
+        nudges_enabled=person.nudges_enabled,
+        last_week_so_far_minutes=minutes_by_now_last_week(session, person, now=now),
     )
 
 

@@ -20,7 +20,7 @@ from bot.services.drafts import (
     tidy,
     unique_skills,
 )
-from bot.services.people import Workspace, local_today, workspace_of_person
+from bot.services.people import Workspace, local_today, start_nudges, workspace_of_person
 from bot.services.rows import add_once, find_by_key, store_once
 from models import EntryKind, EntrySource, Goal, LearningEntry, Person, Skill, Visibility
 
@@ -157,10 +157,12 @@ def log_entry(
     now: datetime,
     idempotency_key: str,
 ) -> LoggedEntry:
-    """Store a new entry once per idempotency key (a Slack trigger or view id)."""
+    """Store a new entry once per idempotency key (a Slack trigger or view id). Logging is what starts a
+    person's nudges."""
     existing = find_by_key(session, LearningEntry, person.team_id, idempotency_key)
     if existing is not None:
         return LoggedEntry(existing, duplicate=True)
+    start_nudges(person, now)
     entry = LearningEntry(
         team_id=person.team_id,
         enterprise_id=person.enterprise_id,

@@ -145,6 +145,15 @@ def reschedule_nudge(person: Person, now: datetime) -> None:
     person.next_nudge_at = next_nudge_at(person, after=now)
 
 
+def start_nudges(person: Person, now: datetime) -> None:
+    """The one rule for who is nudged: someone who logs learning (or picks a schedule with `/fitness
+    nudges`, which reschedules directly). Opening `/fitness` or App Home, being added to a team or credited
+    enrols no one, so after forget-me nothing arrives until the person logs again, as they were promised.
+    The scheduler's `schedule_missing` applies the same rule (people with an entry) to older rows."""
+    if person.next_nudge_at is None:
+        reschedule_nudge(person, now)
+
+
 def follow_profile(person: Person, profile: SlackProfile | None, *, now: datetime) -> None:
     """Keep what Slack now says of the person: whether they are from another organisation, and their
     timezone (a scheduled nudge moves with it). No timezone, or one this machine does not know, is an
@@ -187,8 +196,8 @@ def add_person(
     session: Session, workspace: Workspace, user_id: str, *, profile: SlackProfile | None, now: datetime
 ) -> tuple[Person, bool]:
     """A new person as Slack describes them (None: not asked yet), and True; or, when another request added
-    them a moment ago, that row and False. Nudges are not scheduled here: only people who use the app get
-    them."""
+    them a moment ago, that row and False. Nudges are not scheduled here: only people who log learning get
+    them (`start_nudges`)."""
     person = Person(
         team_id=workspace.team_id,
         enterprise_id=workspace.enterprise_id,
@@ -216,20 +225,16 @@ def get_or_create_person(
     lookup_profile: ProfileLookup,
 ) -> Person:
     """The person behind a Slack user id, created on first use; what Slack says of them is re-read when
-    stale (at most once per TIMEZONE_REFRESH, whether or not it had a timezone)."""
+    stale (at most once per TIMEZONE_REFRESH, whether or not it had a timezone). Using the app schedules no
+    nudge by itself: see `start_nudges`."""
     person = find_person(session, workspace, user_id)
     if person is None:
-        person, added = add_person(session, workspace, user_id, profile=lookup_profile(user_id), now=now)
-        if added:
-            reschedule_nudge(person, now)
+        person, _ = add_person(session, workspace, user_id, profile=lookup_profile(user_id), now=now)
         return person
     if person.deactivated_at is not None:
-        # Slack had said the account was gone; a request from it says otherwise.
+        # Slack had said the account was gone; a request from it says otherwise. Their nudges come back
+        # with the scheduler's next schedule_missing, if they have learned.
         person.deactivated_at = None
-        reschedule_nudge(person, now)
-    elif person.next_nudge_at is None and person.nudges_enabled:
-        # Added by someone else (/team add) and using the app now: their nudges start.
-        reschedule_nudge(person, now)
     if person.tz_checked_at is None or now - person.tz_checked_at >= TIMEZONE_REFRESH:
         follow_profile(person, lookup_profile(user_id), now=now)
     return person

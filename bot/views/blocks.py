@@ -60,6 +60,23 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     return block
 
 
+def overflow(action_id: str, *options: dict[str, Any]) -> dict[str, Any]:
+    """The `⋯` menu where secondary and destructive actions wait (Slack takes 2 to 5 options); a pick
+    arrives as the action's `selected_option`."""
+    return {"type": "overflow", "action_id": action_id, "options": list(options[:5])}
+
+
+def confirm_dialog(title: str, text: str, *, confirm: str, deny: str) -> dict[str, Any]:
+    """Slack's own "are you sure?" dialog on a destructive button."""
+    return {
+        "title": plain(title[:100]),
+        "text": plain(text[:300]),
+        "confirm": plain(confirm[:30]),
+        "deny": plain(deny[:30]),
+        "style": "danger",
+    }
+
+
 def option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {"text": plain(text[:75]), "value": value}
     if description:

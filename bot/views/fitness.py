@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from bot.services.fitness import (
@@ -17,16 +18,16 @@ from bot.views.blocks import (
     actions,
     button,
     context,
-    divider,
-    fields,
     header,
     message,
+    option,
+    overflow,
     problem_message,
     section,
 )
 from bot.views.format import (
     KIND_LABELS,
-    change,
+    counted,
     day_label,
     duration,
     entry_line,
@@ -34,68 +35,99 @@ from bot.views.format import (
     shown,
     skill_tag,
 )
-from bot.views.learning import EDIT_ENTRY, OPEN_LOG_MODAL
+from bot.views.learning import OPEN_LOG_MODAL
 from models import EntryKind, LearningEntry
 
 OPEN_TARGETS_MODAL = "open_targets_modal"
 SHOW_HISTORY = "show_history"
 HISTORY_NEWER = "show_history_newer"  # Slack wants each action_id once per block
 HISTORY_OLDER = "show_history_older"
+HISTORY_KEEP = "show_history_keep"  # Keep it, instead of Delete: the same page again
+HISTORY_ENTRY_MENU = "history_entry_menu"
+CARD_MENU = "fitness_card_menu"
 DELETE_ENTRY = "entry_delete"
 FORGET_ME = "forget_me_confirm"
 FORGET_ME_CANCEL = "forget_me_cancel"
-HISTORY_PAGE = 15  # two blocks per entry keeps a page under Slack's 50 blocks per message
+HISTORY_PAGE = 15  # at most two blocks per entry keeps a page under Slack's 50 blocks per message
+
+
+class CardChoice(StrEnum):
+    """What the fitness card's `⋯` menu offers."""
+
+    TARGETS = "targets"
+    NUDGES = "nudges"
+    HELP = "help"
+
+
+class EntryChoice(StrEnum):
+    """What a history entry's `⋯` menu offers; its value is `choice:entry id` (and `:page offset`)."""
+
+    EDIT = "edit"
+    DELETE = "delete"
 
 
 def day_count(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return counted(count, "day")
 
 
-def _rings(card: FitnessCard) -> Block:
+def _rings(card: FitnessCard) -> list[str]:
     rings = card.summary.rings
     mix = rings.mix
     shares = mix.shares
     mix_text = " · ".join(f"{KIND_LABELS[kind]} {round(shares[kind] * 100)}%" for kind in EntryKind)
     tick = {True: " :white_check_mark:", False: ""}
-    return section(
+    return [
         f"*Consistency*  `{progress_bar(rings.consistency.fraction)}`  "
-        f"{rings.consistency.value} of {day_count(rings.consistency.target)}{tick[rings.consistency.closed]}\n"
+        f"{rings.consistency.value} of {day_count(rings.consistency.target)}{tick[rings.consistency.closed]}",
         f"*Time*  `{progress_bar(rings.time.fraction)}`  "
-        f"{duration(rings.time.value)} of {duration(rings.time.target)}{tick[rings.time.closed]}\n"
+        f"{duration(rings.time.value)} of {duration(rings.time.target)}{tick[rings.time.closed]}",
         f"*Mix*  `{progress_bar(mix.fraction)}`  "
         + (mix_text if any(shares.values()) else f"nothing in the last {MIX_WEEKS} weeks yet")
-        + tick[mix.closed]
-    )
+        + tick[mix.closed],
+    ]
 
 
 def _streak_text(card: FitnessCard) -> str:
     streak = card.summary.streak
-    if streak.current == 0:
-        text = "Meet this week's targets to start a streak."
-    else:
-        weeks = "week" if streak.current == 1 else "weeks"
-        text = f":fire: {streak.current} {weeks} in a row"
+    text = f":fire: {counted(streak.current, 'week')} in a row" if streak.current else "No streak yet"
     if streak.best > streak.current:
-        text += f" (best: {streak.best})"
+        text += f" (best {streak.best})"
     if card.rest_this_week:
-        text += "\n:palm_tree: This is a rest week: it won't break your streak."
+        text += " · :palm_tree: rest week, your streak is safe"
     return text
 
 
-def _comparison_text(card: FitnessCard) -> str:
+def _week_text(card: FitnessCard) -> str:
+    """This week so far against last week at the same point, so a Monday is not measured against a whole
+    week."""
     comparison = card.summary.comparison
+    then = card.last_week_so_far_minutes
     return (
-        f"{duration(comparison.this_week_minutes)} on {day_count(comparison.this_week_days)} "
-        f"({change(comparison.minutes_change, ' min')} on last week's "
-        f"{duration(comparison.last_week_minutes)})"
+        f"This week *{duration(comparison.this_week_minutes)}* on {day_count(comparison.this_week_days)}, "
+        + (f"by now last week {duration(then)}" if then else "nothing by now last week")
+    )
+
+
+def _skills_text(card: FitnessCard) -> str:
+    if not card.top_skills:
+        if card.week.recent:
+            return "No skills tagged in the last 30 days: add `#tags` when you log."
+        return "Nothing logged yet. Small sessions count: try `/learn 15m #topic what you explored`."
+    skills = " · ".join(f"{skill_tag(skill.name)} {duration(skill.minutes)}" for skill in card.top_skills)
+    return f"Top skills, 30 days: {skills}"
+
+
+def _help_and_nudge_text(card: FitnessCard) -> str:
+    return (
+        f":raising_hand: Help given {card.help_given} · received {card.help_received} · "
+        f"{_next_nudge_text(card)}"
     )
 
 
 def latest_entries_blocks(week: WeekSummary) -> list[Block]:
+    """Home's latest entries; none before the first (the card itself then says how to start)."""
     if not week.recent:
-        return [
-            section("Nothing logged yet. Small sessions count: try `/learn 15m #topic what you explored`.")
-        ]
+        return []
     return [
         section("*Latest learning*"),
         *(context(f"{day_label(entry.local_day)} · {entry_line(entry)}") for entry in week.recent),
@@ -103,48 +135,39 @@ def latest_entries_blocks(week: WeekSummary) -> list[Block]:
 
 
 def fitness_card_blocks(card: FitnessCard) -> list[Block]:
-    """The card itself, shared by `/fitness` and App Home."""
-    blocks: list[Block] = [
-        _rings(card),
-        fields(f"*Streak*\n{_streak_text(card)}", f"*This week*\n{_comparison_text(card)}"),
+    """The card itself, shared by `/fitness` and App Home: six lines at most (tests/test_fitness_card.py
+    counts them): the three rings, the streak and the week, top skills, help and nudges."""
+    return [
+        section("\n".join([*_rings(card), f"{_streak_text(card)} · {_week_text(card)}"])),
+        context(_skills_text(card)),
+        context(_help_and_nudge_text(card)),
     ]
-    if card.top_skills:
-        skills = " · ".join(f"{skill_tag(skill.name)} {duration(skill.minutes)}" for skill in card.top_skills)
-        blocks.append(context(f"Top skills, last 30 days: {skills}"))
-    blocks.append(
-        context(
-            f":raising_hand: Help given {card.help_given} · received {card.help_received} "
-            "(each counts as learning from people) · `/ask` your peers"
-        )
-    )
-    blocks.append(
-        context(
-            f"Targets: {day_count(card.targets.days_per_week)} and {duration(card.targets.minutes_per_week)} a week · "
-            f"week of {day_label(card.week.week_start)}, in your timezone"
-        )
-    )
-    blocks.append(context(_next_nudge_text(card)))
-    return blocks
 
 
 def _next_nudge_text(card: FitnessCard) -> str:
     if card.nudges_snoozed_until is not None:
-        return f":zzz: Nudges snoozed until {day_label(card.nudges_snoozed_until.date())} · `/fitness nudges`"
-    if card.next_nudge is None:
-        return ":bell: Nudges off · `/fitness nudges on` for a short reminder at a time you pick"
-    return f":bell: Next nudge: {card.next_nudge:%a %H:%M} · `/fitness nudges` to change"
+        return f":zzz: Nudges snoozed until {day_label(card.nudges_snoozed_until.date())}"
+    if card.next_nudge is not None:
+        return f":bell: Next nudge {card.next_nudge:%a %H:%M}"
+    if card.nudges_enabled:
+        return ":bell: Nudges start once you log learning"
+    return ":bell: Nudges off"
 
 
 def fitness_message(card: FitnessCard) -> dict[str, Any]:
+    """`/fitness`: the card and one row of actions; targets, nudges and help wait in the overflow menu."""
+    menu = overflow(
+        CARD_MENU,
+        option("Change targets", CardChoice.TARGETS),
+        option("Nudge settings", CardChoice.NUDGES),
+        option("How the rings work", CardChoice.HELP),
+    )
     blocks = [
-        header("Your learning fitness"),
         *fitness_card_blocks(card),
-        divider(),
-        *latest_entries_blocks(card.week),
         actions(
             button("Log learning", OPEN_LOG_MODAL, style="primary"),
-            button("Change targets", OPEN_TARGETS_MODAL),
             button("History", SHOW_HISTORY, value="0"),
+            menu,
         ),
     ]
     rings = card.summary.rings
@@ -183,30 +206,37 @@ def fitness_help_message() -> dict[str, Any]:
 
 
 def history_message(
-    entries: list[LearningEntry], *, offset: int, more: bool, note: str | None = None
+    entries: list[LearningEntry],
+    *,
+    offset: int,
+    more: bool,
+    note: str | None = None,
+    confirming: int | None = None,
 ) -> dict[str, Any]:
+    """A page of history: one line per entry with Edit and Delete in its `⋯` menu; Delete first asks, in
+    place of the entry's line (`confirming` is that entry's id)."""
     blocks: list[Block] = [header("Your learning history")]
     if note:
         blocks.append(context(note))
     if not entries:
         blocks.append(section("No entries here. Log one with `/learn 20m what you learned`."))
     for entry in entries:
-        blocks.append(section(f"{day_label(entry.local_day)} · {entry_line(entry, what_limit=300)}"))
-        blocks.append(
-            actions(
-                button("Edit", EDIT_ENTRY, value=str(entry.id)),
-                {
-                    **button("Delete", DELETE_ENTRY, value=f"{entry.id}:{offset}", style="danger"),
-                    "confirm": {
-                        "title": {"type": "plain_text", "text": "Delete this entry?"},
-                        "text": {"type": "plain_text", "text": "It is removed for good from your history."},
-                        "confirm": {"type": "plain_text", "text": "Delete"},
-                        "deny": {"type": "plain_text", "text": "Keep it"},
-                        "style": "danger",
-                    },
-                },
+        line = f"{day_label(entry.local_day)} · {entry_line(entry, what_limit=300)}"
+        if entry.id == confirming:
+            blocks.append(section(f":warning: Delete this entry for good?\n{line}"))
+            blocks.append(
+                actions(
+                    button("Delete", DELETE_ENTRY, value=f"{entry.id}:{offset}", style="danger"),
+                    button("Keep it", HISTORY_KEEP, value=str(offset)),
+                )
             )
+            continue
+        menu = overflow(
+            HISTORY_ENTRY_MENU,
+            option("Edit", f"{EntryChoice.EDIT}:{entry.id}"),
+            option("Delete…", f"{EntryChoice.DELETE}:{entry.id}:{offset}"),
         )
+        blocks.append(section(line, accessory=menu))
     if more or offset:
         navigation = []
         if offset:
@@ -219,8 +249,8 @@ def history_message(
 
 def forget_me_question(held: Holdings) -> dict[str, Any]:
     text = (
-        f"This deletes everything Learnfit holds about you in this workspace: {held.entries} entries, "
-        f"{held.goals} goals, your questions, the replies and offers of help Learnfit noted, your places in "
+        "This deletes everything Learnfit holds about you in this workspace: "
+        f"{counted(held.entries, 'entry', 'entries')}, {counted(held.goals, 'goal')}, your questions, the replies and offers of help Learnfit noted, your places in "
         "teams, your targets and settings. It cannot be undone. "
         "`/fitness export` first if you want a copy."
     )
@@ -238,8 +268,8 @@ def forget_me_question(held: Holdings) -> dict[str, Any]:
 
 def forgotten_message(held: Holdings) -> dict[str, Any]:
     text = (
-        f"Done: {held.entries} entries and {held.goals} goals are deleted, and Learnfit holds nothing else "
-        "about you here. If you `/learn` again, you start fresh."
+        f"Done: {counted(held.entries, 'entry', 'entries')} and {counted(held.goals, 'goal')} are deleted, and "
+        "Learnfit holds nothing else about you here. Nudges stop too: if you `/learn` again, you start fresh."
     )
     return message(text, [section(f":wastebasket: {text}")])
 
@@ -282,7 +312,7 @@ def export_file(count: int, *, today: date) -> dict[str, str]:
     return {
         "filename": f"learnfit-entries-{today.isoformat()}.csv",
         "title": f"Your Learnfit entries ({count})",
-        "comment": f"Here are all your Learnfit entries in this workspace: {count} rows, oldest first.",
+        "comment": f"Here are all your Learnfit entries in this workspace: {counted(count, 'row')}, oldest first.",
     }
 
 
@@ -294,7 +324,9 @@ def exported_message(count: int, *, sent: bool) -> dict[str, Any]:
         return fitness_error_message(
             "I could not send the file to your DM just now; nothing was lost. Try again in a minute."
         )
-    return plain_message(f":inbox_tray: Sent {count} entries as a CSV file to your DM with Learnfit.")
+    return plain_message(
+        f":inbox_tray: Sent {counted(count, 'entry', 'entries')} as a CSV file to your DM with Learnfit."
+    )
 
 
 def targets_set_message(targets: Targets) -> dict[str, Any]:

@@ -69,10 +69,17 @@ def shown(text: str, limit: int) -> str:
 
 
 def duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
+    """The one way a length of time is shown, in every message, card and digest: `45m`, `1h`, `5h 55m`
+    (the way people type it in `/learn`)."""
+    hours, rest = divmod(abs(minutes), 60)
     if not hours:
-        return f"{rest} min"
+        return f"{rest}m"
     return f"{hours}h {rest:02d}m" if rest else f"{hours}h"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`1 entry`, `4 entries`, `0 goals`: a number and its noun, always agreeing."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def day_label(day: date) -> str:
@@ -107,8 +114,15 @@ def progress_bar(fraction: float, width: int = 10) -> str:
 
 
 def change(value: int, unit: str = "") -> str:
-    """`+15 min`, `-1 day` (a real minus sign), `same`: a week-on-week difference, never a judgement."""
+    """`+2`, `-1 day` (a real minus sign), `same`: a week-on-week difference in a count."""
     if value == 0:
         return "same"
     sign = "+" if value > 0 else "\u2212"
     return f"{sign}{abs(value)}{unit}"
+
+
+def duration_change(minutes: int) -> str:
+    """`+2h 20m`, `-20m` (a real minus sign), `same`: a difference in time, in the same format as every duration."""
+    if minutes == 0:
+        return "same"
+    return ("+" if minutes > 0 else "\u2212") + duration(minutes)

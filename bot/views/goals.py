@@ -18,7 +18,7 @@ from bot.views.blocks import (
     problem_message,
     section,
 )
-from bot.views.format import day_label, duration, mention, progress_bar, shown, skill_tags, truncate
+from bot.views.format import counted, day_label, duration, mention, progress_bar, shown, skill_tags, truncate
 from models import Goal, GoalStatus, GoalTarget
 
 LOG_TOWARD_GOAL = "goal_log"
@@ -38,7 +38,7 @@ def _day(day: date, today: date | None) -> str:
 
 
 def _sessions(count: int) -> str:
-    return f"{count} session" if count == 1 else f"{count} sessions"
+    return counted(count, "session")
 
 
 def target_text(goal: Goal) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import Field
@@ -15,11 +16,21 @@ from bot.views.blocks import (
     button,
     context,
     message,
-    plain,
+    option,
+    overflow,
     problem_message,
     section,
 )
-from bot.views.format import channel_link, duration, escape, mention, mentions, shown, skill_tags
+from bot.views.format import (
+    channel_link,
+    counted,
+    duration,
+    escape,
+    mention,
+    mentions,
+    shown,
+    skill_tags,
+)
 from bot.views.values import ButtonValue, RowId, UserId
 from models import QuestionStatus, Urgency
 
@@ -33,6 +44,8 @@ INVITE_EXPERT = "help_invite"
 CREDIT_HELPERS = "help_credit"
 LOG_HELP_LEARNING = "help_log_learning"
 CLOSE_QUESTION = "help_close"
+QUESTION_MENU = "help_question_menu"
+KEEP_QUESTION = "help_keep_question"
 KEEP_WAITING = "help_keep_waiting"
 
 URGENCY_LABELS = {
@@ -80,24 +93,10 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
         facts.append(f"Helped by {mentions(card.helpers)}" if card.helpers else "Resolved by the asker")
     blocks.append(context(" · ".join(facts)))
     if card.status is QuestionStatus.OPEN:
-        value = str(card.id)
-        blocks.append(
-            actions(
-                button("I can help", OFFER_HELP, value=value, style="primary"),
-                button("Resolved", RESOLVE_QUESTION, value=value),
-                button("Edit", EDIT_QUESTION, value=value),
-                {
-                    **button("Withdraw", WITHDRAW_QUESTION, value=value, style="danger"),
-                    "confirm": {
-                        "title": plain("Withdraw this question?"),
-                        "text": plain("The message stays, marked as withdrawn, and its buttons go away."),
-                        "confirm": plain("Withdraw"),
-                        "deny": plain("Keep it"),
-                        "style": "danger",
-                    },
-                },
-            )
-        )
+        # Everyone in the channel sees the same message, so it offers only what everyone may do. The
+        # asker's own actions (Resolved, Edit, Withdraw) are in their private confirmation, and again
+        # whenever they click I can help on their own question; every click is checked server side.
+        blocks.append(actions(button("I can help", OFFER_HELP, value=str(card.id), style="primary")))
     status = {QuestionStatus.RESOLVED: "Resolved: ", QuestionStatus.WITHDRAWN: "Withdrawn: "}
     return message(f"{status.get(card.status, '')}{asker} asks: {shown(card.text, 150)}", blocks)
 
@@ -151,7 +150,7 @@ def _expert_blocks(
         if expert.minutes:
             facts.append(f"{duration(expert.minutes)} of shared learning on these skills")
         if expert.credits:
-            facts.append(f"helped {expert.credits} {'time' if expert.credits == 1 else 'times'} on them")
+            facts.append(f"helped {counted(expert.credits, 'time')} on them")
         if expert.user_id in invited:
             blocks.append(section(" · ".join([*facts, ":white_check_mark: invited"])))
             continue
@@ -162,20 +161,81 @@ def _expert_blocks(
     return blocks
 
 
+class QuestionChoice(StrEnum):
+    """What the asker's `⋯` menu on their question offers; its value is `choice:question id`."""
+
+    EDIT = "edit"
+    WITHDRAW = "withdraw"
+
+
+def asker_controls(card: QuestionCard) -> Block:
+    """The asker's own row: Resolved, and Edit and Withdraw… in the `⋯` menu (Withdraw asks first)."""
+    value = str(card.id)
+    return actions(
+        button("Resolved", RESOLVE_QUESTION, value=value, style="primary"),
+        overflow(
+            QUESTION_MENU,
+            option("Edit question", f"{QuestionChoice.EDIT}:{value}"),
+            option("Withdraw question…", f"{QuestionChoice.WITHDRAW}:{value}"),
+        ),
+    )
+
+
+def _no_experts_note(card: QuestionCard) -> str:
+    if card.skills:
+        return (
+            f"No one has shared learning on {'this skill' if len(card.skills) == 1 else 'these skills'} yet, "
+            f"so I have no one to suggest: your question is in {_where(card.channel_id)} for everyone there."
+        )
+    return (
+        "Add `#skills` to a question and I suggest peers who have learned about them. Your question is in "
+        f"{_where(card.channel_id)} for everyone there."
+    )
+
+
 def asked_message(
     card: QuestionCard, experts: Sequence[Expert], invited: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """The asker's private confirmation, with the peers they may invite."""
+    """The asker's private confirmation: their own controls, and the peers they may invite (or, kindly,
+    that there are none yet)."""
     text = f":white_check_mark: Your question is posted in {_where(card.channel_id)}: {quote(card)}"
     blocks: list[Block] = [
         section(text),
         context(
-            "Replies come in its thread. Click *Resolved* on it (or react :white_check_mark:) once you have "
-            "your answer, and credit who helped."
+            "Replies come in its thread. Click *Resolved* here (or react :white_check_mark: on your "
+            "question) once you have your answer, and credit who helped."
         ),
-        *_expert_blocks(card, experts, invited, "asked"),
+        asker_controls(card),
+        *(_expert_blocks(card, experts, invited, "asked") or [context(_no_experts_note(card))]),
     ]
     return message(text, blocks)
+
+
+def withdraw_question_message(card: QuestionCard) -> dict[str, Any]:
+    """Withdraw… in the asker's menu: one more click to be sure (an overflow option has no dialog)."""
+    text = (
+        f"Withdraw {quote(card)}? Its message in {_where(card.channel_id)} stays, marked as withdrawn, "
+        "and peers can no longer offer help on it."
+    )
+    value = str(card.id)
+    blocks: list[Block] = [
+        section(f":warning: {text}"),
+        actions(
+            button("Withdraw", WITHDRAW_QUESTION, value=value, style="danger"),
+            button("Keep it", KEEP_QUESTION, value=value),
+        ),
+    ]
+    return message(text, blocks)
+
+
+def question_kept_message(card: QuestionCard) -> dict[str, Any]:
+    """Keep it, instead of Withdraw: the asker's controls again."""
+    text = f"Your question {quote(card)} stays open."
+    return message(text, [section(text), asker_controls(card)])
+
+
+def withdrawn_message() -> dict[str, Any]:
+    return note("Withdrawn: your question's message says so, and peers can no longer offer help on it.")
 
 
 def duplicate_ask_message(card: QuestionCard) -> dict[str, Any]:
@@ -311,9 +371,7 @@ def closed_message() -> dict[str, Any]:
 
 def keep_waiting_message() -> dict[str, Any]:
     """Keep waiting on the follow-up, redrawn."""
-    return note(
-        "Your question stays open. Click *Resolved* on it (or react :white_check_mark:) once answered."
-    )
+    return note("Your question stays open. React :white_check_mark: on it once answered.")
 
 
 def not_yours_message(card: QuestionCard, verb: str) -> dict[str, Any]:
@@ -323,11 +381,13 @@ def not_yours_message(card: QuestionCard, verb: str) -> dict[str, Any]:
     )
 
 
-def own_offer_message() -> dict[str, Any]:
-    return note(
-        "This is your own question, so *I can help* is for your peers: when they click it, you hear from "
-        "me. Click *Resolved* once you have your answer."
+def own_offer_message(card: QuestionCard) -> dict[str, Any]:
+    """I can help, clicked by the asker: it is for peers, so the asker gets their own controls instead."""
+    text = (
+        "This is your own question, so *I can help* is for your peers: when they click it, you hear from me. "
+        "Only you see this:"
     )
+    return message(text, [section(text), asker_controls(card)])
 
 
 def no_longer_open_message(card: QuestionCard) -> dict[str, Any]:
@@ -354,7 +414,8 @@ def ask_help_message() -> dict[str, Any]:
         ),
         section(
             "Your question is posted with your name in the help channel (or where you typed `/ask`). Peers "
-            "reply in its thread. Click *Resolved* or react :white_check_mark: when you have your answer, and "
+            "reply in its thread. Click *Resolved* in my reply to you, or react :white_check_mark: on your "
+            "question, when you have your answer, and "
             "credit who helped: it counts as learning from people for both of you."
         ),
     ]

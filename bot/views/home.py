@@ -16,6 +16,7 @@ OPEN_GOAL_MODAL = "open_goal_modal"
 def home_view(card: FitnessCard, goal_blocks: list[Block], feed: list[Block] | None = None) -> dict[str, Any]:
     """`goal_blocks` come from bot.views.goals.goal_lines (their own heading, at most 12 blocks); `feed`
     from bot.views.feed.feed_blocks (at most 14, none for someone in no team)."""
+    latest = latest_entries_blocks(card.week)
     return {
         "type": "home",
         "blocks": [
@@ -33,8 +34,7 @@ def home_view(card: FitnessCard, goal_blocks: list[Block], feed: list[Block] | N
             divider(),
             *goal_blocks[:12],
             divider(),
-            *latest_entries_blocks(card.week),
-            divider(),
+            *([*latest, divider()] if latest else []),
             *([*feed[:14], divider()] if feed else []),
             context(
                 "`/learn 30m #skill what you learned` from any channel, or *Save as learning* on any message. "

@@ -15,7 +15,7 @@ from bot.views.blocks import (
     problem_message,
     section,
 )
-from bot.views.format import VISIBILITY_LABELS, day_label, duration, entry_line, link, shown
+from bot.views.format import VISIBILITY_LABELS, counted, day_label, duration, entry_line, link, shown
 from models import LearningEntry, Visibility
 
 EDIT_ENTRY = "entry_edit"
@@ -25,8 +25,7 @@ OPEN_LOG_MODAL = "open_log_modal"
 
 
 def _week_line(week: WeekSummary) -> str:
-    entries = "entry" if week.entries == 1 else "entries"
-    return f"This week: *{duration(week.minutes)}* across {week.entries} {entries}"
+    return f"This week: *{duration(week.minutes)}* across {counted(week.entries, 'entry', 'entries')}"
 
 
 def _logged_buttons(entry: LearningEntry) -> list[dict[str, Any]]:

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.nudges import NudgeFacts, NudgeSettings
-from bot.views.blocks import Block, actions, button, context, message, option, plain, section
-from bot.views.format import channel_link, day_label, duration, shown, skill_tag
+from bot.views.blocks import Block, actions, button, context, message, option, overflow, plain, section
+from bot.views.format import channel_link, counted, day_label, duration, shown, skill_tag
 from bot.views.goals import progress_line
 
 NUDGE_LOG_NOW = "nudge_log_now"
@@ -20,6 +20,7 @@ NUDGE_DAYS = "nudge_days"
 NUDGE_TIME = "nudge_time"
 NUDGE_TOGGLE = "nudge_toggle"
 NUDGE_UNSNOOZE = "nudge_unsnooze"
+NUDGE_SETTINGS_MENU = "nudge_settings_menu"
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 OPENERS = (
@@ -60,7 +61,7 @@ def moment_label(moment: datetime) -> str:
 
 
 def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return counted(count, "day")
 
 
 def _rings_line(facts: NudgeFacts) -> str:
@@ -79,8 +80,7 @@ def _rings_line(facts: NudgeFacts) -> str:
 def _streak_line(facts: NudgeFacts) -> str | None:
     if facts.streak <= 0:
         return None
-    weeks = "week" if facts.streak == 1 else "weeks"
-    return f":fire: {facts.streak} {weeks} in a row so far."
+    return f":fire: {counted(facts.streak, 'week')} in a row so far."
 
 
 def nudge_message(facts: NudgeFacts, settings: NudgeSettings) -> dict[str, Any]:
@@ -122,48 +122,52 @@ def nudge_message(facts: NudgeFacts, settings: NudgeSettings) -> dict[str, Any]:
 
 def _state_text(settings: NudgeSettings) -> str:
     if not settings.enabled:
-        return "*Nudges are off.* Turn them on to get a short reminder at a time you pick."
+        return "*Nudges are off.* Turn them on (in the `⋯` menu) for a short reminder at a time you pick."
     text = f"*Nudges are on:* {days_text(settings.weekdays)} at {clock_time(settings.minute)}, your time."
     if settings.snoozed_until_local is not None:
         text += f"\n:zzz: Snoozed until {moment_label(settings.snoozed_until_local)}."
     elif settings.next_local is not None:
         text += f"\nNext one: {moment_label(settings.next_local)}."
+    else:
+        text += "\nThey start once you log learning."
     return text
 
 
 def nudge_settings_message(settings: NudgeSettings, note: str | None = None) -> dict[str, Any]:
-    """Your nudge schedule, with controls that change it on the spot."""
+    """Your nudge schedule in three short lines: the state with on/off and End snooze in its `⋯` menu, then
+    the days and the time, each changed on the spot."""
     day_options = [option(name, str(day)) for day, name in enumerate(DAY_NAMES)]
-    days_element: dict[str, Any] = {"type": "checkboxes", "action_id": NUDGE_DAYS, "options": day_options}
+    days_element: dict[str, Any] = {
+        "type": "multi_static_select",
+        "action_id": NUDGE_DAYS,
+        "placeholder": plain("Days"),
+        "options": day_options,
+    }
     chosen = [day_options[day] for day in settings.weekdays]
     if chosen:
         days_element["initial_options"] = chosen
-    controls: list[dict[str, Any]] = [
-        days_element,
-        {
-            "type": "timepicker",
-            "action_id": NUDGE_TIME,
-            "initial_time": clock_time(settings.minute),
-            "placeholder": plain("Time"),
-        },
-        button(
-            "Turn off" if settings.enabled else "Turn on",
-            NUDGE_TOGGLE,
-            value="off" if settings.enabled else "on",
-        ),
-    ]
+    menu = [option("Turn off", "off") if settings.enabled else option("Turn on", "on")]
     if settings.snoozed_until_local is not None:
-        controls.append(button("End snooze", NUDGE_UNSNOOZE))
+        menu.append(option("End snooze", "unsnooze"))
+    else:
+        menu.append(option("Snooze a week", "snooze"))
     blocks: list[Block] = []
     if note:
         blocks.append(context(note))
     blocks += [
-        section(_state_text(settings)),
-        actions(*controls),
+        section(_state_text(settings), accessory=overflow(NUDGE_SETTINGS_MENU, *menu)),
+        actions(
+            days_element,
+            {
+                "type": "timepicker",
+                "action_id": NUDGE_TIME,
+                "initial_time": clock_time(settings.minute),
+                "placeholder": plain("Time"),
+            },
+        ),
         context(
-            "`/fitness nudges tue thu 16:00` · `/fitness nudges snooze 7d` (or `snooze today`) · "
-            "`/fitness nudges off`. Nudges skip days you already learned, and pause while your Slack "
-            "status says you're away."
+            "`/fitness nudges tue thu 16:00` · `snooze 7d` · `off`. Nudges skip days you already learned, and "
+            "pause while your Slack status says you're away."
         ),
     ]
     return message(_state_text(settings).replace("*", ""), blocks)

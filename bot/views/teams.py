@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.parsing.ask import HELP_CHANNEL_EXAMPLE
 from bot.services.digests import PRIVATE_TOTALS_MIN_PEOPLE, TeamDigest
 from bot.services.teams import Left, Mentioned, Welcome
 from bot.views.blocks import Block, context, header, message, problem_message, section
@@ -14,8 +15,10 @@ from bot.views.format import (
     KIND_LABELS,
     change,
     channel_link,
+    counted,
     day_label,
     duration,
+    duration_change,
     escape,
     mention,
     mentions,
@@ -37,7 +40,7 @@ TEAM_EXAMPLES = (
 
 
 def _people(count: int) -> str:
-    return f"{count} person" if count == 1 else f"{count} people"
+    return counted(count, "person", "people")
 
 
 def _span(digest: TeamDigest) -> str:
@@ -53,11 +56,10 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
             "A 15-minute session this week is a great restart."
         )
         return message(text.replace("*", ""), [section(text)])
-    sessions = "session" if digest.sessions == 1 else "sessions"
     lines = [
         f":busts_in_silhouette: *{digest.active} of {_people(digest.members)}* learned, "
-        f"*{duration(digest.minutes)}* over *{digest.sessions} {sessions}* "
-        f"({change(digest.minutes - digest.previous_minutes, ' min')} and "
+        f"*{duration(digest.minutes)}* over *{counted(digest.sessions, 'session')}* "
+        f"({duration_change(digest.minutes - digest.previous_minutes)} and "
         f"{change(digest.sessions - digest.previous_sessions)} sessions on the week before)"
     ]
     if digest.minutes:
@@ -69,15 +71,15 @@ def digest_message(digest: TeamDigest, *, preview: bool = False) -> dict[str, An
         lines.append(":books: *Top skills:* " + " · ".join(skill_tag(skill) for skill in digest.top_skills))
     if digest.asked or digest.answered or digest.resolved:
         help_line = (
-            f":raising_hand: {digest.asked} asked · {digest.answered} answers · {digest.resolved} resolved"
+            f":raising_hand: {digest.asked} asked · {counted(digest.answered, 'answer')} · "
+            f"{digest.resolved} resolved"
         )
         if digest.helpers:
             help_line += f". Thank you {mentions(digest.helpers)} for helping out!"
         lines.append(help_line)
     celebrations = []
     if digest.goals_reached:
-        goals = "goal" if digest.goals_reached == 1 else "goals"
-        celebrations.append(f":trophy: {digest.goals_reached} {goals} reached")
+        celebrations.append(f":trophy: {counted(digest.goals_reached, 'goal')} reached")
     for milestone in digest.milestones:
         celebrations.append(f":fire: {mention(milestone.user_id)} reached a {milestone.weeks}-week streak")
     if celebrations:
@@ -131,7 +133,7 @@ def team_list_message(teams: Sequence[TeamLine]) -> dict[str, Any]:
         for team in teams
     ]
     blocks: list[Block] = [section(line) for line in lines[:45]]
-    return message(f"{len(teams)} teams", blocks)
+    return message(counted(len(teams), "team"), blocks)
 
 
 def team_created_message(team: LearningTeam) -> dict[str, Any]:
@@ -282,6 +284,10 @@ def team_help_message() -> dict[str, Any]:
             f"{PRIVATE_TOTALS_MIN_PEOPLE} people learn in a week."
         ),
         section(TEAM_EXAMPLES),
+        section(
+            f"*Workspace admins, one set-up step:* `{HELP_CHANNEL_EXAMPLE}` picks the channel where `/ask` "
+            "posts questions (and invite Learnfit to it)."
+        ),
         context(
             "A workspace admin creates teams; a team's leads (or an admin) manage it. "
             f"Digest days: {', '.join(DAY_NAMES)}."

@@ -11,7 +11,7 @@ from werkzeug.test import Client
 from bot.localslack import FakeSlack
 from bot.localslack.blockkit import block_kit_problems
 from bot.localslack.payloads import SlackPayloads, interactive_body, signed_headers
-from tests.support.payloads import CHANNEL_ID, MESSAGE_TS, TEST_TEAM, button
+from tests.support.payloads import CHANNEL_ID, MESSAGE_TS, TEST_TEAM, button, overflow_pick
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,28 @@ class SlackDriver:
         return self.interact(
             team.block_actions(
                 button(action_id, value),
+                user_id=user,
+                channel_id=channel_id,
+                message_ts=MESSAGE_TS,
+                ephemeral=ephemeral,
+                response_url=response_url or self.fake.response_url(),
+            )
+        )
+
+    def pick(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str,
+        response_url: str | None = None,
+        channel_id: str | None = CHANNEL_ID,
+        ephemeral: bool = True,
+    ) -> SlackReply:
+        """An option picked in the overflow menu `action_id` on a message in `channel_id`."""
+        return self.interact(
+            TEST_TEAM.block_actions(
+                overflow_pick(action_id, value),
                 user_id=user,
                 channel_id=channel_id,
                 message_ts=MESSAGE_TS,

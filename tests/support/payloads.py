@@ -27,6 +27,21 @@ def button(action_id: str, value: str | None = None) -> dict[str, Any]:
     return action
 
 
+def menu_option(value: str) -> dict[str, Any]:
+    """An option picked in an overflow menu, as block_actions reports it in `selected_option`."""
+    return {"text": {"type": "plain_text", "text": "Option"}, "value": value}
+
+
+def overflow_pick(action_id: str, value: str) -> dict[str, Any]:
+    """An overflow menu's option picked, as block_actions reports it in `actions`."""
+    return {
+        "action_id": action_id,
+        "block_id": "b1",
+        "type": "overflow",
+        "selected_option": menu_option(value),
+    }
+
+
 def form_values(**fields: dict[str, Any]) -> dict[str, Any]:
     """state.values with each block's single element under action_id 'value'."""
     return {block_id: {"value": element} for block_id, element in fields.items()}

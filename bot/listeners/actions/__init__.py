@@ -6,17 +6,27 @@ from slack_bolt import App
 
 from bot.listeners.actions import feed, fitness, goals, help, learning, nudges
 from bot.views.feed import FEED_PAGE, GIVE_KUDOS
-from bot.views.fitness import DELETE_ENTRY, FORGET_ME, FORGET_ME_CANCEL, OPEN_TARGETS_MODAL, SHOW_HISTORY
+from bot.views.fitness import (
+    CARD_MENU,
+    DELETE_ENTRY,
+    FORGET_ME,
+    FORGET_ME_CANCEL,
+    HISTORY_ENTRY_MENU,
+    OPEN_TARGETS_MODAL,
+    SHOW_HISTORY,
+)
 from bot.views.goals import DROP_GOAL, EDIT_GOAL, LOG_TOWARD_GOAL, MARK_GOAL_DONE, SHARE_GOAL
 from bot.views.help import (
     CLOSE_QUESTION,
     CREDIT_HELPERS,
     EDIT_QUESTION,
     INVITE_EXPERT,
+    KEEP_QUESTION,
     KEEP_WAITING,
     LOG_HELP_LEARNING,
     OFFER_HELP,
     OPEN_ASK_MODAL,
+    QUESTION_MENU,
     REPOST_QUESTION,
     RESOLVE_QUESTION,
     WITHDRAW_QUESTION,
@@ -27,6 +37,7 @@ from bot.views.nudges import (
     NUDGE_DAYS,
     NUDGE_LOG_NOW,
     NUDGE_SETTINGS,
+    NUDGE_SETTINGS_MENU,
     NUDGE_SNOOZE_TODAY,
     NUDGE_SNOOZE_WEEK,
     NUDGE_TIME,
@@ -49,7 +60,9 @@ def register(app: App) -> None:
     app.action(SHARE_GOAL)(goals.share_goal)
 
     app.action(OPEN_TARGETS_MODAL)(fitness.open_targets)
-    # History on the card, and Newer and Older on a history page (their ids start the same).
+    app.action(CARD_MENU)(fitness.card_menu)
+    app.action(HISTORY_ENTRY_MENU)(fitness.entry_menu)
+    # History on the card, and Newer, Older and Keep it on a history page (their ids start the same).
     app.action(re.compile(f"^{SHOW_HISTORY}"))(fitness.page_history)
     app.action(DELETE_ENTRY)(fitness.delete_from_history)
     app.action(FORGET_ME)(fitness.forget_me)
@@ -60,6 +73,8 @@ def register(app: App) -> None:
     app.action(RESOLVE_QUESTION)(help.resolve)
     app.action(CREDIT_HELPERS)(help.resolve)
     app.action(EDIT_QUESTION)(help.edit)
+    app.action(QUESTION_MENU)(help.question_menu)
+    app.action(KEEP_QUESTION)(help.keep_question)
     app.action(WITHDRAW_QUESTION)(help.withdraw)
     app.action(CLOSE_QUESTION)(help.withdraw)
     app.action(REPOST_QUESTION)(help.repost)
@@ -77,4 +92,5 @@ def register(app: App) -> None:
     app.action(NUDGE_DAYS)(nudges.set_days)
     app.action(NUDGE_TIME)(nudges.set_time)
     app.action(NUDGE_TOGGLE)(nudges.toggle)
+    app.action(NUDGE_SETTINGS_MENU)(nudges.settings_menu)
     app.action(NUDGE_UNSNOOZE)(nudges.unsnooze)

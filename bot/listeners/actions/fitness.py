@@ -1,4 +1,4 @@
-"""Buttons from the fitness card, history and forget-me: targets, paging, delete, confirm."""
+"""Buttons and menus from the fitness card, history and forget-me: targets, paging, delete, confirm."""
 
 from __future__ import annotations
 
@@ -9,16 +9,26 @@ from slack_bolt import Ack, Respond
 from bot.deps import Deps
 from bot.flows.history import history_page
 from bot.flows.home import home_after_change
+from bot.flows.nudges import change_nudges
 from bot.flows.scope import person_scope
 from bot.forms.targets import targets_modal
 from bot.gateway import SlackGateway
-from bot.listeners.payload import id_value
+from bot.listeners.actions.learning import edit_entry_in_form
+from bot.listeners.payload import id_value, menu_choice
 from bot.parsing.numbers import bounded_int
 from bot.services.fitness_card import targets_of
 from bot.services.learning import delete_entry
 from bot.services.people import Workspace, find_person
 from bot.services.privacy import Holdings, forget_person
-from bot.views.fitness import SHOW_HISTORY, deleted_note, forgotten_message, nothing_deleted_message
+from bot.views.fitness import (
+    SHOW_HISTORY,
+    CardChoice,
+    EntryChoice,
+    deleted_note,
+    fitness_help_message,
+    forgotten_message,
+    nothing_deleted_message,
+)
 from bot.views.home import forgotten_home_view
 
 # Far past anyone's history: only a crafted button value asks for more.
@@ -34,9 +44,58 @@ def open_targets(
     ack: Ack, body: dict[str, Any], workspace: Workspace, deps: Deps, gateway: SlackGateway
 ) -> None:
     ack()
+    _open_targets(body, workspace, deps, gateway)
+
+
+def _open_targets(body: dict[str, Any], workspace: Workspace, deps: Deps, gateway: SlackGateway) -> None:
     with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
         view = targets_modal(targets_of(scope.person))
     gateway.open_modal(body["trigger_id"], view)
+
+
+def card_menu(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """The card's `⋯` menu: change targets, nudge settings, how the rings work (each a new message or a
+    form; the card stays)."""
+    ack()
+    choice, _ = menu_choice(action)
+    if choice == CardChoice.TARGETS:
+        _open_targets(body, workspace, deps, gateway)
+    elif choice == CardChoice.NUDGES:
+        with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
+            reply = change_nudges(scope)
+        respond(**reply, replace_original=False)
+    elif choice == CardChoice.HELP:
+        respond(**fitness_help_message(), replace_original=False)
+
+
+def entry_menu(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """A history entry's `⋯` menu: Edit opens the form; Delete… asks first, on the same page."""
+    ack()
+    choice, rest = menu_choice(action)
+    entry_text, _, offset_text = rest.partition(":")
+    entry_id = id_value({"value": entry_text})  # the same check as a button whose value is just the id
+    if choice == EntryChoice.EDIT:
+        edit_entry_in_form(body, respond, workspace, deps, gateway, entry_id)
+    elif choice == EntryChoice.DELETE and entry_id is not None:
+        offset = _offset(offset_text)
+        reply = history_page(deps, workspace, gateway, body["user"]["id"], offset=offset, confirming=entry_id)
+        respond(**reply, replace_original=True)
 
 
 def page_history(

@@ -22,7 +22,7 @@ from bot.forms.ask import AskModalContext
 from bot.forms.credit import credit_modal
 from bot.forms.learning import ModalContext, ModalPrefill
 from bot.gateway import SlackGateway
-from bot.listeners.payload import channel_of, id_value
+from bot.listeners.payload import channel_of, id_value, menu_choice
 from bot.services.help import (
     QuestionCard,
     get_question,
@@ -39,6 +39,7 @@ from bot.views.help import (
     CLOSE_QUESTION,
     CREDIT_HELPERS,
     InviteValue,
+    QuestionChoice,
     asked_message,
     closed_message,
     follow_up_message,
@@ -52,6 +53,9 @@ from bot.views.help import (
     offered_already_message,
     own_offer_message,
     question_gone_message,
+    question_kept_message,
+    withdraw_question_message,
+    withdrawn_message,
 )
 from models import EntryKind, QuestionStatus
 
@@ -66,6 +70,11 @@ def _private(respond: Respond, payload: dict[str, Any], *, replace_original: boo
         respond(**payload, replace_original=True)
     else:
         respond(**payload, response_type="ephemeral", replace_original=False)
+
+
+def _on_private_message(body: dict[str, Any]) -> bool:
+    container = body.get("container")
+    return isinstance(container, dict) and container.get("is_ephemeral") is True
 
 
 def _card_to_manage(
@@ -145,7 +154,7 @@ def offer(
     elif card.status is not QuestionStatus.OPEN:
         _private(respond, no_longer_open_message(card))
     elif card.asker == user_id:
-        _private(respond, own_offer_message())
+        _private(respond, own_offer_message(card))
     elif not offered:
         _private(respond, offered_already_message())
     else:
@@ -176,8 +185,7 @@ def resolve(
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, card.id)
         replied = repliers(session, question) if question else []
-    helpers = [user for user in replied if user != card.asker]
-    gateway.open_modal(body["trigger_id"], credit_modal(card, helpers, channel_id=channel_of(body)))
+    gateway.open_modal(body["trigger_id"], credit_modal(card, replied, channel_id=channel_of(body)))
 
 
 def edit(
@@ -189,13 +197,67 @@ def edit(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
+    """Edit on a question posted before the asker's actions moved into their menu."""
     ack()
+    _edit(body, respond, workspace, deps, gateway, id_value(action))
+
+
+def _edit(
+    body: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+    question_id: int | None,
+) -> None:
     card = _card_to_manage(
-        body, respond, workspace, deps, gateway, id_value(action), verb="edit", statuses=STILL_OPEN
+        body, respond, workspace, deps, gateway, question_id, verb="edit", statuses=STILL_OPEN
     )
     if card is not None:
         modal_context = AskModalContext(channel_id=channel_of(body), question_id=card.id)
         open_ask_modal(deps, workspace, gateway, body["trigger_id"], modal_context, card)
+
+
+def question_menu(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """The asker's `⋯` menu: Edit opens the form; Withdraw… asks once more, in place of the message. Both
+    are checked like the buttons: the clicker's question (or an admin's), still open."""
+    ack()
+    choice, rest = menu_choice(action)
+    question_id = id_value({"value": rest})
+    if choice == QuestionChoice.EDIT:
+        _edit(body, respond, workspace, deps, gateway, question_id)
+    elif choice == QuestionChoice.WITHDRAW:
+        card = _card_to_manage(
+            body, respond, workspace, deps, gateway, question_id, verb="withdraw", statuses=STILL_OPEN
+        )
+        if card is not None:
+            _private(respond, withdraw_question_message(card), replace_original=True)
+
+
+def keep_question(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """Keep it, instead of Withdraw: the asker's controls again."""
+    ack()
+    card = _card_to_manage(
+        body, respond, workspace, deps, gateway, id_value(action), verb="withdraw", statuses=STILL_OPEN
+    )
+    if card is not None:
+        _private(respond, question_kept_message(card), replace_original=True)
 
 
 def withdraw(
@@ -207,7 +269,8 @@ def withdraw(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    """Withdraw on the question, or Close it in the follow-up: the message says it is withdrawn."""
+    """Withdraw after the asker's Withdraw…, or Close it in the follow-up: the message says it is withdrawn,
+    and what was clicked says so too."""
     ack()
     card = _card_to_manage(
         body, respond, workspace, deps, gateway, id_value(action), verb="withdraw", statuses=None
@@ -223,6 +286,10 @@ def withdraw(
     redraw(gateway, replace(card, status=QuestionStatus.WITHDRAWN))
     if action["action_id"] == CLOSE_QUESTION:
         _private(respond, closed_message(), replace_original=True)
+    else:
+        # The asker's private step is replaced; on an older question message (a button everyone saw)
+        # the redrawn message stays and the asker alone is told.
+        _private(respond, withdrawn_message(), replace_original=_on_private_message(body))
 
 
 def repost(

@@ -8,14 +8,14 @@ from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
 from bot.flows.home import home_after_change
-from bot.flows.learning import open_learning_modal
+from bot.flows.learning import open_entry_editor, open_learning_modal
 from bot.flows.scope import person_scope
-from bot.forms.learning import ModalContext, ModalPrefill
+from bot.forms.learning import ModalContext
 from bot.forms.share_entry import share_entry_modal
 from bot.gateway import SlackGateway
 from bot.listeners.payload import channel_of, id_value, redrawable_message
 from bot.services.entry_shares import shareable_entry
-from bot.services.learning import delete_entry, get_entry
+from bot.services.learning import delete_entry
 from bot.services.people import Workspace
 from bot.views.learning import nothing_to_edit_message, undone_message
 from bot.views.sharing import not_shareable_message
@@ -40,17 +40,24 @@ def edit_entry(
     gateway: SlackGateway,
 ) -> None:
     ack()
-    user_id, entry_id = body["user"]["id"], id_value(action)
-    with person_scope(deps, workspace, gateway, user_id) as scope:
-        entry = get_entry(scope.session, scope.person, entry_id) if entry_id else None
-        prefill = ModalPrefill.from_entry(entry) if entry else None
-    if prefill is None:
-        respond(**nothing_to_edit_message(), replace_original=False)
-        return
+    edit_entry_in_form(body, respond, workspace, deps, gateway, id_value(action))
+
+
+def edit_entry_in_form(
+    body: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+    entry_id: int | None,
+) -> None:
+    """Edit on a logged entry, or in a history entry's menu: the form, or why there is nothing to edit."""
     modal_context = ModalContext(
         entry_id=entry_id, channel_id=channel_of(body), origin=redrawable_message(body)
     )
-    open_learning_modal(deps, workspace, gateway, user_id, body["trigger_id"], modal_context, prefill)
+    user_id, trigger_id = body["user"]["id"], body["trigger_id"]
+    if not open_entry_editor(deps, workspace, gateway, user_id, trigger_id, entry_id, modal_context):
+        respond(**nothing_to_edit_message(), replace_original=False)
 
 
 def undo_entry(

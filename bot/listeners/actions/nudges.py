@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.flows.nudges import change_nudges
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
+from bot.listeners.payload import menu_choice
 from bot.parsing.numbers import bounded_int
 from bot.parsing.team import parse_time
 from bot.services import nudges
@@ -127,6 +128,31 @@ def toggle(
     ack()
     enabled = action.get("value") == "on"
     _answer(body, respond, workspace, deps, gateway, partial(change_nudges, enabled=enabled))
+
+
+SETTINGS_MENU = {
+    "on": partial(change_nudges, enabled=True),
+    "off": partial(change_nudges, enabled=False),
+    "unsnooze": partial(change_nudges, unsnooze=True),
+    "snooze": partial(change_nudges, snooze_days=7),
+}
+
+
+def settings_menu(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    workspace: Workspace,
+    deps: Deps,
+    gateway: SlackGateway,
+) -> None:
+    """The `⋯` menu on the nudge settings: on or off, End snooze or Snooze a week (anything else: ignored)."""
+    ack()
+    choice, _ = menu_choice(action)
+    reply = SETTINGS_MENU.get(choice)
+    if reply is not None:
+        _answer(body, respond, workspace, deps, gateway, reply)
 
 
 def unsnooze(

@@ -136,6 +136,8 @@ def _credit(
     helpers = [
         helper for helper in credit.parse_credit_form(view["state"]["values"]) if helper != bot_user_id
     ]
+    if card.asker in helpers:
+        raise credit.refused(credit.ASKER_PICKED)
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, card.id)
         assert question is not None
