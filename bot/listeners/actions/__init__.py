@@ -4,7 +4,7 @@ import re
 
 from slack_bolt import App
 
-from bot.listeners.actions import fitness, goals, help, learning, nudges
+from bot.listeners.actions import fitness, goals, help, learning, nudges, search
 from bot.views.fitness import DELETE_ENTRY, FORGET_ME, FORGET_ME_CANCEL, OPEN_TARGETS_MODAL, SHOW_HISTORY
 from bot.views.goals import DROP_GOAL, EDIT_GOAL, LOG_TOWARD_GOAL, MARK_GOAL_DONE, SHARE_GOAL
 from bot.views.help import (
@@ -32,6 +32,7 @@ from bot.views.nudges import (
     NUDGE_TOGGLE,
     NUDGE_UNSNOOZE,
 )
+from bot.views.search import POST_ANYWAY
 
 
 def register(app: App) -> None:
@@ -64,6 +65,7 @@ def register(app: App) -> None:
     app.action(INVITE_EXPERT)(help.invite)
     app.action(LOG_HELP_LEARNING)(help.log_learning)
     app.action(KEEP_WAITING)(help.keep_waiting)
+    app.action(POST_ANYWAY)(search.post_anyway)
 
     app.action(NUDGE_LOG_NOW)(learning.open_log_modal)
     app.action(NUDGE_SNOOZE_TODAY)(nudges.snooze)

@@ -15,11 +15,13 @@ from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
 from bot.listeners.payload import channel_of, command_key
-from bot.parsing import OpenLogModal, ShowHelp, parse_learn
+from bot.parsing import OpenLogModal, SearchLearning, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
-from bot.services.people import Workspace
+from bot.services.people import Workspace, find_person
+from bot.services.search import search_entries
 from bot.views.learning import error_message, help_message, logged_message
+from bot.views.search import search_results_message
 from models import EntrySource
 
 
@@ -32,6 +34,10 @@ def learn_command(
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(parse_learn, command)
+    if isinstance(request, SearchLearning):
+        # The search is read-only and quick: its answer rides in the ack.
+        ack(**search_learning(deps, workspace, command["user_id"], request, command.get("text", "")))
+        return
     if answered_in_ack(request, ack, ShowHelp, help_message, error_message):
         return
     user_id = command["user_id"]
@@ -55,3 +61,12 @@ def learn_command(
     respond(**reply)
     gateway.publish_home(user_id, home)
     celebrate_reached_goals(deps, workspace, gateway, user_id)
+
+
+def search_learning(
+    deps: Deps, workspace: Workspace, user_id: str, request: SearchLearning, typed: str
+) -> dict[str, Any]:
+    """`/learn search`: the person's own entries and their teammates' shared ones, best match first."""
+    with deps.sessions() as session:
+        found = search_entries(session, find_person(session, workspace, user_id), request.query)
+    return search_results_message(typed.split(maxsplit=1)[-1], found)
