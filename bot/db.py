@@ -14,14 +14,19 @@ import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 # Full-text search objects migration 0009 creates per database, outside the models: SQLite's FTS5 tables
-# (and the shadow tables FTS5 keeps beside each), PostgreSQL's GIN indexes (`ix_` + the same name).
+# (with the shadow tables FTS5 keeps beside each, and a view), PostgreSQL's stored tsvector columns and
+# their GIN indexes (`ix_` + the same name).
 FULL_TEXT_TABLES = ("learning_entries_fts", "help_questions_fts")
+FULL_TEXT_COLUMN = "search_document"
 
 
-def is_full_text_object(name: str | None) -> bool:
-    """Whether a table or index is one of the full-text search objects (autogenerate leaves them alone)."""
+def is_full_text_object(name: str | None, kind: str = "table") -> bool:
+    """Whether a table, index or column is one of the full-text search objects (autogenerate leaves them
+    alone)."""
     if not name:
         return False
+    if kind == "column":
+        return name == FULL_TEXT_COLUMN
     return any(
         name == table or name.startswith(f"{table}_") or name == f"ix_{table}" for table in FULL_TEXT_TABLES
     )

@@ -51,7 +51,7 @@ def _render_item(type_, obj, autogen_context):
 
 def _include_object(obj, name, type_, reflected, compare_to):
     # The full-text tables and indexes are made per database by migration 0009, not by the models.
-    return not (type_ in ("table", "index") and is_full_text_object(name))
+    return not (type_ in ("table", "index", "column") and is_full_text_object(name, type_))
 
 
 def _run(connection) -> None:

@@ -68,14 +68,14 @@ def indexed_entry_ids(session: Session, word: str) -> set[int]:
         return set(session.scalars(text(query), {"word": f'"{word}"'}))
     query = (
         "SELECT id FROM learning_entries"
-        " WHERE to_tsvector('english'::regconfig, what) @@ plainto_tsquery('english'::regconfig, :word)"
+        " WHERE search_document @@ plainto_tsquery('english'::regconfig, :word)"
     )
     return set(session.scalars(text(query), {"word": word}))
 
 
 def full_text_index_is_consistent(session: Session) -> bool:
-    """SQLite checks that an FTS5 table says exactly what its content table holds; PostgreSQL's expression
-    index cannot disagree with its rows."""
+    """SQLite checks that an FTS5 table says exactly what its content table holds; PostgreSQL's generated
+    column cannot disagree with its row."""
     if session.get_bind().dialect.name == "sqlite":
         for table in ("learning_entries_fts", "help_questions_fts"):
             session.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"))

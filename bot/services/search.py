@@ -30,6 +30,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -67,6 +68,7 @@ _STOP_WORDS_TEXT = """i me my myself we our ours ourselves you your yours yourse
     should now"""
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 ENGLISH: ColumnElement[str] = literal_column("'english'::regconfig")
+SEARCH_DOCUMENT = "search_document"  # PostgreSQL: each searched table's stored tsvector (migration 0009)
 
 
 class QueryError(ValueError):
@@ -142,9 +144,35 @@ def _fts5_two_of(terms: Sequence[str]) -> str:
 def _fts5_matches(table: str, match: str) -> Subquery:
     """(id, score) of the rows of an FTS5 table that `match` finds; a higher score is a better match."""
     parameter = f"{table}_match"  # one name per table, so one statement can ask both tables
+    # bm25 weighs only the words (an entry's owner token is not a word).
     return (
-        text(f"SELECT rowid AS id, -bm25({table}) AS score FROM {table} WHERE {table} MATCH :{parameter}")
+        text(
+            f"SELECT rowid AS id, -bm25({table}, 1.0, 0.0) AS score FROM {table} WHERE {table} MATCH :{parameter}"
+        )
         .bindparams(bindparam(parameter, match))
+        .columns(id=Integer, score=Float)
+        .subquery()
+    )
+
+
+# The entries a person may find, as FTS5 owner tokens built in the same statement from ids alone: their
+# own (shared `s<id>` or private `x<id>`) and their teammates' shared ones.
+_FTS5_VISIBLE_TO = """'(' || :entries_match || ') AND owner:("s' || :entries_person || '" OR "x' || :entries_person
+|| '"' || coalesce((SELECT group_concat(' OR "s' || person_id || '"', '') FROM (SELECT DISTINCT
+mate.person_id FROM team_members AS mine JOIN team_members AS mate ON mate.learning_team_id =
+mine.learning_team_id WHERE mine.person_id = :entries_person AND mate.person_id != :entries_person)), '')
+|| ')'"""
+
+
+def _fts5_entries_visible_to(person_id: int, match: str) -> Subquery:
+    """(id, score) of the entries `match` finds among those the person may see (narrowed inside the
+    index; visibility is still checked in SQL by the caller)."""
+    return (
+        text(
+            "SELECT rowid AS id, -bm25(learning_entries_fts, 1.0, 0.0) AS score FROM learning_entries_fts "
+            f"WHERE learning_entries_fts MATCH {_FTS5_VISIBLE_TO}"
+        )
+        .bindparams(bindparam("entries_match", match), bindparam("entries_person", person_id))
         .columns(id=Integer, score=Float)
         .subquery()
     )
@@ -178,18 +206,24 @@ def _text_matches(
     *,
     team_id: str,
     two_of: bool,
+    visible_to: Person | None = None,
 ) -> Subquery:
     """(id, score) of the entries or questions whose words match `terms`: any of them, or with `two_of`
-    at least two (a question "like" another shares two of its words, or its only one)."""
+    at least two (a question "like" another shares two of its words, or its only one). `visible_to`
+    narrows entries to those the person may see as early as the engine allows (the caller checks again)."""
     if _dialect(session) == "sqlite":
+        match = _fts5_two_of(terms) if two_of else _fts5_any(terms)
+        if source is LearningEntry and visible_to is not None:
+            return _fts5_entries_visible_to(visible_to.id, match)
         table = "learning_entries_fts" if source is LearningEntry else "help_questions_fts"
-        return _fts5_matches(table, _fts5_two_of(terms) if two_of else _fts5_any(terms))
-    column = LearningEntry.what if source is LearningEntry else HelpQuestion.text
-    vector = func.to_tsvector(ENGLISH, column)  # the expression migration 0009 indexes
+        return _fts5_matches(table, match)
+    # The stored tsvector column migration 0009 adds and indexes (not in the models).
+    document: ColumnElement[str] = literal_column(f"{source.__tablename__}.{SEARCH_DOCUMENT}")
     query = _tsquery_two_of(terms) if two_of else _tsquery_any(terms)
+    narrowed = visible_entries_of(visible_to) if visible_to is not None else source.team_id == team_id
     return (
-        select(source.id.label("id"), func.ts_rank(vector, query).label("score"))
-        .where(vector.op("@@")(query), source.team_id == team_id)
+        select(source.id.label("id"), func.ts_rank(document, query).label("score"))
+        .where(document.op("@@")(query), source.team_id == team_id, narrowed)
         .subquery()
     )
 
@@ -202,12 +236,11 @@ def visible_entries_of(person: Person) -> ColumnElement[bool]:
     with them). Another person's private entry, never."""
     their_teams = select(TeamMember.learning_team_id).where(TeamMember.person_id == person.id)
     teammates = select(TeamMember.person_id).where(TeamMember.learning_team_id.in_(their_teams))
+    # Written as "whose entries" first, so that the database reads them by the person index.
     return and_(
         LearningEntry.team_id == person.team_id,
-        or_(
-            LearningEntry.person_id == person.id,
-            and_(LearningEntry.visibility == Visibility.TEAM, LearningEntry.person_id.in_(teammates)),
-        ),
+        LearningEntry.person_id.in_(union(select(literal(person.id, Integer)), teammates)),
+        or_(LearningEntry.person_id == person.id, LearningEntry.visibility == Visibility.TEAM),
     )
 
 
@@ -230,11 +263,15 @@ class FoundEntry:
     visibility: Visibility
 
 
-def _entry_scores(session: Session, team_id: str, query: SearchQuery) -> FromClause:
-    """(id, score) of every entry of the workspace that matches a word or carries a skill asked for."""
+def _entry_scores(session: Session, person: Person, query: SearchQuery) -> FromClause:
+    """(id, score) of the entries that match a word or carry a skill asked for (from the person's and their
+    teammates' where the engine narrows the search early; the caller checks visibility)."""
+    team_id = person.team_id
     parts = []
     if query.terms:
-        matched = _text_matches(session, LearningEntry, query.terms, team_id=team_id, two_of=False)
+        matched = _text_matches(
+            session, LearningEntry, query.terms, team_id=team_id, two_of=False, visible_to=person
+        )
         parts.append(select(matched.c.id, matched.c.score))
     # A plain word that names a skill (`terraform`) finds entries tagged with it too.
     skill_names = (*query.skills, *query.terms)
@@ -256,7 +293,7 @@ def search_entries(
     search, and the found entries' skills."""
     if person is None:  # someone Learnfit has never met has logged nothing and is in no team
         return []
-    scores = _entry_scores(session, person.team_id, query)
+    scores = _entry_scores(session, person, query)
     rows = session.execute(
         select(LearningEntry, Person.user_id)
         .join(scores, scores.c.id == LearningEntry.id)
