@@ -21,6 +21,7 @@ from sqlalchemy import (
     Float,
     FromClause,
     Integer,
+    String,
     Subquery,
     and_,
     bindparam,
@@ -35,7 +36,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.services.drafts import has_control_characters, normalise_skill
 from models import (
@@ -70,6 +71,9 @@ _STOP_WORDS_TEXT = """i me my myself we our ours ourselves you your yours yourse
     should now"""
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 ENGLISH: ColumnElement[str] = literal_column("'english'::regconfig")
+SIMPLE: ColumnElement[str] = literal_column("'simple'::regconfig")
+# ts_rank's weights for D, C, B, A: words are D; an entry's owner lexeme is A and must not count.
+WORDS_ONLY: ColumnElement[str] = literal_column("'{0.1, 0.2, 0.4, 0}'::float4[]")
 SEARCH_DOCUMENT = "search_document"  # PostgreSQL: each searched table's stored tsvector (migration 0009)
 
 
@@ -220,13 +224,31 @@ def _text_matches(
     # The stored tsvector column migration 0009 adds and indexes (not in the models).
     document: ColumnElement[str] = literal_column(f"{source.__tablename__}.{SEARCH_DOCUMENT}")
     query = _tsquery_any(terms)
-    narrowed = visible_entries_of(visible_to) if visible_to is not None else source.team_id == team_id
     alike = _matching_at_least_two(document, terms) if two_of else true()
+    found = query if visible_to is None else query.op("&&")(_owner_tsquery(visible_to))
     return (
-        select(source.id.label("id"), func.ts_rank(document, query).label("score"))
-        .where(document.op("@@")(query), alike, source.team_id == team_id, narrowed)
+        select(source.id.label("id"), func.ts_rank(WORDS_ONLY, document, query).label("score"))
+        .where(document.op("@@")(found), alike, source.team_id == team_id)
         .subquery()
     )
+
+
+def _owner_tsquery(person: Person) -> ColumnElement[str]:
+    """PostgreSQL: the owner lexemes (weight A) of the entries `person` may find, built from ids alone in
+    the same statement: their own (`s<id>`, `x<id>`) and their teammates' shared ones (`s<id>`)."""
+    mine, mate = aliased(TeamMember), aliased(TeamMember)
+    teammates = (
+        select(mate.person_id)
+        .distinct()
+        .join(mine, mine.learning_team_id == mate.learning_team_id)
+        .where(mine.person_id == person.id, mate.person_id != person.id)
+        .subquery()
+    )
+    listed = select(
+        func.string_agg(literal(" | s") + cast(teammates.c.person_id, String) + literal(":A"), literal(""))
+    ).scalar_subquery()
+    own = literal(f"s{int(person.id)}:A | x{int(person.id)}:A")
+    return func.to_tsquery(SIMPLE, own + func.coalesce(listed, literal("")))
 
 
 # ---------------------------------------------------------------------- who may find what

@@ -3,8 +3,8 @@ a question held back while its asker reads questions answered before.
 
 SQLite: an FTS5 table per source (external content, so the words are stored once) kept in step by
 triggers on insert, edit and delete (forget-me's ON DELETE CASCADE fires them too). PostgreSQL: a stored
-generated `tsvector` column (`to_tsvector('english', ...)`) with a GIN index, which the database keeps in
-step by itself on every insert and update.
+generated `tsvector` column (`to_tsvector('english', ...)`, for entries with their owner token at weight A)
+with a GIN index, which the database keeps in step by itself on every insert and update.
 Neither is in the models: `migrations/env.py` leaves them out of autogenerate (bot/db.py names them).
 
 A later batch migration that copies-and-moves `learning_entries` or `help_questions` on SQLite drops these
@@ -54,6 +54,9 @@ TRIGGERS = (
 # PostgreSQL: a stored generated tsvector column per table (so ranking reads it rather than parsing the
 # text again), with a GIN index: (index, table, text column)
 SEARCH_DOCUMENT = "search_document"
+# The entries' document holds the owner token too, at weight A (words are D), so that an entry's words
+# never pass for one.
+PG_ENTRY_OWNER = "(CASE visibility WHEN 'team' THEN 's' ELSE 'x' END) || person_id::text"
 GIN_INDEXES = (
     ("ix_learning_entries_fts", "learning_entries", "what"),
     ("ix_help_questions_fts", "help_questions", "text"),
@@ -89,9 +92,11 @@ def upgrade() -> None:
                 op.execute(statement)
     elif dialect == "postgresql":
         for index, table, column in GIN_INDEXES:
+            document = f"to_tsvector('english'::regconfig, {column})"
+            if table == "learning_entries":
+                document += f" || setweight(to_tsvector('simple'::regconfig, {PG_ENTRY_OWNER}), 'A')"
             op.execute(
-                f"ALTER TABLE {table} ADD COLUMN {SEARCH_DOCUMENT} tsvector "
-                f"GENERATED ALWAYS AS (to_tsvector('english'::regconfig, {column})) STORED"
+                f"ALTER TABLE {table} ADD COLUMN {SEARCH_DOCUMENT} tsvector GENERATED ALWAYS AS ({document}) STORED"
             )
             op.execute(f"CREATE INDEX {index} ON {table} USING gin ({SEARCH_DOCUMENT})")
 
