@@ -453,3 +453,22 @@ def test_experts_are_found_by_the_words_of_shared_entries_and_answers_never_priv
     assert "Peers who may know" in shown
     assert f"<@{BO}>" in shown and f"<@{DEV}>" in shown
     assert f"<@{KEN}>" not in shown and f"<@{ANA}>" not in shown
+
+
+def test_forget_me_takes_a_persons_questions_out_of_answered_before(slack, fake_slack, session):
+    ask(slack, FIRST, user=BO, channel=HELP, trigger="1.T0ASK.first")
+    resolve_by_reaction(slack, question_by(session, FIRST), BO)
+    slack.command("/fitness", "forget-me", user=BO)
+    slack.click(FORGET_ME, user=BO, value="confirm")
+
+    ask(slack, SECOND, user=ANA, channel=HELP, trigger="1.T0ASK.second")
+
+    assert "posted in" in text_of(last_response(fake_slack))
+    if session.get_bind().dialect.name == "sqlite":
+        query = "SELECT count(*) FROM help_questions_fts WHERE help_questions_fts MATCH '\"ci\"'"
+    else:
+        query = (
+            "SELECT count(*) FROM help_questions WHERE search_document @@ plainto_tsquery('english', 'ci')"
+        )
+    assert session.scalar(text(query)) == 0  # only Bo's question said "CI": gone from the index
+    assert full_text_index_is_consistent(session)
