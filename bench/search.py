@@ -191,7 +191,10 @@ def fill(engine: Engine, sentences: Sentences, *, people: int, entries: int, now
 
 def percentiles(timings: list[float]) -> str:
     ordered = sorted(timings)
-    pick = lambda share: ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000  # noqa: E731
+
+    def pick(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+
     return (
         f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {pick(0.95):.1f} ms, "
         f"p99 {pick(0.99):.1f} ms, max {ordered[-1] * 1000:.1f} ms"
