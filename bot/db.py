@@ -15,6 +15,23 @@ from sqlalchemy.orm import Session, sessionmaker
 import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
+# Full-text search objects migration 0012 creates per database, outside the models: SQLite's FTS5 tables
+# (with the shadow tables FTS5 keeps beside each, and a view), PostgreSQL's stored tsvector columns and
+# their GIN indexes (`ix_` + the same name).
+FULL_TEXT_TABLES = ("learning_entries_fts", "help_questions_fts")
+FULL_TEXT_COLUMN = "search_document"
+
+
+def is_full_text_object(name: str | None, kind: str = "table") -> bool:
+    """Whether a table, index or column is one of the full-text search objects (autogenerate leaves them
+    alone)."""
+    if not name:
+        return False
+    if kind == "column":
+        return name == FULL_TEXT_COLUMN
+    return any(
+        name == table or name.startswith(f"{table}_") or name == f"ix_{table}" for table in FULL_TEXT_TABLES
+    )
 
 
 # How long a statement waits for a lock (or a pooled connection) before it fails as busy, unless told.

@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import pool
 
 import models
-from bot.db import make_engine
+from bot.db import is_full_text_object, make_engine
 
 config = context.config
 target_metadata = models.Base.metadata
@@ -49,6 +49,11 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+def _include_object(obj, name, type_, reflected, compare_to):
+    # The full-text tables and indexes are made per database by migration 0012, not by the models.
+    return not (type_ in ("table", "index", "column") and is_full_text_object(name, type_))
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
@@ -56,6 +61,7 @@ def _run(connection) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

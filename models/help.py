@@ -63,6 +63,8 @@ class HelpQuestion(WorkspaceScoped, Base):
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Held back unposted while its asker reads questions answered before; "Post anyway" clears it once.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
 
     asker: Mapped[Person] = relationship()

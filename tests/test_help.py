@@ -51,6 +51,7 @@ from bot.views.help import (
     thanks_thread_message,
     unposted_message,
 )
+from bot.views.search import POST_ANYWAY
 from models import (
     EntryKind,
     HelpAnswer,
@@ -655,6 +656,22 @@ def test_i_can_help_from_the_asker_gets_her_own_controls_and_twice_is_noted_once
     click(slack, fake_slack, OFFER_HELP, user=BO, value=str(question.id))
     assert count(session, HelpOffer) == 1 and len(thread(fake_slack, question)) == 1
     assert "You offered already" in text_of(last_response(fake_slack))
+
+
+def test_a_second_like_question_is_offered_the_first_ones_thread_before_it_is_posted(
+    slack, fake_slack, session, help_channel
+):
+    ask(slack, user=BO, trigger="1.T0LEARN.first")
+    react(slack, the_question(session), BO)  # Bo's own ✅ resolves it
+
+    ask(slack, "Reading a query plan in Postgres, where to start?", user=ANA, trigger="1.T0LEARN.second")
+
+    offer = last_response(fake_slack)
+    assert "Answered before" in text_of(offer) and "How do I read a Postgres query plan?" in text_of(offer)
+    assert len([m for m in fake_slack.messages(HELP) if not m["thread_ts"]]) == 1
+    second = questions(session)[-1]
+    assert second.status is QuestionStatus.UNPOSTED and second.held_at is not None
+    assert action_ids(offer) == [POST_ANYWAY]
 
 
 # ---------------------------------------------------------------------- experts

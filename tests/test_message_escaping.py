@@ -31,9 +31,23 @@ from bot.services.kudos import KudosLine
 from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
+from bot.services.search import AnsweredBefore, FoundEntry, SimilarQuestion
 from bot.services.team_posts import AnsweredQuestion, SharedGoal, SkillGroup, TeamPost
 from bot.services.teams import Left, Mentioned, Welcome
-from bot.views import charts, failures, feed, fitness, goals, help, home, nudges, sharing, team_posts, teams
+from bot.views import (
+    charts,
+    failures,
+    feed,
+    fitness,
+    goals,
+    help,
+    home,
+    nudges,
+    search,
+    sharing,
+    team_posts,
+    teams,
+)
 from bot.views import learning as learning_views
 from bot.views.fitness import DELETE_ENTRY, HISTORY_ENTRY_MENU
 from bot.views.format import channel_link, escape, link, mention, skill_tag
@@ -266,6 +280,26 @@ def a_posting_team(typed: str) -> LearningTeam:
     )
 
 
+def a_found_entry(typed: str, *, mine: bool = False) -> FoundEntry:
+    return FoundEntry(
+        id=3,
+        user_id=ASKER,
+        mine=mine,
+        what=typed,
+        minutes=45,
+        kind=EntryKind.JOB,
+        skills=(typed,),
+        link=(LINK_PREFIX + typed)[:MAX_LINK_LENGTH],
+        local_day=TODAY,
+        visibility=Visibility.PRIVATE if mine else Visibility.TEAM,
+    )
+
+
+def answered(typed: str) -> AnsweredBefore:
+    similar = SimilarQuestion(11, typed, HELP, "1800000000.000100", in_public_channel=True, resolved_at=NOW)
+    return AnsweredBefore(similar, permalink=LINK_PREFIX + typed)
+
+
 LEFT_OUT = Mentioned(people=[], refused=[HELPER], outsiders=[EXPERT])
 
 
@@ -474,6 +508,19 @@ BUILDERS: dict[Callable[..., object], Case] = {
     ),
     nudges.one_day_needed_message: wordless(lambda _: nudges.one_day_needed_message(SETTINGS)),
     nudges.snoozed_message: wordless(lambda _: nudges.snoozed_message(SETTINGS)),
+    # bot/views/search.py
+    search.search_results_message: Case(
+        lambda typed: (
+            search.search_results_message(typed, [a_found_entry(typed), a_found_entry(typed, mine=True)]),
+            search.search_results_message(typed, []),
+        )
+    ),
+    search.answered_before_message: Case(
+        lambda typed: search.answered_before_message(
+            a_question(typed, QuestionStatus.UNPOSTED), [answered(typed)]
+        )
+    ),
+    search.posted_already_message: wordless(lambda _: search.posted_already_message()),
     # bot/views/teams.py
     teams.digest_message: Case(
         lambda typed: (

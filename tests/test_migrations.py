@@ -25,21 +25,26 @@ def empty_database_url(request, tmp_path):
         yield url
 
 
-def table_names(url: str) -> set[str]:
+def table_names(url: str, *, full_text: bool = False) -> set[str]:
+    """The tables the models describe, or with `full_text` those migration 0012 made for search instead."""
     engine = db.make_engine(url)
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(engine).get_table_names()) - {"alembic_version"}
     finally:
         engine.dispose()
+    return {name for name in names if db.is_full_text_object(name) is full_text}
 
 
 def test_upgrade_from_empty_matches_models_and_downgrades_to_empty(empty_database_url):
     db.upgrade(empty_database_url)
     assert table_names(empty_database_url) == set(models.Base.metadata.tables)
+    if empty_database_url.startswith("sqlite"):
+        assert set(db.FULL_TEXT_TABLES) <= table_names(empty_database_url, full_text=True)
     db.check(empty_database_url)  # raises on drift between models and migrations
 
     db.downgrade(empty_database_url, "base")
     assert table_names(empty_database_url) == set()
+    assert table_names(empty_database_url, full_text=True) == set()
 
     db.upgrade(empty_database_url)
     assert db.current_revision(db.make_engine(empty_database_url)) == db.head_revision()

@@ -7,19 +7,23 @@ mirrors bot/listeners/commands/ and keeps each grammar short enough to read at o
 from bot.parsing.errors import CommandError
 from bot.parsing.learn import (
     LEARN_EXAMPLE,
+    SEARCH_EXAMPLE,
     LearnRequest,
     LogLearning,
     OpenLogModal,
+    SearchLearning,
     ShowHelp,
     parse_learn,
 )
 
 __all__ = [
     "LEARN_EXAMPLE",
+    "SEARCH_EXAMPLE",
     "CommandError",
     "LearnRequest",
     "LogLearning",
     "OpenLogModal",
+    "SearchLearning",
     "ShowHelp",
     "parse_learn",
 ]

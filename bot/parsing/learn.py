@@ -9,9 +9,12 @@ from bot.parsing.errors import CommandError
 from bot.parsing.numbers import parse_duration
 from bot.services.drafts import DraftError
 from bot.services.learning import MAX_MINUTES, EntryDraft
+from bot.services.search import QueryError, SearchQuery
 from models import EntryKind, Visibility
 
 LEARN_EXAMPLE = "/learn 45m #python #asyncio Paired with Ana on task cancellation"
+SEARCH_EXAMPLE = "/learn search state locking #terraform"
+SEARCH_WORDS = {"search", "find"}
 MINUTES_REFUSAL = (
     f"Log between 1 minute and {MAX_MINUTES // 60} hours in one entry "
     "(split longer learning into several entries)."
@@ -58,7 +61,24 @@ class LogLearning:
     draft: EntryDraft
 
 
-LearnRequest = ShowHelp | OpenLogModal | LogLearning
+@dataclass(frozen=True)
+class SearchLearning:
+    query: SearchQuery
+
+
+LearnRequest = ShowHelp | OpenLogModal | LogLearning | SearchLearning
+
+
+def parse_search(words: str) -> SearchLearning:
+    """The words after `/learn search`: what to look for, or a CommandError saying what to type."""
+    if not words.strip():
+        raise CommandError(
+            f"What should I look for? Type words or #skills after `/learn search`, e.g. `{SEARCH_EXAMPLE}`."
+        )
+    try:
+        return SearchLearning(SearchQuery.build(words))
+    except QueryError as exc:
+        raise CommandError(f"{exc} Search with a few words or #skills, e.g. `{SEARCH_EXAMPLE}`.") from None
 
 
 def _take_duration(words: list[str], *, from_end: bool) -> tuple[int, int] | None:
@@ -133,6 +153,9 @@ def parse_learn(text: str) -> LearnRequest:
         return OpenLogModal()
     if text.lower() in HELP_WORDS:
         return ShowHelp()
+    first, *rest = text.split(maxsplit=1)
+    if first.lower() in SEARCH_WORDS:
+        return parse_search(rest[0] if rest else "")
 
     options = _Options()
     words = options.take(text.split(), from_end=False)

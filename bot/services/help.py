@@ -23,8 +23,10 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     union_all,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -40,6 +42,7 @@ from bot.services.people import (
     zone_of,
 )
 from bot.services.rows import add_once, find_by_key, store_once
+from bot.services.search import matching_entries, resolved_questions_like
 from models import (
     HelpAnswer,
     HelpCredit,
@@ -283,8 +286,36 @@ def mark_posted(
     question.in_public_channel = in_public_channel
     question.message_ts = message_ts
     question.post_error = None
+    question.held_at = None
     question.posted_at = now
     question.updated_at = now
+
+
+def hold_question(question: HelpQuestion, *, now: datetime) -> bool:
+    """Keep an unposted question back while its asker reads questions answered before; False when it is
+    no longer unposted (posted meanwhile) or held already."""
+    if question.status is not QuestionStatus.UNPOSTED or question.held_at is not None:
+        return False
+    question.held_at = now
+    question.updated_at = now
+    return True
+
+
+def release_held(session: Session, workspace: Workspace, question_id: int, *, now: datetime) -> bool:
+    """Claim the one post a held question gets ("Post my question anyway"): True for exactly one of any
+    number of clicks, even at once (one conditional UPDATE; the database serialises them)."""
+    result = session.execute(
+        update(HelpQuestion)
+        .where(
+            HelpQuestion.id == question_id,
+            HelpQuestion.team_id == workspace.team_id,
+            HelpQuestion.status == QuestionStatus.UNPOSTED,
+            HelpQuestion.held_at.is_not(None),
+        )
+        .values(held_at=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(cast(CursorResult[Any], result).rowcount) == 1
 
 
 def mark_unposted(question: HelpQuestion, *, channel_id: str | None, error: str, now: datetime) -> None:
@@ -498,18 +529,28 @@ def suggest_experts(
 ) -> list[Expert]:
     """Up to `limit` peers who may know, in one query.
 
-    Ranked by the minutes of their team-visible entries on the question's skills, plus each help credited
-    to them on questions sharing a skill (at CREDIT_WEIGHT_MINUTES). Private entries never count; the asker,
-    people who opted out, deactivated accounts and `exclude` (Slack user ids) are never suggested.
+    Ranked by the minutes of their team-visible entries on the question's skills or like its words (two
+    words in common), plus each help credited to them on questions sharing a skill or resolved questions
+    like it (at CREDIT_WEIGHT_MINUTES). Private entries never count; the asker, people who opted out,
+    deactivated accounts and `exclude` (Slack user ids) are never suggested.
     """
     names = [skill.name for skill in question.skills]
-    if not names:
-        return []
     team_id = question.team_id
+    worded_entries = matching_entries(session, team_id, question.text)
+    worded_questions = resolved_questions_like(session, team_id, question.text)
+    if not names and worded_entries is None:
+        return []
     skill_ids = select(Skill.id).where(Skill.team_id == team_id, Skill.name.in_(names))
-    # Subqueries of ids, so an entry or question tagged with two of the skills counts once.
+    # Subqueries of ids, so an entry or question tagged with two of the skills (or also alike in words)
+    # counts once.
     entries = select(entry_skills.c.entry_id).where(entry_skills.c.skill_id.in_(skill_ids))
     questions = select(question_skills.c.question_id).where(question_skills.c.skill_id.in_(skill_ids))
+    entry_counts: ColumnElement[bool] = LearningEntry.id.in_(entries)
+    credit_counts: ColumnElement[bool] = HelpCredit.question_id.in_(questions)
+    if worded_entries is not None and worded_questions is not None:
+        entry_counts = or_(entry_counts, LearningEntry.id.in_(select(worded_entries.c.id)))
+        alike = select(worded_questions.c.id).where(worded_questions.c.id != question.id)
+        credit_counts = or_(credit_counts, HelpCredit.question_id.in_(alike))
     contributions = union_all(
         select(
             LearningEntry.person_id.label("person_id"),
@@ -518,13 +559,13 @@ def suggest_experts(
         ).where(
             LearningEntry.team_id == team_id,
             LearningEntry.visibility == Visibility.TEAM,
-            LearningEntry.id.in_(entries),
+            entry_counts,
         ),
         select(
             HelpCredit.helper_id.label("person_id"),
             literal(0, Integer).label("minutes"),
             literal(1, Integer).label("credits"),
-        ).where(HelpCredit.team_id == team_id, HelpCredit.question_id.in_(questions)),
+        ).where(HelpCredit.team_id == team_id, credit_counts),
     ).subquery()
     minutes = func.sum(contributions.c.minutes)
     credits = func.sum(contributions.c.credits)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.parsing import LEARN_EXAMPLE
+from bot.parsing import LEARN_EXAMPLE, SEARCH_EXAMPLE
 from bot.services.learning import WeekSummary
 from bot.views.blocks import (
     Block,
@@ -108,6 +108,7 @@ def help_message() -> dict[str, Any]:
         ),
         section(
             "`/learn` alone opens a form. On any message, choose *More actions → Save as learning*.\n"
+            f"*Find it again:* `{SEARCH_EXAMPLE}` searches your entries and your teammates' shared ones.\n"
             "`/fitness` shows your week."
         ),
     ]

@@ -4,7 +4,7 @@ import re
 
 from slack_bolt import App
 
-from bot.listeners.actions import feed, fitness, goals, help, learning, nudges
+from bot.listeners.actions import feed, fitness, goals, help, learning, nudges, search
 from bot.views.feed import FEED_PAGE, GIVE_KUDOS
 from bot.views.fitness import (
     CARD_MENU,
@@ -44,6 +44,7 @@ from bot.views.nudges import (
     NUDGE_TOGGLE,
     NUDGE_UNSNOOZE,
 )
+from bot.views.search import POST_ANYWAY
 
 
 def register(app: App) -> None:
@@ -81,6 +82,7 @@ def register(app: App) -> None:
     app.action(INVITE_EXPERT)(help.invite)
     app.action(LOG_HELP_LEARNING)(help.log_learning)
     app.action(KEEP_WAITING)(help.keep_waiting)
+    app.action(POST_ANYWAY)(search.post_anyway)
 
     app.action(GIVE_KUDOS)(feed.give_kudos_click)
     app.action(re.compile(f"^{FEED_PAGE}"))(feed.page_feed)

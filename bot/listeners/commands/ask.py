@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.deps import Deps
+from bot.flows.answered_before import offer_answered_before
 from bot.flows.questions import ask_once, open_ask_modal, publish_question
 from bot.forms.ask import AskModalContext
 from bot.gateway import SlackGateway
@@ -15,6 +16,7 @@ from bot.listeners.payload import channel_of, command_key
 from bot.parsing.ask import OpenAskModal, ShowAskHelp, parse_ask
 from bot.services.people import Workspace
 from bot.views.help import ask_error_message, ask_help_message, duplicate_ask_message
+from bot.views.search import answered_before_message
 
 
 def ask_command(
@@ -45,6 +47,10 @@ def ask_command(
     )
     if asked.duplicate:
         respond(**duplicate_ask_message(asked.card))
+        return
+    answered = offer_answered_before(deps, workspace, gateway, user_id, asked.card.id)
+    if answered:
+        respond(**answered_before_message(asked.card, answered))
         return
     published = publish_question(deps, workspace, gateway, asked.card.id)
     if published is not None:

@@ -18,11 +18,13 @@ from bot.forms.learning import ModalContext
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import mistake_or_help_answered, parse_text
 from bot.listeners.payload import channel_of, command_key
-from bot.parsing import OpenLogModal, ShowHelp, parse_learn
+from bot.parsing import OpenLogModal, SearchLearning, ShowHelp, parse_learn
 from bot.services.fitness_card import load_fitness_card
 from bot.services.learning import log_entry
-from bot.services.people import Workspace
+from bot.services.people import Workspace, find_person
+from bot.services.search import search_entries
 from bot.views.learning import error_message, help_message, logged_message
+from bot.views.search import search_results_message
 from models import EntrySource
 
 
@@ -34,6 +36,10 @@ def learn_command(
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(parse_learn, command)
+    if isinstance(request, SearchLearning):
+        # The search is read-only and quick: its answer rides in the ack.
+        ack(**search_learning(deps, workspace, command["user_id"], request, command.get("text", "")))
+        return
     if mistake_or_help_answered(request, ack, ShowHelp, help_message, error_message):
         return
     user_id = command["user_id"]
@@ -58,3 +64,12 @@ def learn_command(
     ack(**reply)
     home.publish(deps, workspace, gateway, user_id)
     celebrate_reached_goals(deps, workspace, gateway, user_id)
+
+
+def search_learning(
+    deps: Deps, workspace: Workspace, user_id: str, request: SearchLearning, typed: str
+) -> dict[str, Any]:
+    """`/learn search`: the person's own entries and their teammates' shared ones, best match first."""
+    with deps.sessions() as session:
+        found = search_entries(session, find_person(session, workspace, user_id), request.query)
+    return search_results_message(typed.split(maxsplit=1)[-1], found)

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.deps import Deps
+from bot.flows.answered_before import offer_answered_before
 from bot.flows.questions import (
     Asked,
     ask_once,
@@ -32,6 +33,7 @@ from bot.services.help import (
 )
 from bot.services.people import Workspace
 from bot.views.help import resolved_message, thanks_thread_message
+from bot.views.search import answered_before_message
 from models import QuestionStatus
 
 EDITABLE = (QuestionStatus.OPEN, QuestionStatus.UNPOSTED)
@@ -60,6 +62,12 @@ def submit_question(
         return
     if modal_context.question_id is not None:  # an edit: the question's message shows it
         redraw(gateway, saved.card)
+        return
+    answered = offer_answered_before(deps, workspace, gateway, user_id, saved.card.id)
+    if answered:
+        gateway.notify(
+            user_id, answered_before_message(saved.card, answered), channel_id=modal_context.channel_id
+        )
         return
     published = publish_question(deps, workspace, gateway, saved.card.id)
     if published is not None:
