@@ -246,6 +246,18 @@ class SlackGateway:
         )
         return not isinstance(uploaded, SlackFailure)
 
+    def upload_private_image(self, png: bytes, *, filename: str, title: str) -> str | SlackFailure:
+        """An image uploaded into no channel (files.getUploadURLExternal and completeUploadExternal without
+        one), for an image block's `slack_file`: its file id, or why Slack would not take it."""
+        uploaded = self._call(
+            "files.upload",
+            filename,
+            lambda: self.client.files_upload_v2(content=png, filename=filename, title=title),
+        )
+        if isinstance(uploaded, SlackFailure):
+            return uploaded
+        return str(uploaded["file"]["id"])
+
     # ------------------------------------------------------------------ surfaces
 
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from models.help import (
     Urgency,
     question_skills,
 )
+from models.insights import InsightsAccess
 from models.learning import EntryKind, EntrySource, LearningEntry, Skill, Visibility, entry_skills
 from models.people import Person
 from models.scheduling import (
@@ -39,6 +40,7 @@ __all__ = [
     "HelpCredit",
     "HelpOffer",
     "HelpQuestion",
+    "InsightsAccess",
     "LearningEntry",
     "LearningTeam",
     "Person",

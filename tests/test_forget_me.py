@@ -98,6 +98,9 @@ INVENTORY: dict[str, Holds] = {
     "learning_teams.team_id": Holds.SLACK_THING,
     "learning_teams.enterprise_id": Holds.SLACK_THING,
     "team_members.person_id": Holds.ROW_ID,
+    "insights_access.person_id": Holds.ROW_ID,
+    "insights_access.team_id": Holds.SLACK_THING,
+    "insights_access.enterprise_id": Holds.SLACK_THING,
     "deliveries.person_id": Holds.ROW_ID,
     "deliveries.key": Holds.MADE_FROM_USER_ID,  # nudge:T:U:day, digest:T:team:week:U
     "deliveries.channel_id": Holds.MADE_FROM_USER_ID,  # a DM is sent to the user id
@@ -196,6 +199,7 @@ def a_week_of_ana_with_others(slack, fake_slack, session, clock, runner) -> dict
     slack.command("/team", "create Platform", user=ADMIN)
     slack.command("/team", f"add <@{ANA}|ana> <@{BO}|bo> <@{KEN}|ken>", user=ADMIN)
     slack.command("/team", f"lead <@{ANA}|ana>", user=ADMIN)
+    slack.command("/team", f"insights-access <@{ANA}|ana>", user=ADMIN)
     slack.command("/learn", "30m #sql Indexes", user=ANA)
     slack.command("/learn", "15m vis:private #ana-only Interview prep", user=ANA)
     slack.command("/goal", "Learn Kubernetes basics #kubernetes 10h by 2027-01-31", user=ANA)

@@ -17,7 +17,7 @@ USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list`, `leave` or `help`"
+TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `list`, `leave`, `insights` or `help`"
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,28 @@ class SetHelpChannel:
     text: str
 
 
+@dataclass(frozen=True)
+class ShowInsights:
+    """`/team insights`: the organisation's learning over twelve weeks (admins and those they name)."""
+
+
+@dataclass(frozen=True)
+class ListInsightsAccess:
+    """`/team insights-access`: who besides admins may see insights."""
+
+
+@dataclass(frozen=True)
+class GrantInsightsAccess:
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RevokeInsightsAccess:
+    user_ids: tuple[str, ...]
+
+
+InsightsAccessRequest = ListInsightsAccess | GrantInsightsAccess | RevokeInsightsAccess
+
 TeamRequest = (
     ShowTeamHelp
     | ListTeams
@@ -97,6 +119,8 @@ TeamRequest = (
     | PreviewDigest
     | LeaveTeam
     | SetHelpChannel
+    | ShowInsights
+    | InsightsAccessRequest
 )
 
 
@@ -193,6 +217,39 @@ def _leave(text: str) -> LeaveTeam:
     return LeaveTeam(_team_name(text))
 
 
+def _insights_access(text: str) -> InsightsAccessRequest:
+    """`/team insights-access [list]`, `/team insights-access @ana`, `/team insights-access remove @ana`."""
+    verb, _, rest = text.partition(" ")
+    if verb.lower() in ("", "list"):
+        if rest:
+            raise CommandError("Say `/team insights-access` to see who has access.")
+        return ListInsightsAccess()
+    removing = verb.lower() == "remove"
+    team, user_ids = _people(
+        "insights-access remove" if removing else "insights-access", rest if removing else text
+    )
+    if team is not None:
+        raise CommandError("Mention people with @, e.g. `/team insights-access @ana`.")
+    return RevokeInsightsAccess(user_ids) if removing else GrantInsightsAccess(user_ids)
+
+
+def _insights(verb: str, rest: str) -> ShowInsights | InsightsAccessRequest:
+    if verb == "insights-access":
+        return _insights_access(rest)
+    if rest:
+        raise CommandError("Say just `/team insights`.")
+    return ShowInsights()
+
+
+def _create(rest: str) -> CreateTeam:
+    name = rest.strip()
+    if not name:
+        raise CommandError("Name the team, e.g. `/team create Platform`.")
+    if "<" in name:
+        raise CommandError("Team names are plain words, e.g. `/team create Platform`.")
+    return CreateTeam(name)
+
+
 def parse_team(text: str) -> TeamRequest:
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
@@ -202,12 +259,7 @@ def parse_team(text: str) -> TeamRequest:
     if verb in ("list", "ls"):
         return ListTeams()
     if verb == "create":
-        name = rest.strip()
-        if not name:
-            raise CommandError("Name the team, e.g. `/team create Platform`.")
-        if "<" in name:
-            raise CommandError("Team names are plain words, e.g. `/team create Platform`.")
-        return CreateTeam(name)
+        return _create(rest)
     if verb == "add":
         return AddMembers(*_people("add", rest))
     if verb == "remove":
@@ -220,4 +272,6 @@ def parse_team(text: str) -> TeamRequest:
         return _leave(rest)
     if verb == "help-channel":
         return SetHelpChannel(rest)
+    if verb in ("insights", "insights-access"):
+        return _insights(verb, rest)
     raise CommandError(f"`/team {text[:100]}` is not something I know. Try {TEAM_SUBCOMMANDS}.")

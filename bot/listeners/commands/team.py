@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,19 +12,25 @@ from bot.deps import Deps
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.commands.mentioned import mentioned_users
+from bot.listeners.commands.team_insights import change_access, show_insights
 from bot.parsing import CommandError
 from bot.parsing.ask import ShowHelpChannel, parse_help_channel
 from bot.parsing.team import (
     AddMembers,
     CreateTeam,
+    GrantInsightsAccess,
     LeaveTeam,
+    ListInsightsAccess,
     ListTeams,
     MakeLeads,
     PreviewDigest,
     RemoveMembers,
+    RevokeInsightsAccess,
     SetDigestChannel,
     SetDigestTime,
     SetHelpChannel,
+    ShowInsights,
     ShowTeamHelp,
     parse_team,
 )
@@ -59,6 +64,8 @@ MemberChange = AddMembers | RemoveMembers | MakeLeads
 SettingChange = SetDigestTime | SetDigestChannel | PreviewDigest
 # What anyone may do, lead or not.
 ForAnyone = ListTeams | LeaveTeam
+# Who besides admins may see insights (only an admin changes it).
+InsightsAccess = ListInsightsAccess | GrantInsightsAccess | RevokeInsightsAccess
 
 
 def team_command(
@@ -70,18 +77,24 @@ def team_command(
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(parse_team, command)
+    if isinstance(request, ShowInsights):
+        show_insights(ack, command["user_id"], respond, workspace, deps, gateway)
+        return
     if answered_in_ack(request, ack, ShowTeamHelp, team_help_message, team_error_message):
         return
     user_id = command["user_id"]
     if isinstance(request, SetHelpChannel):
         respond(**_help_channel(deps, workspace, gateway, user_id, request.text))
         return
+    if isinstance(request, InsightsAccess):
+        respond(**change_access(request, user_id, workspace, deps, gateway))
+        return
     if isinstance(request, ForAnyone):
         respond(**_for_anyone(deps, workspace, gateway, user_id, request))
         return
     # Slack first, so no database transaction waits on it.
     is_admin = gateway.is_admin(user_id)
-    users = _mentioned(gateway, request.user_ids) if isinstance(request, MemberChange) else []
+    users = mentioned_users(gateway, request.user_ids) if isinstance(request, MemberChange) else []
     if isinstance(request, SetDigestChannel) and request.channel_id:
         problem = digest_channel_problem(request.channel_id, gateway.channel(request.channel_id))
         if problem:
@@ -117,22 +130,6 @@ def _help_channel(
     with deps.sessions() as session, session.begin():
         set_help_channel(session, workspace, request.channel_id, now=deps.clock())
     return help_channel_message(request.channel_id, changed=True)
-
-
-def _mentioned(gateway: SlackGateway, user_ids: Sequence[str]) -> list[SlackUser]:
-    """What Slack says of each person mentioned; one it cannot find is left out like a deactivated account."""
-    found = [gateway.user(user_id) for user_id in user_ids]
-    return [
-        SlackUser(
-            user.user_id,
-            tz=user.tz,
-            is_bot=user.is_bot,
-            deleted=user.deleted or not user.found,
-            team_id=user.team_id,
-            enterprise_id=user.enterprise_id,
-        )
-        for user in found
-    ]
 
 
 def _for_anyone(
