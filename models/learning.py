@@ -53,6 +53,16 @@ class LearningEntry(WorkspaceScoped, Base):
         # A Slack retry or double submission carries the same key, so it can never store twice.
         UniqueConstraint("team_id", "idempotency_key"),
         Index("ix_learning_entries_person_day", "person_id", "local_day"),
+        # /team insights reads a workspace's weeks from the index alone (who, what kind, how long, shared).
+        Index(
+            "ix_learning_entries_team_day",
+            "team_id",
+            "local_day",
+            "person_id",
+            "kind",
+            "minutes",
+            "visibility",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,7 +25,7 @@ from bot.services.fitness import Targets, fitness_summary
 from bot.services.fitness_card import FitnessCard, SkillTime
 from bot.services.goals import GoalProgress
 from bot.services.help import Expert, QuestionCard
-from bot.services.insights import Insights, SkillDemand, SkillTrend, Week
+from bot.services.insights import OTHER_GROUP, Insights, SkillDemand, SkillTrend, Week
 from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
 from bot.services.privacy import Holdings
@@ -251,7 +251,7 @@ def an_insights(typed: str) -> Insights:
         skills=[SkillTrend(typed, 8, 600, None, 8), SkillTrend(typed + "2", 6, 300, 6, None)],
         other_skills=None,
         demand=[SkillDemand(typed, 14, 3, 9, 2.5)],
-        other_demand=SkillDemand("other", 6, 5, 1, None),
+        other_demand=SkillDemand(OTHER_GROUP, 6, 5, 1, None),
     )
 
 

@@ -21,14 +21,17 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Date,
+    Integer,
     Select,
     and_,
     case,
+    cast,
     delete,
     distinct,
-    false,
     func,
     literal,
+    null,
     select,
     true,
     union_all,
@@ -56,7 +59,10 @@ INSIGHTS_MIN_GROUP = 5
 WEEKS = 12
 # Rising and falling skills compare the last six weeks with the six before.
 HALF_WEEKS = WEEKS // 2
+# The mix's kinds of learning done by fewer than INSIGHTS_MIN_GROUP people in a week, together.
 OTHER = "other"
+# The name of the smaller skills (or weeks) together: no skill's name has a space, so none is called this.
+OTHER_GROUP = "(smaller groups)"
 
 
 def may_show(people: int | None) -> bool:
@@ -210,6 +216,7 @@ class _Window:
     first_day: date
     last_day: date
     team_id: str
+    dialect: str
 
     @property
     def middle(self) -> date:
@@ -228,12 +235,11 @@ def window_of(now: datetime) -> tuple[date, date]:
 
 
 def load_insights(session: Session, workspace: Workspace, *, now: datetime) -> Insights:
-    """The workspace's learning over the last twelve weeks: eight SQL statements, whatever its size."""
+    """The workspace's learning over the last twelve weeks: three SQL statements, whatever its size."""
     first_day, last_day = window_of(now)
-    window = _Window(first_day, last_day, workspace.team_id)
+    window = _Window(first_day, last_day, workspace.team_id, session.get_bind().dialect.name)
     weeks, other_weeks, people = _weeks(session, window)
-    skills, other_skills = _skills(session, window)
-    demand, other_demand = _demand(session, window)
+    skills, other_skills, demand, other_demand = _skills_and_demand(session, window)
     return Insights(
         first_day, last_day, weeks, people, other_weeks, skills, other_skills, demand, other_demand
     )
@@ -242,141 +248,208 @@ def load_insights(session: Session, workspace: Workspace, *, now: datetime) -> I
 # ---------------------------------------------------------------------- weeks and the 70/20/10 mix
 
 
-def _week_number(day: Any, first_day: date) -> ColumnElement[int]:
-    """Which of the twelve weeks a day falls in (0 the oldest), the same on SQLite and PostgreSQL."""
-    return case(
-        *[(day < first_day + timedelta(weeks=week + 1), literal(week)) for week in range(WEEKS - 1)],
-        else_=literal(WEEKS - 1),
-    )
+def _week_number(window: _Window) -> ColumnElement[Any]:
+    """Which of the twelve weeks an entry's day falls in (0 the oldest), in each dialect's date arithmetic."""
+    if window.dialect == "sqlite":
+        days = func.julianday(LearningEntry.local_day) - func.julianday(window.first_day.isoformat())
+        return cast(days / 7, Integer)
+    return (LearningEntry.local_day - literal(window.first_day, Date)) // 7
 
 
 def _learning(window: _Window) -> Select[int, int, date, int, EntryKind, int, Visibility]:
-    """Each entry in the window by someone of the organisation: who, which week, what kind, how long."""
+    """Each entry in the window by someone of the organisation: which, whose, when, what kind, how long,
+    shared or private."""
+    return select(
+        LearningEntry.id.label("entry_id"),
+        LearningEntry.person_id.label("person_id"),
+        LearningEntry.local_day.label("day"),
+        _week_number(window).label("week"),
+        LearningEntry.kind.label("kind"),
+        LearningEntry.minutes.label("minutes"),
+        LearningEntry.visibility.label("visibility"),
+    ).where(*_in_window(window))
+
+
+def _in_window(window: _Window) -> tuple[ColumnElement[bool], ...]:
+    """An entry of the workspace, in the twelve weeks, by someone of the organisation."""
     return (
-        select(
-            LearningEntry.id.label("entry_id"),
-            LearningEntry.person_id.label("person_id"),
-            LearningEntry.local_day.label("day"),
-            _week_number(LearningEntry.local_day, window.first_day).label("week"),
-            LearningEntry.kind.label("kind"),
-            LearningEntry.minutes.label("minutes"),
-            LearningEntry.visibility.label("visibility"),
-        )
-        .join(Person, Person.id == LearningEntry.person_id)
-        .where(
-            LearningEntry.team_id == window.team_id,
-            LearningEntry.local_day.between(window.first_day, window.last_day),
-            Person.is_external == false(),
-        )
+        LearningEntry.team_id == window.team_id,
+        LearningEntry.local_day.between(window.first_day, window.last_day),
+        LearningEntry.person_id.not_in(_partners(window)),
     )
+
+
+def _partners(window: _Window) -> Select[int]:
+    """People of another organisation (Slack Connect), a handful: left out by id, not by a join per row."""
+    return select(Person.id).where(Person.team_id == window.team_id, Person.is_external == true())
 
 
 def _weeks(session: Session, window: _Window) -> tuple[list[Week], Week | None, int | None]:
-    entries = _learning(window).cte("entries")
-    people = func.count(distinct(entries.c.person_id))
-    small_cells = (
-        select(entries.c.week, entries.c.kind)
-        .group_by(entries.c.week, entries.c.kind)
-        .having(people < INSIGHTS_MIN_GROUP)
-        .subquery("small_cells")
-    )
-    small_weeks = (
-        select(entries.c.week).group_by(entries.c.week).having(people < INSIGHTS_MIN_GROUP).subquery("small")
-    )
-    in_small_cell = small_cells.c.kind.is_not(None)
-    in_small_week = small_weeks.c.week.is_not(None)
-    cells = session.execute(
-        select(entries.c.week, entries.c.kind, people, func.sum(entries.c.minutes))
-        .group_by(entries.c.week, entries.c.kind)
-        .order_by(entries.c.week, entries.c.kind)
-    ).all()
-    per_week = session.execute(
+    """Each week's people and minutes by kind, each week's small kinds together, all twelve weeks' people
+    and the quiet weeks together: one statement (rows told apart by their first column)."""
+    entries = _learning(window).subquery("entries")
+    # One row per week, kind and person: a cell's people are then a plain count.
+    each = (
         select(
-            entries.c.week,
-            people,
-            func.count(distinct(case((in_small_cell, entries.c.person_id)))),
-            func.coalesce(func.sum(case((in_small_cell, entries.c.minutes))), 0),
+            entries.c.week, entries.c.kind, entries.c.person_id, func.sum(entries.c.minutes).label("minutes")
         )
-        .outerjoin(
-            small_cells, and_(small_cells.c.week == entries.c.week, small_cells.c.kind == entries.c.kind)
-        )
-        .group_by(entries.c.week)
-    ).all()
-    overall = session.execute(
+        .group_by(entries.c.week, entries.c.kind, entries.c.person_id)
+        .cte("per_person")
+    )
+    cells = (
         select(
-            people,
-            func.count(distinct(case((in_small_week, entries.c.person_id)))),
-            func.coalesce(func.sum(case((in_small_week, entries.c.minutes))), 0),
-        ).outerjoin(small_weeks, small_weeks.c.week == entries.c.week)
-    ).one()
+            each.c.week, each.c.kind, func.count().label("people"), func.sum(each.c.minutes).label("minutes")
+        )
+        .group_by(each.c.week, each.c.kind)
+        .cte("cells")
+    )
+    weeks = (
+        select(each.c.week, func.count(distinct(each.c.person_id)).label("people"))
+        .group_by(each.c.week)
+        .cte("weeks")
+    )
+    people, minutes = func.count(distinct(each.c.person_id)), func.coalesce(func.sum(each.c.minutes), 0)
+    no_kind = null().label("kind")
+    rows = session.execute(
+        union_all(
+            select(literal("cell"), cells.c.week, cells.c.kind, cells.c.people, cells.c.minutes),
+            select(literal("week"), weeks.c.week, no_kind, weeks.c.people, literal(0)),
+            select(literal("small kinds"), each.c.week, no_kind, people, minutes)
+            .join(cells, and_(cells.c.week == each.c.week, cells.c.kind == each.c.kind))
+            .where(cells.c.people < INSIGHTS_MIN_GROUP)
+            .group_by(each.c.week),
+            select(literal("all"), null(), no_kind, people, minutes),
+            select(literal("quiet weeks"), null(), no_kind, people, minutes)
+            .join(weeks, weeks.c.week == each.c.week)
+            .where(weeks.c.people < INSIGHTS_MIN_GROUP),
+        )
+    ).all()
+    return _weeks_from(window, rows)
+
+
+def _weeks_from(window: _Window, rows: Sequence[Any]) -> tuple[list[Week], Week | None, int | None]:
     mixes: dict[int, dict[str, int]] = {}
-    for week, kind, cell_people, minutes in cells:
-        if may_show(cell_people):
+    week_people: dict[int, int] = {}
+    small_kinds: dict[int, tuple[int, int]] = {}
+    total_people, quiet = 0, Week(window.first_day)
+    for level, week, kind, people, minutes in rows:
+        if level == "cell" and may_show(people):
             mixes.setdefault(week, {})[str(kind)] = int(minutes)
+        elif level == "week":
+            week_people[week] = people
+        elif level == "small kinds":
+            small_kinds[week] = (people, int(minutes))
+        elif level == "all":
+            total_people = people
+        elif level == "quiet weeks":
+            quiet = Week(window.first_day, people, {OTHER: int(minutes)})
     weeks = [Week(window.first_day + timedelta(weeks=number)) for number in range(WEEKS)]
-    for week, week_people, other_people, other_minutes in per_week:
-        if not may_show(week_people):
+    for week, people in week_people.items():
+        if not may_show(people):
             continue
         mix = mixes.get(week, {})
+        other_people, other_minutes = small_kinds.get(week, (0, 0))
         if may_show(other_people):
-            mix[OTHER] = int(other_minutes)
-        weeks[week] = Week(weeks[week].first_day, week_people, mix)
-    total_people, quiet_people, quiet_minutes = overall
-    other_weeks = Week(window.first_day, quiet_people, {OTHER: int(quiet_minutes)})
-    shown_total = total_people if may_show(total_people) else None
-    return weeks, other_weeks if may_show(quiet_people) else None, shown_total
+            mix[OTHER] = other_minutes
+        weeks[week] = Week(weeks[week].first_day, people, mix)
+    return weeks, quiet if may_show(quiet.people) else None, _shown(total_people)
 
 
 # ---------------------------------------------------------------------- skills rising and falling
 
 
-def _skills(session: Session, window: _Window) -> tuple[list[SkillTrend], SkillTrend | None]:
-    entries = _learning(window).cte("entries")
-    tagged = (
-        select(entries, entry_skills.c.skill_id)
+def _skills_and_demand(
+    session: Session, window: _Window
+) -> tuple[list[SkillTrend], SkillTrend | None, list[SkillDemand], SkillDemand | None]:
+    """Skills learned and skills asked about, each of at least INSIGHTS_MIN_GROUP people, and the smaller
+    ones together (the rows without a name): one statement, one pass over the window's tagged entries."""
+    entries = _learning(window).subquery("entries")
+    earlier = entries.c.day < window.middle
+    # One row per skill and person: their minutes in it, whether they learned it in each half, and whether
+    # they shared any of it; a skill's figures are then plain counts and sums.
+    learned = (
+        select(
+            entry_skills.c.skill_id,
+            entries.c.person_id,
+            func.sum(entries.c.minutes).label("minutes"),
+            func.max(case((earlier, 1), else_=0)).label("earlier"),
+            func.max(case((earlier, 0), else_=1)).label("recent"),
+            func.max(case((entries.c.visibility == Visibility.TEAM, 1), else_=0)).label("shared"),
+        )
         .join(entry_skills, entry_skills.c.entry_id == entries.c.entry_id)
-        .cte("tagged")
+        .group_by(entry_skills.c.skill_id, entries.c.person_id)
+        .cte("learned")
     )
-    people = func.count(distinct(tagged.c.person_id))
-    rows = session.execute(
-        select(
-            Skill.name,
-            people,
-            func.sum(tagged.c.minutes),
-            func.count(distinct(case((tagged.c.day < window.middle, tagged.c.person_id)))),
-            func.count(distinct(case((tagged.c.day >= window.middle, tagged.c.person_id)))),
-        )
-        .join(Skill, Skill.id == tagged.c.skill_id)
-        .group_by(Skill.id, Skill.name)
-        .having(people >= INSIGHTS_MIN_GROUP)
-    ).all()
-    small_skills = select(tagged.c.skill_id).group_by(tagged.c.skill_id).having(people < INSIGHTS_MIN_GROUP)
-    # Each entry once, however many small skills it is tagged with.
-    in_small = select(entries).where(
-        entries.c.entry_id.in_(
-            select(entry_skills.c.entry_id).where(entry_skills.c.skill_id.in_(small_skills))
-        )
-    )
-    small = in_small.subquery("in_small")
-    other_people, other_minutes, earlier, recent = session.execute(
-        select(
-            func.count(distinct(small.c.person_id)),
-            func.coalesce(func.sum(small.c.minutes), 0),
-            func.count(distinct(case((small.c.day < window.middle, small.c.person_id)))),
-            func.count(distinct(case((small.c.day >= window.middle, small.c.person_id)))),
-        )
-    ).one()
-    skills = [
-        SkillTrend(name, count, int(minutes), _shown(before), _shown(after))
-        for name, count, minutes, before, after in rows
-    ]
+    rows = session.execute(union_all(*_skill_rows(window, learned), *_demand_rows(window, learned))).all()
+    medians = _median_hours(session, window)
+    skills, other_skills, demand, other_demand = [], None, [], None
+    for section, name, people, *figures in rows:
+        counts = [int(figure) for figure in figures]
+        if section == "skill" and name is not None:
+            skills.append(SkillTrend(name, people, counts[0], _shown(counts[1]), _shown(counts[2])))
+        elif section == "skill" and may_show(people):
+            other_skills = SkillTrend(OTHER_GROUP, people, counts[0], _shown(counts[1]), _shown(counts[2]))
+        elif section == "asked" and name is not None:
+            demand.append(SkillDemand(name, counts[0], counts[1], counts[2], medians.get(name)))
+        elif section == "asked" and may_show(people) and counts[0]:
+            other_demand = SkillDemand(OTHER_GROUP, counts[0], counts[1], counts[2], None)
     skills.sort(key=lambda skill: (-skill.people, skill.name))
-    other = (
-        SkillTrend(OTHER, other_people, int(other_minutes), _shown(earlier), _shown(recent))
-        if may_show(other_people)
-        else None
+    demand.sort(key=lambda skill: (-skill.questions, skill.name))
+    return skills, other_skills, demand, other_demand
+
+
+def _skill_rows(window: _Window, learned: Any) -> tuple[Select[Any], Select[Any]]:
+    """(skill, name, people, minutes, people in the earlier half, in the later half) for each skill of at
+    least INSIGHTS_MIN_GROUP people, and for the smaller ones together (no name)."""
+    per_skill = (
+        select(
+            learned.c.skill_id,
+            func.count().label("people"),
+            func.sum(learned.c.minutes).label("minutes"),
+            func.sum(learned.c.earlier).label("earlier"),
+            func.sum(learned.c.recent).label("recent"),
+        )
+        .group_by(learned.c.skill_id)
+        .cte("per_skill")
     )
-    return skills, other
+    small_skills = select(per_skill.c.skill_id).where(per_skill.c.people < INSIGHTS_MIN_GROUP)
+    # The small skills' entries, each once however many small skills it is tagged with (few: found from
+    # the skills' side).
+    small = (
+        select(
+            LearningEntry.id,
+            LearningEntry.person_id,
+            LearningEntry.local_day.label("day"),
+            LearningEntry.minutes,
+        )
+        .distinct()
+        .select_from(entry_skills)
+        .join(LearningEntry, LearningEntry.id == entry_skills.c.entry_id)
+        .where(entry_skills.c.skill_id.in_(small_skills), *_in_window(window))
+        .subquery("small")
+    )
+    small_earlier = small.c.day < window.middle
+    each_skill = (
+        select(
+            literal("skill"),
+            Skill.name,
+            per_skill.c.people,
+            per_skill.c.minutes,
+            per_skill.c.earlier,
+            per_skill.c.recent,
+        )
+        .join(Skill, Skill.id == per_skill.c.skill_id)
+        .where(per_skill.c.people >= INSIGHTS_MIN_GROUP)
+    )
+    together = select(
+        literal("skill"),
+        null(),
+        func.count(distinct(small.c.person_id)),
+        func.coalesce(func.sum(small.c.minutes), 0),
+        func.count(distinct(case((small_earlier, small.c.person_id)))),
+        func.count(distinct(case((~small_earlier, small.c.person_id)))),
+    )
+    return each_skill, together
 
 
 def _shown(people: int) -> int | None:
@@ -386,54 +459,42 @@ def _shown(people: int) -> int | None:
 # ---------------------------------------------------------------------- asked for against who can help
 
 
-def _involvement(window: _Window) -> CompoundSelect[Any]:
-    """Who is involved in each skill asked about: (skill, person, question, resolved, can help). Askers
-    bring their questions; people who shared learning in the skill, or were credited on a resolved
-    question in it, can help. Private entries never make anyone a helper."""
-    asked = (
+def _questions(window: _Window) -> Select[int, int, int, int]:
+    """Each question asked in the window by someone of the organisation, once per skill it is tagged with."""
+    return (
         select(
             question_skills.c.skill_id,
-            HelpQuestion.asker_id.label("person_id"),
             HelpQuestion.id.label("question_id"),
-            (HelpQuestion.status == QuestionStatus.RESOLVED).label("resolved"),
-            false().label("helps"),
+            HelpQuestion.asker_id.label("person_id"),
+            case((HelpQuestion.status == QuestionStatus.RESOLVED, 1), else_=0).label("resolved"),
         )
         .join(HelpQuestion, HelpQuestion.id == question_skills.c.question_id)
-        .join(Person, Person.id == HelpQuestion.asker_id)
         .where(
             HelpQuestion.team_id == window.team_id,
             HelpQuestion.created_at >= window.first_moment,
-            Person.is_external == false(),
+            HelpQuestion.asker_id.not_in(_partners(window)),
         )
     )
+
+
+def _involvement(window: _Window, asked: Any, learned: Any) -> CompoundSelect[Any]:
+    """Who is involved in each skill asked about, and whether they can help (1) or asked (0): people who
+    shared learning in the skill, or were credited on a resolved question in it, can help. Private entries
+    never make anyone a helper."""
     credited = (
-        select(
-            question_skills.c.skill_id,
-            HelpCredit.helper_id,
-            literal(None).label("question_id"),
-            false(),
-            true(),
-        )
+        select(question_skills.c.skill_id, HelpCredit.helper_id, literal(1))
         .join(HelpCredit, HelpCredit.question_id == question_skills.c.question_id)
         .join(HelpQuestion, HelpQuestion.id == HelpCredit.question_id)
         .where(
             HelpCredit.team_id == window.team_id,
             HelpCredit.created_at >= window.first_moment,
             HelpQuestion.status == QuestionStatus.RESOLVED,
+            HelpCredit.helper_id.not_in(_partners(window)),
         )
     )
-    shared = (
-        select(entry_skills.c.skill_id, LearningEntry.person_id, literal(None), false(), true())
-        .join(LearningEntry, LearningEntry.id == entry_skills.c.entry_id)
-        .join(Person, Person.id == LearningEntry.person_id)
-        .where(
-            LearningEntry.team_id == window.team_id,
-            LearningEntry.local_day.between(window.first_day, window.last_day),
-            LearningEntry.visibility == Visibility.TEAM,
-            Person.is_external == false(),
-        )
-    )
-    return union_all(asked, credited, shared)
+    shared = select(learned.c.skill_id, learned.c.person_id, literal(1)).where(learned.c.shared == 1)
+    askers = select(asked.c.skill_id, asked.c.person_id, literal(0).label("helps"))
+    return union_all(askers, credited, shared)
 
 
 def _resolve_seconds(session: Session) -> ColumnElement[Any]:
@@ -443,41 +504,63 @@ def _resolve_seconds(session: Session) -> ColumnElement[Any]:
     return func.extract("epoch", HelpQuestion.resolved_at - HelpQuestion.created_at)
 
 
-def _demand(session: Session, window: _Window) -> tuple[list[SkillDemand], SkillDemand | None]:
-    involved = _involvement(window).cte("involved")
-    people = func.count(distinct(involved.c.person_id))
-    questions = func.count(distinct(involved.c.question_id))
-    figures = (
-        questions,
-        func.count(distinct(case((involved.c.helps, involved.c.person_id)))),
-        func.count(distinct(case((involved.c.resolved, involved.c.question_id)))),
+def _demand_rows(window: _Window, learned: Any) -> tuple[Select[Any], Select[Any]]:
+    """(asked, name, people involved, questions, people who can help, questions resolved) for each skill
+    asked about with at least INSIGHTS_MIN_GROUP people involved, and for the smaller ones together."""
+    asked = _questions(window).cte("asked")
+    involved = _involvement(window, asked, learned).subquery("involved")
+    # One row per skill and person, then plain counts per skill.
+    each = (
+        select(involved.c.skill_id, involved.c.person_id, func.max(involved.c.helps).label("helps"))
+        .group_by(involved.c.skill_id, involved.c.person_id)
+        .cte("involved_once")
     )
-    rows = session.execute(
-        select(Skill.name, *figures)
-        .join(Skill, Skill.id == involved.c.skill_id)
-        .group_by(Skill.id, Skill.name)
-        .having(people >= INSIGHTS_MIN_GROUP, questions > 0)
-    ).all()
+    people = (
+        select(each.c.skill_id, func.count().label("people"), func.sum(each.c.helps).label("helpers"))
+        .group_by(each.c.skill_id)
+        .cte("skill_people")
+    )
+    questions = (
+        select(
+            asked.c.skill_id, func.count().label("questions"), func.sum(asked.c.resolved).label("resolved")
+        )
+        .group_by(asked.c.skill_id)
+        .cte("skill_questions")
+    )
+    # Skills asked about (those only learned are not demand) by fewer people than the group size.
     small_skills = (
-        select(involved.c.skill_id)
-        .group_by(involved.c.skill_id)
-        .having(people < INSIGHTS_MIN_GROUP, questions > 0)
+        select(people.c.skill_id)
+        .join(questions, questions.c.skill_id == people.c.skill_id)
+        .where(people.c.people < INSIGHTS_MIN_GROUP)
     )
-    other_people, other_asked, other_helpers, other_resolved = session.execute(
-        select(people, *figures).where(involved.c.skill_id.in_(small_skills))
-    ).one()
-    medians = _median_hours(session, window)
-    demand = [
-        SkillDemand(name, asked, helpers, resolved, medians.get(name))
-        for name, asked, helpers, resolved in rows
-    ]
-    demand.sort(key=lambda skill: (-skill.questions, skill.name))
-    other = (
-        SkillDemand(OTHER, other_asked, other_helpers, other_resolved, None)
-        if may_show(other_people)
-        else None
+    in_small = each.c.skill_id.in_(small_skills)
+    small_asked = asked.c.skill_id.in_(small_skills)
+    each_skill = (
+        select(
+            literal("asked"),
+            Skill.name,
+            people.c.people,
+            questions.c.questions,
+            people.c.helpers,
+            questions.c.resolved,
+        )
+        .join(Skill, Skill.id == people.c.skill_id)
+        .join(questions, questions.c.skill_id == people.c.skill_id)
+        .where(people.c.people >= INSIGHTS_MIN_GROUP)
     )
-    return demand, other
+    together = select(
+        literal("asked"),
+        null(),
+        select(func.count(distinct(each.c.person_id))).where(in_small).scalar_subquery(),
+        select(func.count(distinct(asked.c.question_id))).where(small_asked).scalar_subquery(),
+        select(func.count(distinct(case((each.c.helps == 1, each.c.person_id)))))
+        .where(in_small)
+        .scalar_subquery(),
+        select(func.count(distinct(case((asked.c.resolved == 1, asked.c.question_id)))))
+        .where(small_asked)
+        .scalar_subquery(),
+    )
+    return each_skill, together
 
 
 def _median_hours(session: Session, window: _Window) -> dict[str, float]:
@@ -525,7 +608,7 @@ def insights_csv(insights: Insights) -> str:
         ),
         ("period", "all", "minutes", insights.minutes),
     ]
-    quiet = [("weeks", OTHER, insights.other_weeks)] if insights.other_weeks else []
+    quiet = [("weeks", OTHER_GROUP, insights.other_weeks)] if insights.other_weeks else []
     for section, group, week in [*(("weeks", w.first_day.isoformat(), w) for w in insights.weeks), *quiet]:
         rows.append((section, group, "people", _count(week.people)))
         rows.extend((section, group, f"minutes_{kind}", minutes) for kind, minutes in week.mix.items())

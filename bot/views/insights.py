@@ -9,6 +9,7 @@ from typing import Any
 from bot.services.insights import (
     INSIGHTS_MIN_GROUP,
     OTHER,
+    OTHER_GROUP,
     WEEKS,
     Insights,
     SkillDemand,
@@ -48,7 +49,7 @@ def access_admins_only_message() -> dict[str, Any]:
 
 
 def _skill(name: str) -> str:
-    return "everything else (small groups)" if name == OTHER else skill_tag(truncate(name, 40))
+    return "everything else (smaller groups)" if name == OTHER_GROUP else skill_tag(truncate(name, 40))
 
 
 def _percent(part: int, whole: int) -> str:
@@ -78,7 +79,10 @@ def demand_line(skill: SkillDemand) -> str:
 
 
 def _hours(hours: float) -> str:
-    return f"{hours:.0f} h" if hours >= 1 else duration(max(1, round(hours * 60)))
+    """`40 min`, `2.5 h`, `3.2 days`."""
+    if hours < 1:
+        return duration(max(1, round(hours * 60)))
+    return f"{round(hours, 1):g} h" if hours < 48 else f"{round(hours / 24, 1):g} days"
 
 
 def insights_summary(insights: Insights) -> list[str]:

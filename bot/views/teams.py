@@ -29,6 +29,7 @@ TEAM_EXAMPLES = (
     "`/team create Platform` · `/team add @ana @bo` · `/team remove @bo` · `/team lead @ana`\n"
     "`/team digest monday 09:00` (the lead's time) · `/team digest channel #platform` · `/team digest dm`\n"
     "`/team digest preview` · `/team list` · `/team leave` (a team you are in)\n"
+    "`/team insights` (admins, and those they name with `/team insights-access @ana`)\n"
     "In several teams? Name it: `/team add Platform @ana`, `/team digest Platform preview`."
 )
 

@@ -1,4 +1,5 @@
-"""Insights access: the people a workspace admin lets see the organisation's learning insights.
+"""Insights access: the people a workspace admin lets see the organisation's learning insights; and an index
+that answers the insights' weeks of a workspace's learning from the index alone.
 
 Revision ID: 0013
 Revises: 0007
@@ -36,8 +37,15 @@ def upgrade() -> None:
     with op.batch_alter_table("insights_access", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_insights_access_person_id"), ["person_id"], unique=False)
 
+    op.create_index(
+        "ix_learning_entries_team_day",
+        "learning_entries",
+        ["team_id", "local_day", "person_id", "kind", "minutes", "visibility"],
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_learning_entries_team_day", table_name="learning_entries")
     with op.batch_alter_table("insights_access", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_insights_access_person_id"))
     op.drop_table("insights_access")
