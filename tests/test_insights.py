@@ -364,3 +364,14 @@ def test_insights_take_the_same_number_of_statements_whatever_the_size(engine, s
         return len(seen)
 
     assert statements_for(6) == statements_for(40) == 3
+
+
+def test_partners_from_another_organisation_are_not_counted(slack, fake_slack, session):
+    world = an_organisation(session)
+    world.person(LEARNERS[7]).is_external = True  # a Slack Connect partner
+    world.commit()
+
+    _, reply, _, rows = insights_as(slack, fake_slack)
+
+    assert "*Learning:* 7 people over 12 weeks" in text_of(reply)
+    assert figures(rows)[("skills", "python", "people")] == "7"
