@@ -13,6 +13,7 @@ from models.help import (
     Urgency,
     question_skills,
 )
+from models.insights import InsightsAccess
 from models.kudos import Kudos
 from models.learning import EntryKind, EntrySource, LearningEntry, Skill, Visibility, entry_skills
 from models.people import Person
@@ -44,6 +45,7 @@ __all__ = [
     "HelpCredit",
     "HelpOffer",
     "HelpQuestion",
+    "InsightsAccess",
     "Kudos",
     "LearningEntry",
     "LearningTeam",

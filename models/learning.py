@@ -55,6 +55,16 @@ class LearningEntry(WorkspaceScoped, Base):
         Index("ix_learning_entries_person_day", "person_id", "local_day"),
         # The team feed: a workspace's entries newest first, read until a page of teammates' is found.
         Index("ix_learning_entries_team_created", "team_id", "created_at"),
+        # /team insights reads a workspace's weeks from the index alone (who, what kind, how long, shared).
+        Index(
+            "ix_learning_entries_team_day",
+            "team_id",
+            "local_day",
+            "person_id",
+            "kind",
+            "minutes",
+            "visibility",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -115,6 +115,9 @@ INVENTORY: dict[str, Holds] = {
     "kudos.receiver_id": Holds.ROW_ID,
     "kudos.team_id": Holds.SLACK_THING,
     "kudos.enterprise_id": Holds.SLACK_THING,
+    "insights_access.person_id": Holds.ROW_ID,
+    "insights_access.team_id": Holds.SLACK_THING,
+    "insights_access.enterprise_id": Holds.SLACK_THING,
     "deliveries.person_id": Holds.ROW_ID,
     "deliveries.key": Holds.MADE_FROM_USER_ID,  # nudge:T:U:day, digest:T:team:week:U
     "deliveries.channel_id": Holds.MADE_FROM_USER_ID,  # a DM is sent to the user id
@@ -225,6 +228,7 @@ def a_week_of_ana_with_others(slack, fake_slack, session, clock, runner) -> dict
     slack.command("/team", "create Platform", user=ADMIN)
     slack.command("/team", f"add <@{ANA}|ana> <@{BO}|bo> <@{KEN}|ken>", user=ADMIN)
     slack.command("/team", f"lead <@{ANA}|ana>", user=ADMIN)
+    slack.command("/team", f"insights-access <@{ANA}|ana>", user=ADMIN)
     logged = slack.command("/learn", "30m #sql Indexes", user=ANA)
     share_entry = button_value(logged.json, SHARE_ENTRY)
     slack.click(SHARE_ENTRY, user=ANA, value=share_entry)

@@ -10,7 +10,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import CodeType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from bot.services.fitness import Targets, fitness_summary
 from bot.services.fitness_card import FitnessCard, SkillTime
 from bot.services.goals import GoalProgress
 from bot.services.help import Expert, QuestionCard
+from bot.services.insights import OTHER_GROUP, Insights, SkillDemand, SkillTrend, Week
 from bot.services.kudos import KudosLine
 from bot.services.learning import MAX_LINK_LENGTH, WeekSummary
 from bot.services.nudges import NudgeFacts, NudgeSettings, OpenQuestion
@@ -42,6 +43,7 @@ from bot.views import (
     goals,
     help,
     home,
+    insights,
     nudges,
     search,
     sharing,
@@ -300,6 +302,25 @@ def answered(typed: str) -> AnsweredBefore:
     return AnsweredBefore(similar, permalink=LINK_PREFIX + typed)
 
 
+def an_insights(typed: str) -> Insights:
+    """Twelve weeks with a skill named `typed` rising, another falling, and asked about."""
+    weeks = [
+        Week(date(2026, 9, 7) + timedelta(weeks=n), 8, {"job": 300, "people": 90, "formal": 40})
+        for n in range(12)
+    ]
+    return Insights(
+        first_day=date(2026, 9, 7),
+        last_day=date(2026, 11, 29),
+        weeks=weeks,
+        people=8,
+        other_weeks=None,
+        skills=[SkillTrend(typed, 8, 600, None, 8), SkillTrend(typed + "2", 6, 300, 6, None)],
+        other_skills=None,
+        demand=[SkillDemand(typed, 14, 3, 9, 2.5)],
+        other_demand=SkillDemand(OTHER_GROUP, 6, 5, 1, None),
+    )
+
+
 LEFT_OUT = Mentioned(people=[], refused=[HELPER], outsiders=[EXPERT])
 
 
@@ -521,6 +542,29 @@ BUILDERS: dict[Callable[..., object], Case] = {
         )
     ),
     search.posted_already_message: wordless(lambda _: search.posted_already_message()),
+    # bot/views/insights.py
+    insights.preparing_message: wordless(lambda _: insights.preparing_message()),
+    insights.insights_refused_message: wordless(lambda _: insights.insights_refused_message()),
+    insights.access_admins_only_message: wordless(lambda _: insights.access_admins_only_message()),
+    insights.demand_line: Case(lambda typed: insights.demand_line(an_insights(typed).demand[0])),
+    insights.insights_summary: Case(lambda typed: "\n".join(insights.insights_summary(an_insights(typed)))),
+    insights.insights_alt_text: wordless(lambda typed: insights.insights_alt_text(an_insights(typed))),
+    insights.insights_message: Case(
+        lambda typed: (
+            insights.insights_message(an_insights(typed), file_id="F0CHART", csv_sent=True),
+            insights.insights_message(an_insights(typed), file_id=None, csv_sent=False),
+        )
+    ),
+    insights.insights_files: wordless(lambda _: insights.insights_files(TODAY)),
+    insights.access_changed_message: wordless(
+        lambda _: (
+            insights.access_changed_message([ASKER], [HELPER], LEFT_OUT, granted=True),
+            insights.access_changed_message([], [HELPER], LEFT_OUT, granted=False),
+        )
+    ),
+    insights.access_list_message: wordless(
+        lambda _: (insights.access_list_message([ASKER]), insights.access_list_message([]))
+    ),
     # bot/views/teams.py
     teams.digest_message: Case(
         lambda typed: (

@@ -8,6 +8,7 @@ channels as `<#C123|platform>`. A team is named before the rest when the person 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.parsing.errors import CommandError
@@ -17,9 +18,7 @@ USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TEAM_SUBCOMMANDS = (
-    "`create`, `add`, `remove`, `lead`, `digest`, `weekly-post`, `list`, `feed`, `leave` or `help`"
-)
+TEAM_SUBCOMMANDS = "`create`, `add`, `remove`, `lead`, `digest`, `weekly-post`, `list`, `feed`, `leave`, `insights` or `help`"
 WEEKLY_POST_USAGE = (
     "Say `/team weekly-post on #channel [day] [time]`, e.g. `/team weekly-post on #platform friday 16:00`, "
     "or `/team weekly-post off`."
@@ -113,6 +112,28 @@ class SetHelpChannel:
     text: str
 
 
+@dataclass(frozen=True)
+class ShowInsights:
+    """`/team insights`: the organisation's learning over twelve weeks (admins and those they name)."""
+
+
+@dataclass(frozen=True)
+class ListInsightsAccess:
+    """`/team insights-access`: who besides admins may see insights."""
+
+
+@dataclass(frozen=True)
+class GrantInsightsAccess:
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RevokeInsightsAccess:
+    user_ids: tuple[str, ...]
+
+
+InsightsAccessRequest = ListInsightsAccess | GrantInsightsAccess | RevokeInsightsAccess
+
 TeamRequest = (
     ShowTeamHelp
     | ListTeams
@@ -128,6 +149,8 @@ TeamRequest = (
     | LeaveTeam
     | ShowFeed
     | SetHelpChannel
+    | ShowInsights
+    | InsightsAccessRequest
 )
 
 
@@ -263,32 +286,64 @@ PEOPLE_VERBS: dict[str, tuple[str, type[AddMembers | RemoveMembers | MakeLeads]]
 }
 
 
+def _insights_access(text: str) -> InsightsAccessRequest:
+    """`/team insights-access [list]`, `/team insights-access @ana`, `/team insights-access remove @ana`."""
+    verb, _, rest = text.partition(" ")
+    if verb.lower() in ("", "list"):
+        if rest:
+            raise CommandError("Say `/team insights-access` to see who has access.")
+        return ListInsightsAccess()
+    removing = verb.lower() == "remove"
+    team, user_ids = _people(
+        "insights-access remove" if removing else "insights-access", rest if removing else text
+    )
+    if team is not None:
+        raise CommandError("Mention people with @, e.g. `/team insights-access @ana`.")
+    return RevokeInsightsAccess(user_ids) if removing else GrantInsightsAccess(user_ids)
+
+
+def _insights(rest: str) -> ShowInsights:
+    if rest:
+        raise CommandError("Say just `/team insights`.")
+    return ShowInsights()
+
+
+def _create(rest: str) -> CreateTeam:
+    name = rest.strip()
+    if not name:
+        raise CommandError("Name the team, e.g. `/team create Platform`.")
+    if "<" in name:
+        raise CommandError("Team names are plain words, e.g. `/team create Platform`.")
+    return CreateTeam(name)
+
+
+# Each subcommand but those naming people (PEOPLE_VERBS), and how the rest of its text is read.
+SUBCOMMANDS: dict[str, Callable[[str], TeamRequest]] = {
+    "": lambda _rest: ShowTeamHelp(),
+    "help": lambda _rest: ShowTeamHelp(),
+    "?": lambda _rest: ShowTeamHelp(),
+    "list": lambda _rest: ListTeams(),
+    "ls": lambda _rest: ListTeams(),
+    "create": _create,
+    "digest": _digest,
+    "leave": _leave,
+    "feed": lambda rest: ShowFeed(_team_name(rest)),
+    "weekly-post": _weekly_post,
+    "weeklypost": _weekly_post,
+    "help-channel": SetHelpChannel,
+    "insights": _insights,
+    "insights-access": _insights_access,
+}
+
+
 def parse_team(text: str) -> TeamRequest:
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
-    if verb in ("", "help", "?"):
-        return ShowTeamHelp()
-    if verb in ("list", "ls"):
-        return ListTeams()
-    if verb == "create":
-        name = rest.strip()
-        if not name:
-            raise CommandError("Name the team, e.g. `/team create Platform`.")
-        if "<" in name:
-            raise CommandError("Team names are plain words, e.g. `/team create Platform`.")
-        return CreateTeam(name)
     if verb in PEOPLE_VERBS:
         example_verb, request = PEOPLE_VERBS[verb]
         return request(*_people(example_verb, rest))
-    if verb == "digest":
-        return _digest(rest)
-    if verb == "leave":
-        return _leave(rest)
-    if verb == "feed":
-        return ShowFeed(_team_name(rest))
-    if verb in ("weekly-post", "weeklypost"):
-        return _weekly_post(rest)
-    if verb == "help-channel":
-        return SetHelpChannel(rest)
-    raise CommandError(f"`/team {text[:100]}` is not something I know. Try {TEAM_SUBCOMMANDS}.")
+    parse = SUBCOMMANDS.get(verb)
+    if parse is None:
+        raise CommandError(f"`/team {text[:100]}` is not something I know. Try {TEAM_SUBCOMMANDS}.")
+    return parse(rest)

@@ -35,6 +35,7 @@ TEAM_EXAMPLES = (
     "`/team feed` (what your teammates shared lately; `/team feed Platform` for one team)\n"
     "`/team weekly-post on #platform friday 16:00` posts *What Platform learned* there weekly · "
     "`/team weekly-post off`\n"
+    "`/team insights` (admins, and those they name with `/team insights-access @ana`)\n"
     "In several teams? Name it: `/team add Platform @ana`, `/team digest Platform preview`."
 )
 

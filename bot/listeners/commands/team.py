@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,21 +12,27 @@ from bot.deps import Deps
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.commands.mentioned import mentioned_users
+from bot.listeners.commands.team_insights import change_access, show_insights
 from bot.parsing import CommandError
 from bot.parsing.ask import ShowHelpChannel, parse_help_channel
 from bot.parsing.team import (
     AddMembers,
     CreateTeam,
+    GrantInsightsAccess,
     LeaveTeam,
+    ListInsightsAccess,
     ListTeams,
     MakeLeads,
     PreviewDigest,
     RemoveMembers,
+    RevokeInsightsAccess,
     SetDigestChannel,
     SetDigestTime,
     SetHelpChannel,
     SetWeeklyPost,
     ShowFeed,
+    ShowInsights,
     ShowTeamHelp,
     WeeklyPostOff,
     parse_team,
@@ -79,6 +84,8 @@ SettingChange = SetDigestTime | SetDigestChannel | PreviewDigest
 WeeklyPostChange = SetWeeklyPost | WeeklyPostOff
 # What anyone may do, lead or not.
 ForAnyone = ListTeams | LeaveTeam
+# Who besides admins may see insights (only an admin changes it).
+InsightsAccess = ListInsightsAccess | GrantInsightsAccess | RevokeInsightsAccess
 
 
 def team_command(
@@ -93,18 +100,24 @@ def team_command(
     if isinstance(request, ShowFeed):  # answered in the ack: a read, well inside Slack's three seconds
         ack(**_feed(deps, workspace, gateway, command["user_id"], request))
         return
+    if isinstance(request, ShowInsights):
+        show_insights(ack, command["user_id"], respond, workspace, deps, gateway)
+        return
     if answered_in_ack(request, ack, ShowTeamHelp, team_help_message, team_error_message):
         return
     user_id = command["user_id"]
     if isinstance(request, SetHelpChannel):
         respond(**_help_channel(deps, workspace, gateway, user_id, request.text))
         return
+    if isinstance(request, InsightsAccess):
+        respond(**change_access(request, user_id, workspace, deps, gateway))
+        return
     if isinstance(request, ForAnyone):
         respond(**_for_anyone(deps, workspace, gateway, user_id, request))
         return
     # Slack first, so no database transaction waits on it.
     is_admin = gateway.is_admin(user_id)
-    users = _mentioned(gateway, request.user_ids) if isinstance(request, MemberChange) else []
+    users = mentioned_users(gateway, request.user_ids) if isinstance(request, MemberChange) else []
     problem = _channel_problem(gateway, user_id, request)
     if problem:
         respond(**team_error_message(problem))
@@ -166,22 +179,6 @@ def _feed(
                 return not_in_team_message(request.team)
         page = feed.load_feed(scope.session, scope.person, now=scope.now, learning_team_id=learning_team_id)
         return feed_message(page, tz=zone_of(scope.person))
-
-
-def _mentioned(gateway: SlackGateway, user_ids: Sequence[str]) -> list[SlackUser]:
-    """What Slack says of each person mentioned; one it cannot find is left out like a deactivated account."""
-    found = [gateway.user(user_id) for user_id in user_ids]
-    return [
-        SlackUser(
-            user.user_id,
-            tz=user.tz,
-            is_bot=user.is_bot,
-            deleted=user.deleted or not user.found,
-            team_id=user.team_id,
-            enterprise_id=user.enterprise_id,
-        )
-        for user in found
-    ]
 
 
 def _for_anyone(
