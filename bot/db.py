@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, QueuePool, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,10 +38,12 @@ def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS, **kwarg
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
+    # Only a queueing pool waits for a connection (migrations use NullPool, which refuses pool_timeout).
+    waits = issubclass(kwargs.get("poolclass", QueuePool), QueuePool)
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_timeout=lock_timeout,
+        **({"pool_timeout": lock_timeout} if waits else {}),
         connect_args={"options": f"-c lock_timeout={round(lock_timeout * 1000)}"},
         hide_parameters=True,
         **kwargs,
