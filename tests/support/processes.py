@@ -49,7 +49,7 @@ def serving(
 
 @dataclass(frozen=True)
 class LearnfitWeb:
-    """A running `learnfit web`: where it answers, its SQLite database (URL and engine) and its log."""
+    """A running `learnfit web`: where it answers, its database (URL and engine) and its log."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -64,14 +64,20 @@ class LearnfitWeb:
 
 @contextmanager
 def learnfit_web(
-    workdir: Path, *, slack_api_url: str, bot_token: str, signing_secret: str
+    workdir: Path,
+    *,
+    slack_api_url: str,
+    bot_token: str,
+    signing_secret: str,
+    database_url: str | None = None,
 ) -> Iterator[LearnfitWeb]:
     """`learnfit web` on a free port, talking to the Slack API at `slack_api_url`, once it answers /healthz.
 
-    `workdir` holds its database and web.log and is its cwd, so a developer's .env in the repo cannot leak in.
+    `workdir` holds its database (a SQLite file, unless `database_url` names a migrated one) and web.log and
+    is its cwd, so a developer's .env in the repo cannot leak in.
     """
     port = free_port()
-    database_url = f"sqlite:///{workdir / 'learnfit.db'}"
+    database_url = database_url or f"sqlite:///{workdir / 'learnfit.db'}"
     env = app_environment(
         SLACK_BOT_TOKEN=bot_token,
         SLACK_SIGNING_SECRET=signing_secret,
