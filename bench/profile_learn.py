@@ -16,8 +16,9 @@ import os
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from pyinstrument import Profiler
 from sqlalchemy import event
 
 from bench.ack_latency import FORM, LEARN_TEXT, SIGNING_SECRET, TEAM_ID, USERS, WORKSPACE
-from bench.report import load_average, machine
+from bench.report import Percentiles, load_average, machine
 from bot import db
 from bot.app import build_app
 from bot.deps import Deps
@@ -74,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=1, help="requests at once (threads; no profile then)")
     parser.add_argument("--database-url", help="a PostgreSQL server URL (a scratch database beside it)")
     parser.add_argument("--html", help="also write pyinstrument's HTML here")
     args = parser.parse_args(argv)
@@ -96,8 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings, Deps(sessions=db.make_sessionmaker(engine)), engine=engine, process_before_response=True
         )
         wsgi = build_wsgi_app(app, engine, settings)
-        statements: Counter[str] = Counter()
-        seconds: defaultdict[str, float] = defaultdict(float)
+        seconds: defaultdict[str, list[float]] = defaultdict(list)
         started: dict[int, float] = {}
 
         @event.listens_for(engine, "before_cursor_execute")
@@ -106,9 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         @event.listens_for(engine, "after_cursor_execute")
         def _after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-            shape = " ".join(statement.split())[:110]
-            statements[shape] += 1
-            seconds[shape] += time.perf_counter() - started.pop(id(cursor), time.perf_counter())
+            shape = " ".join(statement.split())[:100]
+            seconds[shape].append(time.perf_counter() - started.pop(id(cursor), time.perf_counter()))
 
         def one(n: int) -> None:
             body = WORKSPACE.command_body(
@@ -125,25 +125,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         for n in range(args.warmup):
             one(n)
-        statements.clear()
         seconds.clear()
-        profiler = Profiler(interval=0.0005)
+        numbers = range(args.warmup, args.warmup + args.requests)
+        # pyinstrument follows one thread: with several clients, only the SQL timings are shown.
+        profiler = Profiler(interval=0.0005) if args.clients == 1 else None
         began = time.perf_counter()
-        with profiler:
-            for n in range(args.warmup, args.warmup + args.requests):
-                one(n)
+        if profiler is not None:
+            with profiler:
+                for n in numbers:
+                    one(n)
+        else:
+            with ThreadPoolExecutor(max_workers=args.clients) as pool:
+                list(pool.map(one, numbers))
         elapsed = time.perf_counter() - began
-        print(f"{args.requests} /learn in process: {elapsed / args.requests * 1000:.2f} ms each, wall")
-        print(f"\nSQL per /learn ({'PostgreSQL' if args.database_url else 'SQLite'}): count, ms each")
-        for shape, count in statements.most_common():
-            print(f"{count / args.requests:5.1f}  {seconds[shape] / count * 1000:6.2f}  {shape}")
-        total = sum(seconds.values()) / args.requests * 1000
         print(
-            f"{sum(statements.values()) / args.requests:5.1f}  statements, {total:.2f} ms in the database per /learn"
+            f"{args.requests} /learn in process, {args.clients} client(s): "
+            f"{args.requests / elapsed:.0f} per second"
         )
-        print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False))
-        if args.html:
-            Path(args.html).write_text(profiler.output_html())
+        print(
+            f"\nSQL per /learn ({'PostgreSQL' if args.database_url else 'SQLite'}): "
+            "count, then ms: mean, p50, p99, max"
+        )
+        for shape, times in sorted(seconds.items(), key=lambda item: -sum(item[1])):
+            ms = Percentiles.of(times) if len(times) > 1 else Percentiles(*[times[0] * 1000] * 4)
+            print(
+                f"{len(times) / args.requests:5.1f} {sum(times) / len(times) * 1000:7.2f} {ms.p50:7.2f} "
+                f"{ms.p99:7.2f} {ms.max:7.2f}  {shape}"
+            )
+        total = sum(map(sum, seconds.values())) / args.requests * 1000
+        count = sum(map(len, seconds.values())) / args.requests
+        print(f"{count:5.1f} statements, {total:.2f} ms in the database per /learn")
+        if profiler is not None:
+            print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False))
+            if args.html:
+                Path(args.html).write_text(profiler.output_html())
         engine.dispose()
     print(load_average("after"))
     return 0
