@@ -11,6 +11,7 @@ migrated first, dropped afterwards):
 
     python bench/ack_latency.py [--requests 400 --warmup 40 --clients 4 --retries 20]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-sqlite] [--strict]
+        [--bare-replies-later]
 
 (LEARNFIT_TEST_DATABASE_URL, when set, stands for --database-url.) Every request has its own trigger_id and
 must be stored exactly once; exact retries (the same body again, alone and racing the original) must store
@@ -134,10 +135,10 @@ class FakeSlackProcess:
 
 
 @contextmanager
-def bare_bolt(env: dict[str, str], workdir: Path) -> Iterator[Server]:
+def bare_bolt(env: dict[str, str], workdir: Path, *, reply_later: bool) -> Iterator[Server]:
     """bench/bare_bolt_app.py on a free port, its output in bare.log."""
     port = free_port()
-    argv = [sys.executable, str(BARE_APP), "--port", str(port)]
+    argv = [sys.executable, str(BARE_APP), "--port", str(port), *(["--reply-later"] if reply_later else [])]
     with serving(
         argv, port=port, env={**env, "PORT": str(port)}, cwd=workdir, log=workdir / "bare.log"
     ) as process:
@@ -359,11 +360,10 @@ def stored_once(database: Engine, commands: list[Command]) -> list[str]:
     """What is wrong with the rows stored for `commands` (one per trigger id): a missing or doubled one, or
     a row no command asked for."""
     with database.connect() as connection:
-        counts = dict(
-            connection.execute(
-                select(LearningEntry.idempotency_key, func.count()).group_by(LearningEntry.idempotency_key)
-            ).all()
-        )
+        rows = connection.execute(
+            select(LearningEntry.idempotency_key, func.count()).group_by(LearningEntry.idempotency_key)
+        ).all()
+    counts = {str(key): count for key, count in rows}
     wanted = {f"command:{command.trigger_id}" for command in commands}
     problems = [f"{key}: stored {counts.get(key, 0)} times" for key in sorted(wanted) if counts.get(key) != 1]
     problems += [f"{key}: stored, never sent" for key in sorted(set(counts) - wanted)]
@@ -487,7 +487,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         env = app_environment(
             SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.base_url
         )
-        bare = stack.enter_context(bare_bolt(env, workdir))
+        bare = stack.enter_context(bare_bolt(env, workdir, reply_later=args.bare_replies_later))
         labels = ([] if args.no_sqlite else ["SQLite"]) + (["PostgreSQL"] if args.database_url else [])
         for label in labels:
             with ExitStack() as per_database:
@@ -530,6 +530,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a PostgreSQL server URL: also bench on a scratch database beside it",
     )
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument(
+        "--bare-replies-later",
+        action="store_true",
+        help="the bare app acks empty and confirms on response_url (the way Learnfit once did)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="learnfit-bench-"))
