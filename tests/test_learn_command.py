@@ -64,6 +64,23 @@ def test_skills_are_one_per_workspace_whatever_the_case(slack, session):
     assert [skill.name for skill in session.query(Skill).all()] == ["python"]
 
 
+def test_confirmation_counts_this_weeks_entries_up_to_now_and_only_the_persons_own(slack, session, clock):
+    clock.set(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))  # Sunday: last week in London
+    slack.command("/learn", "60m last week", user=ANA)
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # Monday
+    slack.command("/learn", "20m monday", user=ANA)
+    slack.command("/learn", "30m not Ana's", user=BO)
+    clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))  # Tuesday
+
+    logged = slack.command("/learn", "45m tuesday", user=ANA, trigger="222.T0LEARN.tuesday")
+    again = slack.command("/learn", "45m tuesday", user=ANA, trigger="222.T0LEARN.tuesday")
+
+    assert "This week: *1h 05m* across 2 entries" in text_of(logged.json)
+    assert "Already logged" in text_of(again.json)
+    assert "This week: *1h 05m* across 2 entries" in text_of(again.json)
+    assert len(entries(session)) == 4
+
+
 def test_help_explains_the_command_with_examples(slack, session):
     reply = slack.command("/learn", "help", user=ANA)
 

@@ -153,6 +153,19 @@ def rest_week_starts(session: Session, person: Person) -> list[date]:
     return list(session.scalars(select(RestWeek.week_start).where(RestWeek.person_id == person.id)))
 
 
+def week_so_far(session: Session, person: Person, *, now: datetime) -> WeekSummary:
+    """This week's minutes and entries up to today, as the card counts them, in one query; without the
+    latest entries (`recent` is empty). What a confirmation shows, when nothing else needs the card."""
+    today = local_today(person, now)
+    monday = week_start(today)
+    minutes, entries = session.execute(
+        select(func.coalesce(func.sum(LearningEntry.minutes), 0), func.count(LearningEntry.id)).where(
+            _mine(person), LearningEntry.local_day >= monday, LearningEntry.local_day <= today
+        )
+    ).one()
+    return WeekSummary(week_start=monday, minutes=int(minutes), entries=int(entries), recent=[])
+
+
 def load_fitness_card(
     session: Session,
     person: Person,

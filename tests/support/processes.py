@@ -50,7 +50,7 @@ def serving(
 
 @dataclass(frozen=True)
 class LearnfitWeb:
-    """A running `learnfit web`: where it answers, its SQLite database (URL and engine) and its log."""
+    """A running `learnfit web`: where it answers, its database (URL and engine) and its log."""
 
     process: subprocess.Popen[bytes]
     port: int

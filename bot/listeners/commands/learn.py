@@ -19,7 +19,7 @@ from bot.gateway import SlackGateway
 from bot.listeners.commands.answer_in_ack import mistake_or_help_answered, parse_text
 from bot.listeners.payload import channel_of, command_key
 from bot.parsing import OpenLogModal, SearchLearning, ShowHelp, parse_learn
-from bot.services.fitness_card import load_fitness_card
+from bot.services.fitness_card import week_so_far
 from bot.services.learning import log_entry
 from bot.services.people import Workspace, find_person
 from bot.services.search import search_entries
@@ -58,9 +58,10 @@ def learn_command(
             idempotency_key=command_key(command["trigger_id"]),
         )
         scope.session.flush()
-        card = load_fitness_card(scope.session, scope.person, now=scope.now)
-        reply = logged_message(logged.entry, card.week, duplicate=logged.duplicate)
-        home = home_after_change(scope, card)
+        # The week line alone: the whole card is loaded only if Home is to be redrawn.
+        week = week_so_far(scope.session, scope.person, now=scope.now)
+        reply = logged_message(logged.entry, week, duplicate=logged.duplicate)
+        home = home_after_change(scope)
     ack(**reply)
     home.publish(deps, workspace, gateway, user_id)
     celebrate_reached_goals(deps, workspace, gateway, user_id)
