@@ -84,7 +84,7 @@ def test_set_targets_in_one_line_and_the_card_uses_them(slack, fake_slack, sessi
     clock.advance(HOME_REDRAW_GAP)
     reply = slack.command("/fitness", "target 4 days 90m", user=ANA)
     assert reply.status == 200
-    assert "Targets set: 4 days and 1h 30m a week" in text_of(last_response(fake_slack))
+    assert "Targets set: 4 days and 1h 30m a week" in text_of(reply.json)  # stored, then the ack says so
 
     [ana] = session.scalars(select(Person)).all()
     assert (ana.target_days_per_week, ana.target_minutes_per_week) == (4, 90)
@@ -131,8 +131,8 @@ def test_a_rest_week_keeps_the_streak(slack, fake_slack, clock, session):
     for day in (9, 10, 11, 16, 17, 18):  # two met weeks
         log_on(slack, clock, datetime(2026, 11, day, 12, tzinfo=UTC), "20m Reading")
     clock.set(datetime(2026, 11, 23, 12, tzinfo=UTC))
-    slack.command("/fitness", "rest", user=ANA)
-    assert "The week of Mon 23 Nov is a rest week" in text_of(last_response(fake_slack))
+    answer = slack.command("/fitness", "rest", user=ANA).json
+    assert "The week of Mon 23 Nov is a rest week" in text_of(answer)
     assert [rest.week_start for rest in session.scalars(select(RestWeek))] == [date(2026, 11, 23)]
 
     # The rest week passes with no learning; the next week is met.
@@ -303,8 +303,7 @@ def test_forget_me_asks_first_then_deletes_everything_of_mine_only(slack, fake_s
     slack.command("/learn", "20m Bo's", user=BO)
     slack.command("/fitness", "rest", user=ANA)
 
-    slack.command("/fitness", "forget-me", user=ANA)
-    question = last_response(fake_slack)
+    question = slack.command("/fitness", "forget-me", user=ANA).json
     assert "1 entry, 0 goals" in text_of(question)
     assert len(entries(session)) == 2  # nothing happens before the confirmation
 

@@ -920,8 +920,8 @@ def test_the_help_channel_is_one_per_workspace_and_parsed_from_a_slack_channel_l
 
 
 def test_expert_on_and_off_is_the_persons_own_choice(slack, fake_slack, session):
-    slack.command("/fitness", "expert off", user=KEN)
-    assert "You will not be suggested to askers" in text_of(last_response(fake_slack))
+    answer = slack.command("/fitness", "expert off", user=KEN).json
+    assert "You will not be suggested to askers" in text_of(answer)
     assert session.scalar(select(Person.suggest_as_expert).where(Person.user_id == KEN)) is False
 
     slack.command("/fitness", "expert on", user=KEN)

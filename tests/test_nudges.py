@@ -85,11 +85,11 @@ def test_new_people_get_tuesday_and_thursday_at_16_local_once_they_log_and_see_i
 def test_nudges_schedule_changes_days_and_time_and_the_next_nudge(
     slack, fake_slack, session, text, weekdays, minute, next_at
 ):
-    slack.command("/fitness", f"nudges {text}", user=ANA)
+    answer = slack.command("/fitness", f"nudges {text}", user=ANA).json
 
     ana = person(session)
     assert (ana.nudge_weekdays, ana.nudge_minute, ana.next_nudge_at) == (weekdays, minute, next_at)
-    assert "Nudges are on" in text_of(last_response(fake_slack))
+    assert "Nudges are on" in text_of(answer)
 
 
 def test_nudges_in_new_york_follow_new_york_time(slack, session):
@@ -100,16 +100,16 @@ def test_nudges_in_new_york_follow_new_york_time(slack, session):
 
 
 def test_off_on_and_snoozes(slack, fake_slack, clock, session):
-    slack.command("/fitness", "nudges off", user=ANA)
+    answer = slack.command("/fitness", "nudges off", user=ANA).json
     assert person(session).next_nudge_at is None
-    assert "Nudges are off" in text_of(last_response(fake_slack))
+    assert "Nudges are off" in text_of(answer)
 
     slack.command("/fitness", "nudges on", user=ANA)
     assert person(session).next_nudge_at == TUESDAY_NUDGE
 
-    slack.command("/fitness", "nudges snooze 7d", user=ANA)
+    answer = slack.command("/fitness", "nudges snooze 7d", user=ANA).json
     assert person(session).snoozed_until == datetime(2026, 12, 1, 0, tzinfo=UTC)
-    assert "Snoozed until Tue 1 Dec 00:00" in text_of(last_response(fake_slack))
+    assert "Snoozed until Tue 1 Dec 00:00" in text_of(answer)
 
     slack.command("/fitness", "nudges snooze today", user=ANA)
     assert person(session).snoozed_until == datetime(2026, 11, 25, 0, tzinfo=UTC)
@@ -278,9 +278,9 @@ def test_settings_from_the_nudge_change_days_time_and_switch_off(slack, fake_sla
 
 
 def test_the_nudge_settings_are_three_short_lines_not_a_tall_block(slack, fake_slack):
-    slack.command("/fitness", "nudges", user=ANA)
+    answer = slack.command("/fitness", "nudges", user=ANA).json
 
-    blocks = last_response(fake_slack)["blocks"]
+    blocks = answer["blocks"]
     assert [block["type"] for block in blocks] == ["section", "actions", "context"]
     assert blocks[0]["accessory"]["type"] == "overflow"
     assert [element["type"] for element in blocks[1]["elements"]] == ["multi_static_select", "timepicker"]

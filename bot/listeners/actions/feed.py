@@ -60,15 +60,16 @@ def give_kudos_click(
     actor_is_external: bool,
 ) -> None:
     """ "Nice one" on a teammate's entry: stored once, then the feed redrawn with the button marked."""
-    ack()
     value = KudosValue.load(action.get("value"))
     if value is None or actor_is_external:
+        ack()
         return
     user_id, on_home = body["user"]["id"], _on_home(body)
     with person_scope(deps, workspace, gateway, user_id) as scope:
         outcome = give_kudos(scope.session, scope.person, value.entry_id, now=scope.now)
         scope.session.flush()
         view = _redrawn(scope, value, on_home=on_home)
+    ack()  # the change is stored: now Slack hears back
     if outcome is KudosOutcome.NOT_ALLOWED and not on_home:
         respond(**kudos_refused_message(), replace_original=False)
         return

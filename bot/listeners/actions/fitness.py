@@ -124,7 +124,6 @@ def delete_from_history(
     gateway: SlackGateway,
 ) -> None:
     """Delete on a history page (its value is `entry id:page offset`): the same page redrawn, with a note."""
-    ack()
     user_id = body["user"]["id"]
     entry_text, _, offset_text = str(action.get("value", "")).partition(":")
     entry_id = id_value({"value": entry_text})  # the same check as a button whose value is just the id
@@ -132,6 +131,7 @@ def delete_from_history(
         removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
         scope.session.flush()
         home = home_after_change(scope)
+    ack()  # the change is stored: now Slack hears back
     note = deleted_note(removed)
     reply = history_page(deps, workspace, gateway, user_id, offset=_offset(offset_text), note=note)
     respond(**reply, replace_original=True)
@@ -141,11 +141,11 @@ def delete_from_history(
 def forget_me(
     ack: Ack, body: dict[str, Any], respond: Respond, workspace: Workspace, deps: Deps, gateway: SlackGateway
 ) -> None:
-    ack()
     user_id = body["user"]["id"]
     with deps.sessions() as session, session.begin():
         person = find_person(session, workspace, user_id)
         held = forget_person(session, person) if person else Holdings(entries=0, goals=0)
+    ack()  # the change is stored: now Slack hears back
     respond(**forgotten_message(held), replace_original=True)
     gateway.publish_home(user_id, forgotten_home_view())
 

@@ -106,7 +106,6 @@ def finish_goal(
     gateway: SlackGateway,
 ) -> None:
     """Mark done, or Drop (after its confirm dialog): the goal list redrawn with what changed."""
-    ack()
     drop = action["action_id"] == DROP_GOAL
     user_id, goal_id = body["user"]["id"], id_value(action)
     reply = None
@@ -122,6 +121,7 @@ def finish_goal(
                 today=local_today(scope.person, scope.now),
                 notice=goal_finished_notice(goal, changed=changed, drop=drop),
             )
+    ack()  # the change is stored: now Slack hears back
     if reply is None:
         _tell(body, respond, gateway, goal_refused_message())
         return

@@ -136,9 +136,9 @@ def offer(
 ) -> None:
     """I can help: the thread hears it once, and so does the asker, in their DM. A partner from another
     organisation may help too; they are marked so that they are never nudged or put in a team."""
-    ack()
     user_id, question_id = body["user"]["id"], id_value(action)
     if not _channel_seen_by(deps, workspace, gateway, question_id, user_id):
+        ack()
         _private(respond, question_gone_message())  # a forged id for a question in someone else's channel
         return
     offered = False
@@ -149,6 +149,7 @@ def offer(
             offered = offer_help(session, question, user_id, now=deps.clock())
         if offered and actor_is_external:
             note_external(session, workspace, user_id, now=deps.clock())
+    ack()  # the change is stored: now Slack hears back
     if card is None:
         _private(respond, question_gone_message())
     elif card.status is not QuestionStatus.OPEN:
@@ -271,15 +272,16 @@ def withdraw(
 ) -> None:
     """Withdraw after the asker's Withdraw…, or Close it in the follow-up: the message says it is withdrawn,
     and what was clicked says so too."""
-    ack()
     card = _card_to_manage(
         body, respond, workspace, deps, gateway, id_value(action), verb="withdraw", statuses=None
     )
     if card is None:
+        ack()
         return
     with deps.sessions() as session, session.begin():
         question = get_question(session, workspace, card.id)
         withdrawn = question is not None and withdraw_question(question, now=deps.clock())
+    ack()  # the change is stored: now Slack hears back
     if not withdrawn:
         _private(respond, no_longer_open_message(card))
         return

@@ -69,13 +69,13 @@ def undo_entry(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    ack()
     user_id, entry_id = body["user"]["id"], id_value(action)
     with person_scope(deps, workspace, gateway, user_id) as scope:
         removed = delete_entry(scope.session, scope.person, entry_id) if entry_id else None
         scope.session.flush()
         reply = undone_message(removed)
         home = home_after_change(scope)
+    ack()  # the change is stored: now Slack hears back
     respond(**reply, replace_original=True)
     home.publish(deps, workspace, gateway, user_id)
 

@@ -26,6 +26,7 @@ SNOOZE_DAYS = {NUDGE_SNOOZE_TODAY: 0, NUDGE_SNOOZE_WEEK: 7}
 
 
 def _answer(
+    ack: Ack,
     body: dict[str, Any],
     respond: Respond,
     workspace: Workspace,
@@ -35,9 +36,11 @@ def _answer(
     *,
     replace_original: bool = True,
 ) -> None:
-    """The clicker's `reply` (a change to their nudges, and their settings), in place of the message clicked."""
+    """The clicker's `reply` (a change to their nudges, and their settings), in place of the message clicked;
+    acked once the change is stored."""
     with person_scope(deps, workspace, gateway, body["user"]["id"]) as scope:
         payload = reply(scope)
+    ack()
     respond(**payload, replace_original=replace_original)
 
 
@@ -55,9 +58,8 @@ def snooze(
     gateway: SlackGateway,
 ) -> None:
     """Not today, or Snooze a week: the nudge becomes the snooze's confirmation."""
-    ack()
     days = SNOOZE_DAYS[action["action_id"]]
-    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, snooze_days=days))
+    _answer(ack, body, respond, workspace, deps, gateway, partial(change_nudges, snooze_days=days))
 
 
 def show_settings(
@@ -69,8 +71,7 @@ def show_settings(
     gateway: SlackGateway,
 ) -> None:
     """Settings on a nudge: the settings in a new message, the nudge stays."""
-    ack()
-    _answer(body, respond, workspace, deps, gateway, change_nudges, replace_original=False)
+    _answer(ack, body, respond, workspace, deps, gateway, change_nudges, replace_original=False)
 
 
 def set_days(
@@ -82,10 +83,9 @@ def set_days(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    ack()
     chosen = _weekdays(action.get("selected_options"))
     reply = partial(change_nudges, weekdays=chosen) if chosen else _one_day_needed
-    _answer(body, respond, workspace, deps, gateway, reply)
+    _answer(ack, body, respond, workspace, deps, gateway, reply)
 
 
 def _weekdays(options: object) -> tuple[int, ...]:
@@ -111,9 +111,8 @@ def set_time(
     gateway: SlackGateway,
 ) -> None:
     """A time Slack's picker sent that does not parse (None) leaves the schedule as it was."""
-    ack()
     minute = parse_time(str(action.get("selected_time") or ""))
-    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, minute=minute))
+    _answer(ack, body, respond, workspace, deps, gateway, partial(change_nudges, minute=minute))
 
 
 def toggle(
@@ -125,9 +124,8 @@ def toggle(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    ack()
     enabled = action.get("value") == "on"
-    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, enabled=enabled))
+    _answer(ack, body, respond, workspace, deps, gateway, partial(change_nudges, enabled=enabled))
 
 
 SETTINGS_MENU = {
@@ -148,11 +146,12 @@ def settings_menu(
     gateway: SlackGateway,
 ) -> None:
     """The `⋯` menu on the nudge settings: on or off, End snooze or Snooze a week (anything else: ignored)."""
-    ack()
     choice, _ = menu_choice(action)
     reply = SETTINGS_MENU.get(choice)
-    if reply is not None:
-        _answer(body, respond, workspace, deps, gateway, reply)
+    if reply is None:
+        ack()
+        return
+    _answer(ack, body, respond, workspace, deps, gateway, reply)
 
 
 def unsnooze(
@@ -163,5 +162,4 @@ def unsnooze(
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
-    ack()
-    _answer(body, respond, workspace, deps, gateway, partial(change_nudges, unsnooze=True))
+    _answer(ack, body, respond, workspace, deps, gateway, partial(change_nudges, unsnooze=True))

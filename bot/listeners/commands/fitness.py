@@ -14,7 +14,7 @@ from bot.flows.home import HomeRedraw, home_after_change
 from bot.flows.nudges import change_nudges
 from bot.flows.scope import PersonScope, person_scope
 from bot.gateway import SlackGateway
-from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.commands.answer_in_ack import mistake_or_help_answered, parse_text
 from bot.parsing.fitness import (
     ChangeNudges,
     ExportEntries,
@@ -56,9 +56,11 @@ def fitness_command(
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(parse_fitness, command)
-    if answered_in_ack(request, ack, ShowFitnessHelp, fitness_help_message, fitness_error_message):
+    if mistake_or_help_answered(request, ack, ShowFitnessHelp, fitness_help_message, fitness_error_message):
         return
     user_id = command["user_id"]
+    if not isinstance(request, InScopeRequest):
+        ack()  # what follows reads, or sends: nothing of the person's is changed
     if isinstance(request, ShowHistory):
         respond(**history_page(deps, workspace, gateway, user_id), replace_original=False)
         return
@@ -74,7 +76,7 @@ def fitness_command(
         return
     with person_scope(deps, workspace, gateway, user_id) as scope:
         reply, home = _answer(scope, request)
-    respond(**reply)
+    ack(**reply)  # the change is stored before Slack hears back, and the ack says so
     home.publish(deps, workspace, gateway, user_id)
 
 
