@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -89,14 +91,26 @@ def run_web(settings: Settings, host: str) -> int:
 
 
 def run_socket(settings: Settings) -> None:
+    """Slack over Socket Mode until SIGTERM or Ctrl-C; then no new events, and the work in hand finishes."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    from bot.app import LISTENER_THREADS
+
     settings.require_socket()
-    engine = _prepare_database(settings)
-    app = _build(settings, engine)
+    engine = _prepare_database(settings, lock_timeout=WEB_LOCK_TIMEOUT_SECONDS)
+    executor = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="learnfit-listener")
+    app = _build(settings, engine, listener_executor=executor)
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    stopping = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_args: stopping.set())
     log.info("Learnfit connecting to Slack in Socket Mode")
-    # slack_bolt leaves SocketModeHandler.start() unannotated (it returns nothing and blocks).
-    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
+    while not stopping.wait(1.0):
+        pass
+    log.info("stopping: no new events; finishing the work in hand")
+    handler.close()  # type: ignore[no-untyped-call]
+    executor.shutdown(wait=True)
 
 
 def run_db(settings: Settings, action: str) -> None:

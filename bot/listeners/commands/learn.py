@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.deps import Deps
-from bot.flows.goals import celebrate_reached_goals
+from bot.flows.goals import goals_reached_now, tell_goals_reached
 from bot.flows.home import home_after_change
 from bot.flows.learning import open_learning_modal
 from bot.flows.scope import person_scope
@@ -61,10 +61,11 @@ def learn_command(
         # The week line alone: the whole card is loaded only if Home is to be redrawn.
         week = week_so_far(scope.session, scope.person, now=scope.now)
         reply = logged_message(logged.entry, week, duplicate=logged.duplicate)
+        reached = goals_reached_now(scope)
         home = home_after_change(scope)
     ack(**reply)
     home.publish(deps, workspace, gateway, user_id)
-    celebrate_reached_goals(deps, workspace, gateway, user_id)
+    tell_goals_reached(gateway, user_id, reached)
 
 
 def search_learning(

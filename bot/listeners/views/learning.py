@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.deps import Deps
-from bot.flows.goals import celebrate_reached_goals
+from bot.flows.goals import goals_reached_now, tell_goals_reached
 from bot.flows.home import HomeRedraw, home_after_change
 from bot.flows.scope import person_scope
 from bot.forms.learning import ModalContext, field_errors, parse_learning_form
@@ -28,6 +28,7 @@ class _Saved:
     reply: dict[str, Any]
     home: HomeRedraw
     duplicate: bool  # a double submission of an entry already stored: nothing more to say
+    goals_reached: list[dict[str, Any]]  # the DMs that celebrate them
 
 
 def submit_learning(
@@ -47,7 +48,7 @@ def submit_learning(
     # An edit that came from a confirmation in the person's DM redraws it in place.
     confirm(gateway, user_id, saved.reply, origin=modal_context.origin, channel_id=modal_context.channel_id)
     saved.home.publish(deps, workspace, gateway, user_id)
-    celebrate_reached_goals(deps, workspace, gateway, user_id)
+    tell_goals_reached(gateway, user_id, saved.goals_reached)
 
 
 def _save(
@@ -84,6 +85,7 @@ def _save(
                 reply = updated_message(entry, card.week)
             else:
                 reply = logged_message(entry, card.week)
-            return _Saved(reply, home_after_change(scope, card), duplicate)
+            reached = goals_reached_now(scope)
+            return _Saved(reply, home_after_change(scope, card), duplicate, reached)
     except DraftError as exc:
         raise field_errors(exc) from None
