@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,7 +54,10 @@ def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS, **kwarg
             **kwargs,
         )
         event.listen(engine, "connect", _configure_sqlite)
-        event.listen(engine, "begin", _begin_immediate)
+        turn = _WriterTurn(lock_timeout)
+        event.listen(engine, "begin", turn.begin)
+        event.listen(engine, "commit", turn.end)
+        event.listen(engine, "rollback", turn.end)
         return engine
     if "poolclass" not in kwargs:  # a pool of its own (not Alembic's NullPool): wait as long for a connection
         kwargs["pool_timeout"] = lock_timeout
@@ -77,10 +81,36 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Any) -> None:
-    # Take the write lock up front: two deferred transactions upgrading to writers would fail at once
-    # with "database is locked" instead of waiting for the busy timeout.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+class _WriterTurn:
+    """One transaction at a time per process, each taking SQLite's write lock up front (BEGIN IMMEDIATE).
+
+    SQLite lets one writer in, and a waiting one sleeps in its busy handler, longer the longer it has waited
+    (up to 100 ms a try), so a queue of writers wakes late. A process's threads queue here instead, and the
+    next one goes the moment the one before it ends; only another process's transactions meet SQLite's
+    busy handler. Two deferred transactions upgrading to writers would fail at once with "database is
+    locked", which BEGIN IMMEDIATE avoids.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.lock = threading.Lock()
+        self.timeout = timeout
+
+    def begin(self, connection: Connection) -> None:
+        if not self.lock.acquire(timeout=self.timeout):
+            raise SQLAlchemyTimeoutError("no turn to write within the lock timeout")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+        connection.info[_HOLDS_TURN] = True
+
+    def end(self, connection: Connection) -> None:
+        if connection.info.pop(_HOLDS_TURN, False):
+            self.lock.release()
+
+
+_HOLDS_TURN = "learnfit_holds_writer_turn"
 
 
 # Errors that say the database was too busy to do the work in time, not that the work is wrong: SQLite's
