@@ -44,14 +44,14 @@ def share_entry_in_channel(
             return None
         entry = shareable_entry(scope.session, scope.person, entry_id) if entry_id else None
         if entry is None:
-            raise share_entry.refused(share_entry.NOT_SHAREABLE)
+            raise share_entry.CHANNEL_PICK.refused(share_entry.NOT_SHAREABLE)
         card = entry_card_message(entry, user_id)
     _check_channel(gateway, user_id, channel_id)
     with person_scope(deps, workspace, gateway, user_id) as scope:
         # Looked up again in the claim's transaction: Undo may have removed it while Slack was asked.
         entry = shareable_entry(scope.session, scope.person, entry_id) if entry_id else None
         if entry is None:
-            raise share_entry.refused(share_entry.NOT_SHAREABLE)
+            raise share_entry.CHANNEL_PICK.refused(share_entry.NOT_SHAREABLE)
         share, duplicate = claim_share(
             scope.session, scope.person, entry, channel_id, now=scope.now, idempotency_key=key
         )
@@ -63,18 +63,18 @@ def share_entry_in_channel(
 
 def _check_channel(gateway: SlackGateway, user_id: str, channel_id: str) -> None:
     if not CHANNEL_ID.fullmatch(channel_id) or channel_id.startswith("D"):
-        raise share_entry.refused(share_entry.NOT_A_CHANNEL)
+        raise share_entry.CHANNEL_PICK.refused(share_entry.NOT_A_CHANNEL)
     info = gateway.channel(channel_id)
     if isinstance(info, str):
-        raise share_entry.post_refused(info)
+        raise share_entry.CHANNEL_PICK.post_refused(info)
     if info.get("is_im") or info.get("is_mpim"):
-        raise share_entry.refused(share_entry.NOT_A_CHANNEL)
+        raise share_entry.CHANNEL_PICK.refused(share_entry.NOT_A_CHANNEL)
     if info.get("is_archived"):
-        raise share_entry.post_refused("is_archived")
+        raise share_entry.CHANNEL_PICK.post_refused("is_archived")
     if not info.get("is_member"):
-        raise share_entry.post_refused("not_in_channel")
+        raise share_entry.CHANNEL_PICK.post_refused("not_in_channel")
     if not gateway.is_in_channel(user_id, channel_id):
-        raise share_entry.refused(share_entry.NOT_IN_IT)
+        raise share_entry.CHANNEL_PICK.refused(share_entry.NOT_IN_IT)
 
 
 def _post(
@@ -87,5 +87,5 @@ def _post(
         else:
             record_post(session, share_id, posted.ts, now=deps.clock())
     if posted.error is not None:
-        raise share_entry.post_refused(posted.error)
+        raise share_entry.CHANNEL_PICK.post_refused(posted.error)
     return SharedEntry(channel_id, gateway.permalink(posted.channel or channel_id, posted.ts))

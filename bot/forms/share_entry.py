@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from bot.forms.base import FormErrors, FormValues, HiddenState
+from bot.forms.base import HiddenState
+from bot.forms.channel_pick import ChannelPick
 from bot.forms.elements import channel_picker, modal
 from bot.views.blocks import context, input_block, section
 from bot.views.format import shown, skill_tags
@@ -34,11 +35,14 @@ NOT_SEEN = (
     "or pick another channel."
 )
 _NOT_A_MEMBER = "Learnfit isn't in that channel yet. Type `/invite @Learnfit` there, or pick another channel."
-_CHANNEL_PROBLEMS = {
-    "not_in_channel": _NOT_A_MEMBER,
-    "channel_not_found": NOT_SEEN,
-    "is_archived": "That channel is archived. Pick another one.",
-}
+CHANNEL_PICK = ChannelPick(
+    BlockId.CHANNEL,
+    {
+        "not_in_channel": _NOT_A_MEMBER,
+        "channel_not_found": NOT_SEEN,
+        "is_archived": "That channel is archived. Pick another one.",
+    },
+)
 
 
 def share_entry_modal(entry: LearningEntry, *, channel_id: str | None) -> dict[str, Any]:
@@ -65,20 +69,4 @@ def share_entry_modal(entry: LearningEntry, *, channel_id: str | None) -> dict[s
 
 def parse_share_entry_form(values: object) -> str:
     """The channel picked, or FormErrors asking for one."""
-    channel_id = FormValues(values).conversation(BlockId.CHANNEL)
-    if channel_id is None:
-        raise refused("Pick a channel to share in.")
-    return channel_id
-
-
-def refused(problem: str) -> FormErrors:
-    return FormErrors({BlockId.CHANNEL: problem})
-
-
-def post_refused(error: str) -> FormErrors:
-    """What to do about a channel Slack would not let the app post in, by Slack's error code (the gateway
-    has logged it)."""
-    return refused(
-        _CHANNEL_PROBLEMS.get(error)
-        or "Slack did not let Learnfit post there just now. Try again in a minute, or pick another channel."
-    )
+    return CHANNEL_PICK.read(values, ask="Pick a channel to share in.")

@@ -121,12 +121,12 @@ def _share(
     with person_scope(deps, workspace, gateway, user_id) as scope:
         goal = get_goal(scope.session, scope.person, shared.goal_id) if shared.goal_id else None
         if goal is None or goal.reached_at is None:
-            raise share_goal.refused(share_goal.NOT_YOURS)
+            raise share_goal.CHANNEL_PICK.refused(share_goal.NOT_YOURS)
         payload = goal_shared_message(goal, user_id)
     if not gateway.sees_channel(user_id, channel_id):
-        raise share_goal.refused(share_goal.NOT_SEEN)
+        raise share_goal.CHANNEL_PICK.refused(share_goal.NOT_SEEN)
     posted = gateway.post(channel_id, payload)
     if posted.error is not None:
-        raise share_goal.post_refused(posted.error)
+        raise share_goal.CHANNEL_PICK.post_refused(posted.error)
     with person_scope(deps, workspace, gateway, user_id) as scope:
         mark_shared(scope.session, scope.person, goal.id, now=scope.now)
