@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import matplotlib.image
@@ -190,6 +191,12 @@ def test_an_admin_gives_access_and_the_person_gets_insights_until_it_is_taken_aw
         call for call in fake_slack.calls_to("files.completeUploadExternal") if "channel_id" not in call.args
     ]
     assert image["slack_file"] == {"id": chart_upload.args["files"][0]["id"]}
+    # The picture's numbers in words: each week's people and minutes, or that it was too few to show.
+    assert (
+        re.search(r"\d+ people, (\d+h )?\d+m", image["alt_text"])
+        and "fewer than 5 people" in image["alt_text"]
+    )
+    assert "The 70/20/10 mix of the last 6 weeks: " in image["alt_text"]
     assert png is not None and rows[0] == ["section", "group", "measure", "value"]
     [csv_upload] = [
         call for call in fake_slack.calls_to("files.completeUploadExternal") if "channel_id" in call.args

@@ -121,11 +121,23 @@ def insights_summary(insights: Insights) -> list[str]:
 
 
 def insights_alt_text(insights: Insights) -> str:
-    """What the chart shows, for screen readers: its four parts and the period, no one's name."""
+    """What the chart shows, numbers included, for screen readers: the period, each week's people and
+    minutes (weeks of fewer than 5 people only as that), the recent mix; no one's name."""
+    weeks = "; ".join(
+        f"{day_label(week.first_day)}: "
+        + (
+            f"{week.people} people, {duration(week.minutes)}"
+            if week.people is not None
+            else f"fewer than {INSIGHTS_MIN_GROUP} people"
+        )
+        for week in insights.weeks
+    )
+    mix = _mix_line(insights.mix(slice(WEEKS // 2, WEEKS))) or "none yet"
     return truncate(
-        f"Chart of learning from {day_label(insights.first_day)} to {day_label(insights.last_day)}: people "
-        "learning and minutes each week, the 70/20/10 mix each week, skills rising and falling, and skills "
-        "asked about against people who can help. Groups of fewer than 5 people are left out.",
+        f"Chart of learning from {day_label(insights.first_day)} to {day_label(insights.last_day)}. People "
+        f"learning and minutes each week: {weeks}. The 70/20/10 mix of the last 6 weeks: {mix}. Also skills "
+        "rising and falling, and skills asked about against people who can help, as in the text. Groups of "
+        f"fewer than {INSIGHTS_MIN_GROUP} people are left out.",
         2000,
     )
 
