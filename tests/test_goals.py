@@ -61,8 +61,8 @@ def submit(slack, view, values, *, user=ANA, view_id="V0GOAL1"):
 
 
 def goal_list(slack, fake_slack, user=ANA) -> dict:
-    slack.command("/goal", "list", user=user)
-    return last_response(fake_slack)
+    answer = slack.command("/goal", "list", user=user).json
+    return answer
 
 
 def reached_dms(fake_slack) -> list:
@@ -98,7 +98,7 @@ def test_a_goal_in_one_line_stores_its_title_target_due_date_and_skills(slack, f
     )
     assert [skill.name for skill in goal.skills] == ["helm", "kubernetes"]
     assert goal.created_at == START and goal.reached_at is None
-    shown = text_of(last_response(fake_slack))
+    shown = text_of(reply.json)
     assert "Goal set" in shown and "10h of learning" in shown and "by Sun 31 Jan 2027" in shown
     assert "`#helm` `#kubernetes`" in shown
 
@@ -197,19 +197,19 @@ def test_a_due_date_already_past_in_the_persons_own_day_is_refused(slack, fake_s
     # 01:00 on Wednesday in Tokyo, still Tuesday in London and UTC.
     clock.set(datetime(2026, 11, 24, 16, 0, tzinfo=UTC))
 
-    slack.command("/goal", "Give a talk by 2026-11-24", user=KEN)
+    answer = slack.command("/goal", "Give a talk by 2026-11-24", user=KEN).json
 
     assert goals(session) == []
-    shown = text_of(last_response(fake_slack))
+    shown = text_of(answer)
     assert "already passed" in shown and "Nothing was saved" in shown
 
 
 def test_the_same_command_delivered_twice_sets_one_goal(slack, fake_slack, session):
     slack.command("/goal", EXAMPLE, user=ANA, trigger="222.T0LEARN.same")
-    slack.command("/goal", EXAMPLE, user=ANA, trigger="222.T0LEARN.same")
+    again = slack.command("/goal", EXAMPLE, user=ANA, trigger="222.T0LEARN.same")
 
     assert len(goals(session)) == 1
-    assert "Already set" in text_of(last_response(fake_slack))
+    assert "Already set" in text_of(again.json)
 
 
 def test_the_goal_form_sets_a_goal_once_even_when_submitted_twice(slack, fake_slack, session):

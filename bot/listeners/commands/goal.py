@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 
 from bot.deps import Deps
 from bot.flows.goals import celebrate_reached_goals
 from bot.flows.scope import PersonScope, person_scope
 from bot.forms.goal import GoalModalContext, GoalPrefill, goal_modal
 from bot.gateway import SlackGateway
-from bot.listeners.commands.answer_in_ack import answered_in_ack, parse_text
+from bot.listeners.commands.answer_in_ack import mistake_or_help_answered, parse_text
 from bot.listeners.payload import channel_of, command_key
 from bot.parsing.goal import CreateGoal, ListGoals, OpenGoalModal, ShowGoalHelp, earliest_today, parse_goal
 from bot.services.goals import GoalError, create_goal, goal_progress
@@ -29,16 +29,16 @@ from bot.views.goals import (
 def goal_command(
     ack: Ack,
     command: dict[str, Any],
-    respond: Respond,
     workspace: Workspace,
     deps: Deps,
     gateway: SlackGateway,
 ) -> None:
     request = parse_text(partial(parse_goal, today=earliest_today(deps.clock())), command)
-    if answered_in_ack(request, ack, ShowGoalHelp, goal_help_message, goal_error_message):
+    if mistake_or_help_answered(request, ack, ShowGoalHelp, goal_help_message, goal_error_message):
         return
     user_id = command["user_id"]
     if isinstance(request, OpenGoalModal):
+        ack()
         modal_context = GoalModalContext(channel_id=channel_of(command))
         gateway.open_modal(command["trigger_id"], goal_modal(GoalPrefill(), modal_context))
         return
@@ -49,7 +49,7 @@ def goal_command(
             reply = goal_list_message(goal_progress(scope.session, scope.person, now=scope.now), today=today)
         else:
             reply, new_goal = _set_goal(scope, request, trigger_id=command["trigger_id"])
-    respond(**reply)
+    ack(**reply)  # the goal is stored before Slack hears back, and the ack says so
     if new_goal:
         # Entries from earlier today count, so a goal can be reached the moment it is set.
         celebrate_reached_goals(deps, workspace, gateway, user_id, goals_changed=True)
