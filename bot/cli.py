@@ -72,6 +72,7 @@ def run_web(settings: Settings, host: str) -> int:
     executor = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="learnfit-listener")
     app = _build(settings, engine, listener_executor=executor)
     listening = listen(host, settings.port)
+    engine.dispose()  # the parent serves nothing: its workers open their own connections
     workers = settings.web_concurrency or os.cpu_count() or 1
     log.info(
         "Learnfit listening on http://%s:%s/slack/events (%s, %d worker processes)",
