@@ -3,7 +3,7 @@ parent that restarts a worker that dies and, on SIGTERM, lets every worker finis
 
 Each worker is a waitress server. On SIGTERM it stops accepting, answers the requests it has (bounded by
 DRAIN_SECONDS, well inside the 30 seconds platforms wait before SIGKILL) and exits 0. Work a listener does
-after its ack runs on Bolt's executor threads, which the interpreter joins before the process exits.
+after its ack runs on Bolt's executor threads, which each worker waits for (`before_exit`) before it exits.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def serve(
 def run_worker(make_server: MakeServer, listening: socket.socket) -> int:
     """One waitress server on `listening`, until SIGTERM; then a bounded drain. Returns 0."""
     stopping = threading.Event()
-    _on_stop_signals(lambda: stopping.set())
+    _on_stop_signals(stopping.set)
     channels: dict[int, Any] = {}
     server = make_server(listening, channels)
     while not stopping.is_set():
