@@ -94,6 +94,9 @@ class _WriterTurn:
     def __init__(self, timeout: float) -> None:
         self.lock = threading.Lock()
         self.timeout = timeout
+        # The connection whose transaction has the turn: known by identity, since an invalidated connection
+        # (its database connection lost) can no longer tell anything about itself, yet must give it back.
+        self.holder: Connection | None = None
 
     def begin(self, connection: Connection) -> None:
         if not self.lock.acquire(timeout=self.timeout):
@@ -103,14 +106,12 @@ class _WriterTurn:
         except BaseException:
             self.lock.release()
             raise
-        connection.info[_HOLDS_TURN] = True
+        self.holder = connection
 
     def end(self, connection: Connection) -> None:
-        if connection.info.pop(_HOLDS_TURN, False):
+        if self.holder is connection:
+            self.holder = None
             self.lock.release()
-
-
-_HOLDS_TURN = "learnfit_holds_writer_turn"
 
 
 # Errors that say the database was too busy to do the work in time, not that the work is wrong: SQLite's
