@@ -14,6 +14,7 @@ import logging
 import re
 import signal
 import socket
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -28,13 +29,14 @@ from sqlalchemy import Engine
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import Error, InternalServerError
 
 from bot.bolt_request import bolt_request
 from bot.db import is_healthy
 from bot.serving import MakeServer
 from bot.settings import Settings
+from bot.views.failures import not_saved_message
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -43,6 +45,10 @@ EVENTS_PATH = "/slack/events"
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")  # hmac.compare_digest raises on a non-ASCII one
 THREADS = 8  # waitress threads per worker: each waits for its request's ack
+# A request that waited this long for a thread is answered busy: its work, which may wait up to 2 s for the
+# database (cli.WEB_LOCK_TIMEOUT_SECONDS), must still end inside Slack's 3 s.
+QUEUE_DEADLINE_SECONDS = 0.8
+ARRIVED_AT = "learnfit.arrived_at"
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +101,8 @@ def build_wsgi_app(app: App, engine: Engine, settings: Settings) -> WsgiApp:
                     refused.reason,
                 )
                 return answer(start_response, refused.status)
+            if waited_too_long(environ):
+                return answer_busy(start_response, body)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return slack(environ, start_response)
@@ -157,6 +165,25 @@ def _check_json_object(text: str, what: str) -> None:
         raise Refused(HTTPStatus.BAD_REQUEST, f"{what} is not a JSON object")
 
 
+def waited_too_long(environ: dict[str, Any]) -> bool:
+    """The request waited so long for a free thread (a backlog) that its work might not finish inside
+    Slack's three seconds: better a clear "busy" now than no answer at all."""
+    arrived_at = environ.get(ARRIVED_AT)
+    return isinstance(arrived_at, float) and time.monotonic() - arrived_at > QUEUE_DEADLINE_SECONDS
+
+
+def answer_busy(start_response: Callable[..., Any], body: bytes) -> list[bytes]:
+    """A slash command hears that nothing was saved; anything else gets 503, which Slack retries (events)
+    or shows as a failure beside what was clicked or submitted, and Bolt never sees it: nothing is stored."""
+    logger.warning("answered busy: a request waited over %.1f s for a thread", QUEUE_DEADLINE_SECONDS)
+    fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    if "command" not in fields or "payload" in fields:
+        return answer(start_response, HTTPStatus.SERVICE_UNAVAILABLE)
+    reply = json.dumps(not_saved_message(busy=True)).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(reply)))])
+    return [reply]
+
+
 def answer(start_response: Callable[..., Any], status: HTTPStatus) -> list[bytes]:
     body = status.phrase.encode()
     start_response(
@@ -170,6 +197,10 @@ def answer(start_response: Callable[..., Any], status: HTTPStatus) -> list[bytes
 
 
 class _Parser(HTTPRequestParser):
+    def __init__(self, adj: Any) -> None:
+        super().__init__(adj)
+        self.arrived_at = time.monotonic()  # its first bytes: from here the person is waiting
+
     def parse_header(self, header_plus: bytes) -> None:
         try:
             super().parse_header(header_plus)
@@ -188,11 +219,21 @@ class _LoggedRefusal(ErrorTask):
         super().execute()
 
 
+class _TimedTask(WSGITask):
+    """The WSGI task, telling the app when its request arrived (to answer busy after a long queue)."""
+
+    def get_environment(self) -> Any:
+        environ = super().get_environment()
+        environ[ARRIVED_AT] = getattr(self.request, "arrived_at", None)
+        return environ
+
+
 class _Channel(HTTPChannel):
     """Waitress refuses some requests itself (a body over its limit, broken framing), and logs nothing."""
 
     parser_class = _Parser
     error_task_class = _LoggedRefusal
+    task_class = _TimedTask
 
 
 def waitress_for(wsgi: WsgiApp, *, max_body_bytes: int, threads: int = THREADS) -> MakeServer:

@@ -3,6 +3,7 @@ lately, at most once per person every few seconds. And work that fails before it
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -15,13 +16,15 @@ from bot.app import build_app
 from bot.deps import Deps
 from bot.localslack import FakeSlack
 from bot.localslack.blockkit import block_kit_problems
-from bot.server import build_wsgi_app
+from bot.localslack.payloads import interactive_body, signed_headers
+from bot.server import ARRIVED_AT, QUEUE_DEADLINE_SECONDS, build_wsgi_app
 from bot.services.home_visits import HOME_REDRAW_GAP, HOME_SEEN_FOR
 from bot.settings import Settings
+from bot.views.learning import UNDO_ENTRY
 from tests.conftest import ANA, BO, SIGNING_SECRET, DeferredWork, FakeClock
-from tests.helpers import entries, last_opened_view, text_of
+from tests.helpers import button_value, entries, last_opened_view, text_of
 from tests.support.driver import SlackDriver
-from tests.support.payloads import learning_form
+from tests.support.payloads import CHANNEL_ID, TEST_TEAM, button, learning_form
 
 
 def publishes(fake: FakeSlack, user: str) -> list[dict]:
@@ -162,4 +165,50 @@ def test_a_busy_database_keeps_the_form_open_behind_a_note(
     assert block_kit_problems(reply.json["view"], "modal") == []
     assert "busy right now, so nothing was saved" in text_of(reply.json["view"])
     assert "still open" in text_of(reply.json["view"])
+    assert len(entries(session)) == 1
+
+
+# ---------------------------------------------------------------------- busy: a request that queued too long
+
+
+def post_after_waiting(slack: SlackDriver, body: bytes, *, waited: float) -> tuple[int, str]:
+    """A signed request that reached the app `waited` seconds after it arrived (a backlog of requests)."""
+    headers = signed_headers(body, SIGNING_SECRET, content_type="application/x-www-form-urlencoded")
+    response = slack.client.post(
+        "/slack/events",
+        data=body,
+        headers=headers,
+        environ_overrides={ARRIVED_AT: time.monotonic() - waited},
+    )
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_a_command_that_queued_too_long_is_answered_busy_and_stores_nothing(slack, fake_slack, session):
+    body = TEST_TEAM.command_body(
+        "/learn",
+        "30m #sql Query plans",
+        user_id=ANA,
+        channel_id=CHANNEL_ID,
+        response_url=fake_slack.response_url(),
+    )
+
+    status, text = post_after_waiting(slack, body, waited=QUEUE_DEADLINE_SECONDS + 1)
+
+    assert status == 200 and "busy right now, so nothing was saved" in text
+    assert entries(session) == [] and fake_slack.calls_to("users.info") == []  # Bolt never saw it
+
+    status, text = post_after_waiting(slack, body, waited=0)  # Slack's next try, or the person's
+    assert status == 200 and "Logged" in text
+    assert len(entries(session)) == 1
+
+
+def test_a_click_that_queued_too_long_gets_a_503_and_changes_nothing(slack, fake_slack, session):
+    logged = slack.command("/learn", "30m #sql Query plans", user=ANA)
+    click = interactive_body(
+        TEST_TEAM.block_actions(button(UNDO_ENTRY, button_value(logged.json, UNDO_ENTRY)), user_id=ANA)
+    )
+
+    status, _ = post_after_waiting(slack, click, waited=QUEUE_DEADLINE_SECONDS + 1)
+
+    assert status == 503
     assert len(entries(session)) == 1

@@ -181,7 +181,11 @@ def assert_every_ack_was_a_stored_confirmation(burst: Burst, database_url: str) 
     acked = burst.acked()
     assert len(acked) >= ACKED_BEFORE_STOPPING
     for sent in acked:
-        assert sent.confirmation and sent.confirmation.startswith("Logged"), sent
+        assert sent.confirmation, sent
+        if "busy" in sent.confirmation:  # it queued too long for a thread: said so, and stored nothing
+            assert f"command:{sent.trigger_id}" not in stored, f"answered busy but stored: {sent}"
+            continue
+        assert sent.confirmation.startswith("Logged"), sent
         assert f"command:{sent.trigger_id}" in stored, f"acknowledged but lost: {sent}"
     # What got no answer was never confirmed; what got one was a confirmation (no 5xx, no empty ack).
     assert {sent.status for sent in burst.sent} <= {200, None}
