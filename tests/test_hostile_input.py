@@ -166,6 +166,35 @@ def test_goal_refuses_targets_and_dates_it_cannot_keep(
 
 
 @pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        ("/learn", "<!channel> read <http://evil.example|this>"),
+        ("/fitness", "<!here>"),
+        ("/fitness", "nudges <!channel>"),
+        ("/fitness", "target <@U0BO> days"),
+        ("/goal", "Learn x by <!everyone>"),
+        ("/team", "<!subteam^S0ALL|@all>"),
+    ],
+)
+def test_a_mistake_quotes_what_was_typed_without_mentioning_or_linking(
+    slack: SlackDriver, fake_slack: FakeSlack, command: str, text: str
+) -> None:
+    shown = answer(slack, fake_slack, command, text)
+
+    assert "&lt;" in shown  # quoted back, as text
+    assert re.search(r"<[!@#]|<http", shown) is None, shown
+
+
+@pytest.mark.parametrize("number", HUGE, ids=short)
+def test_a_mistake_quotes_at_most_a_few_words_of_a_huge_number(
+    slack: SlackDriver, fake_slack: FakeSlack, number: str
+) -> None:
+    shown = answer(slack, fake_slack, "/fitness", f"nudges {number}")
+
+    assert "I could not read" in shown and "9" * 41 not in shown
+
+
+@pytest.mark.parametrize(
     ("text", "advice"),
     [
         *[case(f"target {number} days", "Pick 1 to 7 learning days") for number in HUGE],

@@ -137,7 +137,7 @@ def _parse_targets(text: str) -> SetTargets:
         elif minutes is None and (found := _weekly_minutes(word)) is not None:
             minutes = found
         else:
-            raise CommandError(f"I could not read `{word}` as days or time. Try `{TARGET_EXAMPLE}`.")
+            raise CommandError(f"I could not read `{word[:40]}` as days or time. Try `{TARGET_EXAMPLE}`.")
     if days is None and minutes is None:
         raise CommandError(f"Say how many days and how much time a week, e.g. `{TARGET_EXAMPLE}`.")
     return SetTargets(days_per_week=days, minutes_per_week=minutes)
@@ -181,7 +181,7 @@ def parse_nudges(text: str) -> ChangeNudges:
         elif minute is None and (found := parse_time(word)) is not None:
             minute = found
         else:
-            raise CommandError(f"I could not read `{word}` as a day or a time. Try `{NUDGES_EXAMPLE}`.")
+            raise CommandError(f"I could not read `{word[:40]}` as a day or a time. Try `{NUDGES_EXAMPLE}`.")
     return ChangeNudges(weekdays=tuple(sorted(set(weekdays))) or None, minute=minute)
 
 

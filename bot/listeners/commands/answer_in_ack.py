@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from slack_bolt import Ack
 
 from bot.parsing import CommandError
+from bot.views.format import escape
 
 if TYPE_CHECKING:  # only the type checker reads it (annotations are strings at run time)
     from typing_extensions import TypeIs
@@ -51,7 +52,8 @@ def mistake_or_help_answered(
     """Ack with the answer (and True) when `request` is a mistake or a call for help; else leave the ack to
     the work that follows (False), which stores first and then acks with its confirmation."""
     if isinstance(request, CommandError):
-        ack(**error_message(request.message))
+        # A mistake's message quotes what was typed: made inert here, where it becomes a message.
+        ack(**error_message(escape(request.message)))
         return True
     if isinstance(request, help_request):
         ack(**help_message())

@@ -43,6 +43,7 @@ from bot.services.nudges import zone
 from bot.services.people import Workspace, zone_of
 from bot.services.teams import SlackUser, TeamError, Welcome
 from bot.views.feed import feed_message, not_in_team_message
+from bot.views.format import escape
 from bot.views.help import admins_only_message, ask_error_message, help_channel_message
 from bot.views.team_posts import (
     NOT_YOUR_CHANNEL,
@@ -156,7 +157,7 @@ def _help_channel(
     try:
         request = parse_help_channel(text)
     except CommandError as exc:
-        return ask_error_message(exc.message)
+        return ask_error_message(escape(exc.message))
     if isinstance(request, ShowHelpChannel):
         with deps.sessions() as session:
             return help_channel_message(help_channel_of(session, workspace), changed=False)
