@@ -205,9 +205,7 @@ class SlackGateway:
         """Whether everyone in the workspace can read the channel: not for a private channel (whatever its
         id starts with), a DM or a group DM, nor when Slack cannot say."""
         channel = self.channel(channel_id)
-        if isinstance(channel, str):
-            return False
-        return not any(channel.get(flag) for flag in ("is_private", "is_im", "is_mpim", "is_group"))
+        return not isinstance(channel, str) and _open_to_everyone(channel)
 
     def sees_channel(self, user_id: str, channel_id: str) -> bool:
         """Whether the person can see the channel in Slack: any public one; a private one only if they are
@@ -215,7 +213,7 @@ class SlackGateway:
         info = self.channel(channel_id)
         if isinstance(info, str):
             return False
-        return not info.get("is_private") or self.is_in_channel(user_id, channel_id)
+        return _open_to_everyone(info) or self.is_in_channel(user_id, channel_id)
 
     def is_in_channel(self, user_id: str, channel_id: str) -> bool:
         """Whether the person is a member of the channel, public or private (conversations.members, paged);
@@ -290,3 +288,9 @@ class SlackGateway:
         )
         if isinstance(answer, SlackFailure):
             raise SlackCallFailed(f"views.open: {answer.error}")
+
+
+def _open_to_everyone(channel: dict[str, Any]) -> bool:
+    """A public channel, as conversations.info describes it: not private (whatever its id starts with), nor a
+    DM or a group DM, which carry no `is_private` of their own."""
+    return not any(channel.get(flag) for flag in ("is_private", "is_im", "is_mpim", "is_group"))

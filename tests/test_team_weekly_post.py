@@ -290,6 +290,18 @@ def test_a_channel_learnfit_is_not_in_is_refused_with_how_to_invite_it(slack, fa
     assert fake_slack.calls_to("conversations.join") == []
 
 
+def test_a_channel_shared_with_another_organisation_is_refused(slack, fake_slack, clock, session):
+    # What a team shares is for its organisation: never posted where Slack Connect partners read it.
+    fake_slack.add_channel("C0PARTNERS", "with-partners", is_ext_shared=True)
+    clock.set(datetime(2026, 11, 23, 10, tzinfo=UTC))
+    slack.command("/team", "create Platform", user=ADMIN)
+
+    shown = team_says(slack, fake_slack, "weekly-post on <#C0PARTNERS|with-partners>")
+
+    assert "shared with another organisation" in shown
+    assert the_team(session).weekly_post_channel_id is None
+
+
 def test_a_private_channel_the_lead_is_not_in_is_refused(slack, fake_slack, clock, session):
     clock.set(datetime(2026, 11, 23, 10, tzinfo=UTC))
     slack.command("/team", "create Platform", user=ADMIN)

@@ -390,11 +390,14 @@ class FakeSlack:
         is_archived: bool = False,
         is_private: bool = False,
         members: Iterable[str] | None = None,
+        is_ext_shared: bool = False,
     ) -> None:
-        """A channel; `members` are the people in it (None: everyone the fake knows)."""
+        """A channel; `members` are the people in it (None: everyone the fake knows); `is_ext_shared`: shared
+        with another organisation (Slack Connect)."""
         channel = self._channel_object(
             channel_id, name, is_member=is_member, is_archived=is_archived, is_private=is_private
         )
+        channel["is_ext_shared"] = is_ext_shared
         with self._cond:
             self._channels[channel_id] = channel
             if members is None:

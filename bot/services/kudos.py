@@ -58,6 +58,8 @@ def visible_entry(session: Session, viewer: Person, entry_id: int) -> LearningEn
             LearningEntry.team_id == viewer.team_id,
             LearningEntry.visibility == Visibility.TEAM,
             LearningEntry.person_id.in_(teammates_query(viewer, their_teams)),
+            # As the feed: a partner from another organisation is never a teammate whose entry is shown.
+            LearningEntry.person_id.not_in(select(Person.id).where(Person.is_external.is_(True))),
         )
     )
 
@@ -139,7 +141,12 @@ def authors_missing_a_summary(session: Session, limit: int) -> list[Person]:
     return list(
         session.scalars(
             select(Person)
-            .where(Person.next_kudos_at.is_(None), Person.id.in_(waiting), Person.deactivated_at.is_(None))
+            .where(
+                Person.next_kudos_at.is_(None),
+                Person.id.in_(waiting),
+                Person.deactivated_at.is_(None),
+                Person.is_external.is_(False),  # never sent anything by the scheduler: no summary to wait for
+            )
             .order_by(Person.id)
             .limit(limit)
         )

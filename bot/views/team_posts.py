@@ -96,6 +96,12 @@ def weekly_post_channel_problem(channel_id: str, channel: dict[str, Any] | str) 
     its error code."""
     if isinstance(channel, dict) and (channel.get("is_im") or channel.get("is_mpim")):
         return "Pick a channel for the weekly post, not a direct message."
+    if isinstance(channel, dict) and (channel.get("is_ext_shared") or channel.get("is_pending_ext_shared")):
+        # What a team shares is for the organisation: never for partners from another one (Slack Connect).
+        return (
+            f"{channel_link(channel_id)} is shared with another organisation. Pick a channel only your "
+            "organisation is in: the weekly post lists what your team shared."
+        )
     return digest_channel_problem(channel_id, channel)
 
 
