@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,7 +56,7 @@ def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS, **kwarg
         event.listen(engine, "connect", _configure_sqlite)
         turn = _WriterTurn(lock_timeout)
         event.listen(engine, "begin", turn.begin)
-        event.listen(engine, "commit", turn.end)
+        event.listen(engine, "commit", turn.committing)
         event.listen(engine, "rollback", turn.end)
         return engine
     if "poolclass" not in kwargs:  # a pool of its own (not Alembic's NullPool): wait as long for a connection
@@ -107,6 +107,13 @@ class _WriterTurn:
             self.lock.release()
             raise
         self.holder = connection
+
+    def committing(self, connection: Connection) -> None:
+        """SQLAlchemy says "commit" before it commits: commit here, so the next writer finds the database
+        free, not still locked by this one (pysqlite's own commit then has nothing left to do)."""
+        if self.holder is connection:
+            connection.exec_driver_sql("COMMIT")
+        self.end(connection)
 
     def end(self, connection: Connection) -> None:
         if self.holder is connection:
@@ -159,9 +166,16 @@ def check(url: str) -> None:
 
 
 def is_healthy(engine: Engine) -> bool:
+    """Whether the database answers. A raw connection, so that on SQLite a health check never waits for
+    a writer's turn (nor takes one): under load, it must not fail for being in the queue."""
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        finally:
+            connection.close()
     except Exception:
         return False
     return True

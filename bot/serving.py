@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import logging
+import math
 import os
 import signal
 import socket
@@ -74,7 +75,7 @@ def run_worker(make_server: MakeServer, listening: socket.socket) -> int:
     deadline = time.monotonic() + DRAIN_SECONDS
     while _in_flight(channels) and time.monotonic() < deadline:
         wasyncore.loop(timeout=0.05, map=channels, use_poll=True, count=1)
-    server.task_dispatcher.shutdown(timeout=max(0, round(deadline - time.monotonic())))
+    server.task_dispatcher.shutdown(timeout=max(0, math.ceil(deadline - time.monotonic())))
     for channel in list(channels.values()):
         channel.close()
     return 0

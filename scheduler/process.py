@@ -97,10 +97,13 @@ def run_forever(runner: Runner) -> None:
 
     def stop(signum: int, _frame: object) -> None:
         # The tick finishes the send in hand and hands the rest of its claims back, for the next process.
+        if runner.stopping.is_set():  # a second signal while stopping: the first is already being done
+            return
         logger.info("signal %s: stopping the scheduler", signum)
         runner.stopping.set()
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     logger.info("Learnfit scheduler running as %s (a tick every %ss, UTC)", runner.worker, TICK_SECONDS)
     scheduler.start()
