@@ -34,7 +34,7 @@ from waitress.utilities import Error, InternalServerError
 
 from bot.bolt_request import bolt_request
 from bot.db import is_healthy
-from bot.serving import MakeServer
+from bot.serving import BACKLOG, MakeServer
 from bot.settings import Settings
 from bot.views.failures import not_saved_message
 
@@ -251,6 +251,7 @@ def waitress_for(wsgi: WsgiApp, *, max_body_bytes: int, threads: int = THREADS) 
             sockets=[listening],
             threads=threads,
             ident="learnfit",
+            backlog=BACKLOG,  # waitress listens again on the shared socket, with its own default otherwise
             max_request_body_size=max_body_bytes + 1,  # waitress refuses a body of its limit or more
         )
         assert isinstance(server, BaseWSGIServer), "one socket makes one server"

@@ -32,6 +32,8 @@ STARTUP_SECONDS = 5.0
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 LOOP_SECONDS = 0.2  # how often a worker's event loop looks up from its sockets to see a stop was asked
 
+BACKLOG = 2048  # connections the kernel holds for the workers while they are busy
+
 logger = logging.getLogger(__name__)
 
 MakeServer = Callable[[socket.socket, dict[int, Any]], BaseWSGIServer]
@@ -39,7 +41,7 @@ MakeServer = Callable[[socket.socket, dict[int, Any]], BaseWSGIServer]
 
 def listen(host: str, port: int) -> socket.socket:
     """The one listening socket every worker accepts from (the kernel hands each connection to one)."""
-    return socket.create_server((host, port), backlog=2048)
+    return socket.create_server((host, port), backlog=BACKLOG)
 
 
 def serve(
